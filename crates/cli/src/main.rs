@@ -1,0 +1,49 @@
+//! `hoso`: the engine from a terminal, for scripting and bulk work.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hoso_engine::{CatalogueSync, Engine};
+
+/// Hồ sơ from a terminal.
+#[derive(Debug, Parser)]
+#[command(name = "hoso", version)]
+struct Cli {
+    /// The portal's base URL.
+    #[arg(long, global = true, env = "HOSO_PORTAL_URL", default_value = "http://127.0.0.1:8700")]
+    portal: String,
+    /// Where the local store lives.
+    #[arg(long, global = true, env = "HOSO_DATA_DIR", default_value = ".hoso")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sync the procedure catalogue (when the portal is reachable) and list it.
+    Catalogue,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    std::fs::create_dir_all(&cli.data_dir).with_context(|| format!("creating {}", cli.data_dir.display()))?;
+    let engine = Engine::open(&cli.data_dir.join("engine.db"), &cli.portal).await?;
+    match cli.command {
+        Command::Catalogue => {
+            match engine.sync_catalogue().await {
+                Ok(CatalogueSync::Updated { version, procedures }) => {
+                    eprintln!("catalogue updated to version {version} ({procedures} procedures)");
+                }
+                Ok(CatalogueSync::UpToDate { version }) => eprintln!("catalogue up to date (version {version})"),
+                Err(error) => eprintln!("showing the offline copy: {error}"),
+            }
+            for procedure in engine.procedures().await? {
+                println!("{}\t{}", procedure.code, procedure.name.vi);
+            }
+        }
+    }
+    Ok(())
+}

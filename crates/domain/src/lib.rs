@@ -1,0 +1,8 @@
+//! Pure rules of Hồ sơ, shared by the app, the engine and the reference portal.
+//!
+//! This crate does no IO, reads no clock and draws no randomness: callers pass
+//! `now` and fresh ids in. It builds for `wasm32-unknown-unknown` so the UI can
+//! link the very same rules the portal applies.
+#![forbid(unsafe_code)]
+
+pub mod catalogue;

@@ -1,0 +1,48 @@
+//! The HTTP client for the portal's API v1: one place that knows paths,
+//! timeouts and how the portal reports errors.
+
+use std::time::Duration;
+
+use hoso_protocol::api::{Catalogue, path};
+use hoso_protocol::error::ErrorEnvelope;
+use reqwest::Url;
+use serde_json::from_slice;
+
+use crate::EngineError;
+
+pub struct PortalClient {
+    base: Url,
+    http: reqwest::Client,
+}
+
+impl PortalClient {
+    pub fn new(base: &str) -> Result<Self, EngineError> {
+        let base = Url::parse(base).map_err(|e| EngineError::PortalUrl(format!("{base}: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(EngineError::PortalUrl(format!("{base}: not http(s)")));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(EngineError::Network)?;
+        Ok(Self { base, http })
+    }
+
+    pub async fn catalogue(&self) -> Result<Catalogue, EngineError> {
+        self.get_json(path::CATALOGUE).await
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, EngineError> {
+        let url = self.base.join(path).map_err(|e| EngineError::PortalUrl(e.to_string()))?;
+        let response = self.http.get(url).send().await.map_err(EngineError::Network)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(EngineError::Network)?;
+        if !status.is_success() {
+            let envelope = from_slice::<ErrorEnvelope>(&body)
+                .map_err(|_| EngineError::PortalContract(format!("{status} without an error envelope")))?;
+            return Err(EngineError::PortalRefused { status: status.as_u16(), envelope });
+        }
+        from_slice(&body).map_err(|e| EngineError::PortalContract(e.to_string()))
+    }
+}

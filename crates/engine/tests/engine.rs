@@ -1,0 +1,74 @@
+//! The engine against a real reference portal on port 0: what it fetches is
+//! what it keeps, and what it keeps survives the portal going away.
+
+use std::net::SocketAddr;
+
+use hoso_engine::{CatalogueSync, Engine};
+use hoso_protocol::error::ErrorKind;
+
+async fn spawn_portal(dir: &tempfile::TempDir) -> hoso_portal::RunningPortal {
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let database_url = format!("sqlite:{}", dir.path().join("portal.db").display());
+    hoso_portal::start(hoso_portal::Config { addr, database_url, demo: true }).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_synced_catalogue_is_stored_and_readable_after_the_portal_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let engine = Engine::open(&dir.path().join("engine.db"), &portal.url()).await.unwrap();
+
+    assert!(engine.procedures().await.unwrap().is_empty());
+    let outcome = engine.sync_catalogue().await.unwrap();
+    assert_eq!(outcome, CatalogueSync::Updated { version: 1, procedures: 1 });
+    portal.shutdown().await.unwrap();
+
+    let offline = engine.sync_catalogue().await.unwrap_err();
+    assert_eq!(offline.kind(), ErrorKind::Network);
+    let procedures = engine.procedures().await.unwrap();
+    assert_eq!(procedures.len(), 1);
+    assert_eq!(procedures[0].name.vi, "Đăng ký khai sinh");
+}
+
+#[tokio::test]
+async fn a_second_sync_at_the_same_version_downloads_nothing_new() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let engine = Engine::open(&dir.path().join("engine.db"), &portal.url()).await.unwrap();
+    engine.sync_catalogue().await.unwrap();
+    assert_eq!(engine.sync_catalogue().await.unwrap(), CatalogueSync::UpToDate { version: 1 });
+}
+
+#[tokio::test]
+async fn the_store_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let path = dir.path().join("engine.db");
+    {
+        let engine = Engine::open(&path, &portal.url()).await.unwrap();
+        engine.sync_catalogue().await.unwrap();
+    }
+    let reopened = Engine::open(&path, "http://127.0.0.1:9").await.unwrap();
+    assert_eq!(reopened.procedures().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_portal_address_that_is_not_http_is_refused_as_invalid_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = Engine::open(&dir.path().join("engine.db"), "ftp://example").await.err().unwrap();
+    assert_eq!(error.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn the_listing_falls_back_to_the_local_copy_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let engine = Engine::open(&dir.path().join("engine.db"), &portal.url()).await.unwrap();
+    let online = engine.catalogue_listing().await.unwrap();
+    assert_eq!(online.sync_error, None);
+    portal.shutdown().await.unwrap();
+
+    let offline = engine.catalogue_listing().await.unwrap();
+    assert_eq!(offline.procedures, online.procedures);
+    assert_eq!(offline.sync_error.map(|e| e.kind), Some(ErrorKind::Network));
+}

@@ -1,0 +1,60 @@
+//! The catalogue as the portal keeps it: seeded from `assets/catalogue`, with
+//! a version that grows only when a procedure actually changes.
+
+use hoso_domain::catalogue::Procedure;
+use hoso_protocol::api::Catalogue;
+use sqlx::SqlitePool;
+
+use crate::PortalError;
+
+/// The catalogue shipped with this build.
+const SEED: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/catalogue/procedures.json"));
+
+/// Brings the stored catalogue up to the shipped one, in one transaction.
+/// Unchanged procedures keep their version, so restarting a portal does not
+/// make every client download the catalogue again.
+pub async fn seed(pool: &SqlitePool) -> Result<(), PortalError> {
+    let procedures: Vec<Procedure> = serde_json::from_str(SEED).map_err(PortalError::Seed)?;
+    let mut tx = pool.begin().await?;
+    let current: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let next = current + 1;
+    let mut changed = false;
+    for procedure in &procedures {
+        let body = serde_json::to_string(procedure).map_err(PortalError::Seed)?;
+        let result = sqlx::query(
+            "INSERT INTO procedure (code, body, changed_at_version) VALUES (?1, ?2, ?3)
+             ON CONFLICT (code) DO UPDATE SET body = excluded.body, changed_at_version = excluded.changed_at_version
+             WHERE procedure.body <> excluded.body",
+        )
+        .bind(procedure.code.as_str())
+        .bind(&body)
+        .bind(next)
+        .execute(&mut *tx)
+        .await?;
+        changed |= result.rows_affected() > 0;
+    }
+    if changed {
+        sqlx::query("UPDATE catalogue_meta SET version = ?1 WHERE id = 1")
+            .bind(next)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn load(pool: &SqlitePool) -> Result<Catalogue, PortalError> {
+    let version: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM procedure ORDER BY code")
+        .fetch_all(pool)
+        .await?;
+    let procedures = bodies
+        .iter()
+        .map(|body| serde_json::from_str(body).map_err(PortalError::Corrupt))
+        .collect::<Result<_, _>>()?;
+    Ok(Catalogue { version: u64::try_from(version).unwrap_or_default(), procedures })
+}

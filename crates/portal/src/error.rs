@@ -1,0 +1,42 @@
+//! What can go wrong in the portal, and how each failure looks on the wire.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PortalError {
+    #[error("cannot bind the listening address: {0}")]
+    Bind(#[source] std::io::Error),
+    #[error("the server stopped: {0}")]
+    Serve(#[from] std::io::Error),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("seed data in assets/ is malformed: {0}")]
+    Seed(#[source] serde_json::Error),
+    #[error("stored record is malformed: {0}")]
+    Corrupt(#[source] serde_json::Error),
+    #[error("not found")]
+    NotFound,
+}
+
+impl IntoResponse for PortalError {
+    fn into_response(self) -> Response {
+        let (status, kind) = match &self {
+            Self::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
+        };
+        // Internals are logged, never sent: the client gets the kind and a
+        // generic message.
+        let message = if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+            "internal error".to_owned()
+        } else {
+            self.to_string()
+        };
+        (status, Json(ErrorEnvelope::new(kind, message))).into_response()
+    }
+}

@@ -1,0 +1,89 @@
+//! The reference national portal as a library: start it on any address with
+//! any database, in its own process (`hoso-portal`) or inside the app for demo
+//! mode and inside tests.
+#![forbid(unsafe_code)]
+
+mod catalogue;
+mod db;
+mod demo;
+mod error;
+mod http;
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use error::PortalError;
+
+/// How to start a portal.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// An sqlx database URL, e.g. `sqlite:/var/lib/hoso/portal.db`.
+    pub database_url: String,
+    /// Seed the demo identities and expose the demo endpoints.
+    pub demo: bool,
+}
+
+/// A portal serving in the background until [`RunningPortal::shutdown`] or drop.
+pub struct RunningPortal {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningPortal {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL clients use, e.g. `http://127.0.0.1:8700`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits for the server.
+    pub async fn shutdown(mut self) -> Result<(), PortalError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.map_err(|e| PortalError::Serve(std::io::Error::other(e)))??;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for RunningPortal {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Opens the database, migrates and seeds it, binds the address and serves in
+/// a background task. Returns once the port is bound, so the URL is usable.
+pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
+    let pool = db::open(&config.database_url).await?;
+    catalogue::seed(&pool).await?;
+    if config.demo {
+        demo::seed(&pool).await?;
+    }
+    let listener = TcpListener::bind(config.addr).await.map_err(PortalError::Bind)?;
+    let addr = listener.local_addr().map_err(PortalError::Bind)?;
+    let app = http::router(http::AppState { pool, demo: config.demo });
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, demo = config.demo, "portal listening");
+    Ok(RunningPortal { addr, stop: Some(stop), task: Some(task) })
+}

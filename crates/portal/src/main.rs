@@ -1,0 +1,44 @@
+//! `hoso-portal`: the reference portal as a standalone server. The first line
+//! on stdout is the URL it listens on, so scripts and tests can read it.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Parser;
+
+/// The reference national portal for Hồ sơ.
+#[derive(Debug, Parser)]
+#[command(name = "hoso-portal", version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8700")]
+    addr: SocketAddr,
+    /// Database URL, e.g. `sqlite:portal.db`.
+    #[arg(long, default_value = "sqlite:hoso-portal.db")]
+    db: String,
+    /// Seed the demo identities and expose the demo endpoints.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "hoso_portal=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let portal = hoso_portal::start(hoso_portal::Config { addr: args.addr, database_url: args.db, demo: args.demo })
+        .await
+        .context("starting the portal")?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", portal.url())?;
+    stdout.flush()?;
+    drop(stdout);
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    portal.shutdown().await?;
+    Ok(())
+}

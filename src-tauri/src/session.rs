@@ -1,0 +1,45 @@
+//! The running app's state: the engine, and in demo mode the reference portal
+//! it talks to, started in-process on loopback with its own SQLite database.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+
+use hoso_engine::Engine;
+use hoso_protocol::command::AppMode;
+
+use crate::Launch;
+
+pub struct Session {
+    pub engine: Engine,
+    pub mode: AppMode,
+    /// Kept alive for the app's lifetime; dropping it stops the demo portal.
+    _demo_portal: Option<hoso_portal::RunningPortal>,
+}
+
+impl Session {
+    pub async fn start(launch: &Launch, data_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
+        match &launch.portal_url {
+            Some(url) => {
+                let dir = data_dir.join("live");
+                std::fs::create_dir_all(&dir)?;
+                let engine = Engine::open(&dir.join("engine.db"), url).await?;
+                Ok(Self { engine, mode: AppMode::Live, _demo_portal: None })
+            }
+            None => {
+                // Demo data is kept apart from a real account's, so a support
+                // officer's demonstration can never mix with their own dossiers.
+                let dir = data_dir.join("demo");
+                std::fs::create_dir_all(&dir)?;
+                let portal = hoso_portal::start(hoso_portal::Config {
+                    addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                    database_url: format!("sqlite:{}", dir.join("portal.db").display()),
+                    demo: true,
+                })
+                .await?;
+                tracing::info!(url = %portal.url(), "demo portal started in-process");
+                let engine = Engine::open(&dir.join("engine.db"), &portal.url()).await?;
+                Ok(Self { engine, mode: AppMode::Demo, _demo_portal: Some(portal) })
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! The real app window, driven through tauri-driver and WebKitWebDriver: what
+//! a person sees when they open Hồ sơ in demo mode.
+//!
+//! Needs a display, WebKitWebDriver, tauri-driver and the built app, so it is
+//! ignored by a plain `cargo test`; `cargo xtask test` runs it under Xvfb.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hoso_tests::{built_binary, free_port, workspace_root};
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+/// tauri-driver in front of WebKitWebDriver, killed when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    async fn start() -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let program = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
+        let child = Command::new(&program)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {program:?} (cargo xtask setup installs it)"))?;
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return Ok(Self { child, port });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("tauri-driver did not listen on port {port} within 10 s")
+    }
+
+    async fn open_app(&self, args: &[&str]) -> anyhow::Result<Client> {
+        let app = built_binary("HOSO_APP_BIN", "hoso-app");
+        anyhow::ensure!(app.exists(), "{} is missing: run `cargo build` first", app.display());
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("tauri:options".into(), json!({ "application": app, "args": args }));
+        Ok(ClientBuilder::rustls()?
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await?)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+async fn text_of(client: &Client, css: &str) -> anyhow::Result<String> {
+    let element = client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("waiting for {css}"))?;
+    Ok(element.text().await?)
+}
+
+#[tokio::test]
+#[ignore = "needs a display, WebKitWebDriver, tauri-driver and the built app: run `cargo xtask test`"]
+async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow::Result<()> {
+    if std::env::var_os("DISPLAY").is_none() {
+        bail!("no DISPLAY: run this under xvfb-run (cargo xtask test does)");
+    }
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start().await?;
+    let client = driver.open_app(&["--demo", "--data-dir", &data.path().display().to_string()]).await?;
+
+    let outcome = async {
+        let name = text_of(&client, "[data-testid=procedure][data-code='1.001193'] .procedure-name").await?;
+        assert_eq!(name, "Đăng ký khai sinh");
+        assert_eq!(text_of(&client, "[data-testid=demo-watermark]").await?, "DEMO");
+        let offline_notices = client.find_all(Locator::Css("[role=status]")).await?;
+        assert!(offline_notices.is_empty(), "the in-process portal should be reachable");
+
+        let screenshot = client.screenshot().await?;
+        let shots = workspace_root().join("target").join("e2e");
+        std::fs::create_dir_all(&shots)?;
+        std::fs::write(shots.join("demo-catalogue.png"), screenshot)?;
+
+        client.find(Locator::Css(".app-header button")).await?.click().await?;
+        let english = text_of(&client, "[data-testid=procedure] .procedure-name").await?;
+        assert_eq!(english, "Birth registration");
+        let lang = client.find(Locator::Css("html")).await?.attr("lang").await?;
+        assert_eq!(lang.as_deref(), Some("en"));
+        anyhow::Ok(())
+    }
+    .await;
+    client.close().await?;
+    outcome?;
+
+    // The engine kept what it synced in its own store inside the data dir.
+    assert!(data.path().join("demo").join("engine.db").exists());
+    Ok(())
+}

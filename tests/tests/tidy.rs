@@ -1,0 +1,147 @@
+//! Tidy checks: the Architecture Invariants of ARCHITECTURE.md, enforced as
+//! ordinary tests so a forbidden dependency or an undocumented file fails CI.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, PackageId};
+use hoso_protocol::error::ErrorKind;
+use hoso_tests::workspace_root;
+
+fn metadata() -> Metadata {
+    MetadataCommand::new().manifest_path(workspace_root().join("Cargo.toml")).exec().expect("cargo metadata")
+}
+
+/// Every package name a package reaches through normal (non-dev, non-build)
+/// dependencies, on any target.
+fn normal_closure(metadata: &Metadata, package: &str) -> BTreeSet<String> {
+    let resolve = metadata.resolve.as_ref().expect("a resolved graph");
+    let nodes: BTreeMap<&PackageId, _> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
+    let names: BTreeMap<&PackageId, &str> = metadata.packages.iter().map(|p| (&p.id, p.name.as_str())).collect();
+    let start = metadata
+        .workspace_packages()
+        .into_iter()
+        .find(|p| p.name.as_str() == package)
+        .unwrap_or_else(|| panic!("{package} is not a workspace member"));
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![&start.id];
+    while let Some(id) = stack.pop() {
+        for dep in &nodes[id].deps {
+            let normal = dep.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal);
+            if normal && seen.insert(names[&dep.pkg].to_owned()) {
+                stack.push(&dep.pkg);
+            }
+        }
+    }
+    seen
+}
+
+fn assert_reaches_none(metadata: &Metadata, package: &str, forbidden: &[&str], why: &str) {
+    let closure = normal_closure(metadata, package);
+    let found: Vec<&&str> = forbidden.iter().filter(|f| closure.contains(**f)).collect();
+    assert!(found.is_empty(), "{package} must not depend on {found:?}: {why}");
+}
+
+/// Crates that do IO, read the clock or draw randomness.
+const IO_CRATES: &[&str] = &[
+    "tokio", "mio", "reqwest", "hyper", "sqlx", "axum", "rusqlite", "libsqlite3-sys", "getrandom", "keyring",
+];
+
+#[test]
+fn domain_and_protocol_depend_on_no_io_crate() {
+    let metadata = metadata();
+    for package in ["hoso-domain", "hoso-protocol"] {
+        assert_reaches_none(&metadata, package, IO_CRATES, "they are pure and build for wasm32");
+    }
+}
+
+#[test]
+fn the_engine_knows_nothing_of_tauri_leptos_or_the_portal() {
+    let metadata = metadata();
+    let forbidden = ["tauri", "wry", "leptos", "hoso-portal", "hoso-ui"];
+    assert_reaches_none(&metadata, "hoso-engine", &forbidden, "it is the app without a window");
+}
+
+#[test]
+fn the_ui_never_links_the_engine_the_store_or_the_keychain() {
+    let metadata = metadata();
+    let forbidden = ["hoso-engine", "hoso-portal", "sqlx", "keyring", "tauri"];
+    assert_reaches_none(&metadata, "hoso-ui", &forbidden, "it talks to the app only through commands");
+}
+
+#[test]
+fn the_portal_shares_only_domain_and_protocol_with_the_app() {
+    let metadata = metadata();
+    let forbidden = ["hoso-engine", "hoso-ui", "hoso-app", "tauri", "leptos"];
+    assert_reaches_none(&metadata, "hoso-portal", &forbidden, "it stands for a system we do not own");
+}
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            if !matches!(name.to_str(), Some("target" | "dist" | "gen" | ".git" | "node_modules")) {
+                rust_files(&path, found);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_rust_file_opens_with_a_module_doc() {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    for dir in ["crates", "src-tauri", "ui", "tests", "xtask"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 20, "found only {} files: is the walk broken?", files.len());
+    let undocumented: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            !text.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| l.starts_with("//!"))
+        })
+        .map(|path| path.strip_prefix(&root).unwrap_or(path).display().to_string())
+        .collect();
+    assert!(undocumented.is_empty(), "files without a `//!` module doc on their first line: {undocumented:#?}");
+}
+
+#[test]
+fn the_code_map_names_every_workspace_member() {
+    let metadata = metadata();
+    let map = std::fs::read_to_string(workspace_root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let root = workspace_root();
+    for package in metadata.workspace_packages() {
+        let dir = package.manifest_path.parent().expect("a manifest has a directory");
+        let relative = dir.strip_prefix(&root).expect("members live under the root").to_string();
+        assert!(map.contains(&format!("`{relative}/`")), "ARCHITECTURE.md's code map does not mention `{relative}/`");
+    }
+}
+
+fn translations(lang: &str) -> BTreeMap<String, String> {
+    let path = workspace_root().join("assets").join("i18n").join(format!("{lang}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("translation file")).expect("valid JSON")
+}
+
+#[test]
+fn vietnamese_and_english_translate_the_same_keys() {
+    let vi = translations("vi");
+    let en = translations("en");
+    let vi_keys: BTreeSet<_> = vi.keys().collect();
+    let en_keys: BTreeSet<_> = en.keys().collect();
+    assert_eq!(vi_keys.symmetric_difference(&en_keys).collect::<Vec<_>>(), Vec::<&&String>::new());
+    let empty: Vec<_> = vi.iter().chain(en.iter()).filter(|(_, text)| text.trim().is_empty()).collect();
+    assert!(empty.is_empty(), "empty translations: {empty:?}");
+}
+
+#[test]
+fn every_error_kind_has_a_translation() {
+    let vi = translations("vi");
+    for kind in ErrorKind::ALL {
+        assert!(vi.contains_key(&format!("error.{}", kind.as_str())), "no translation for error.{}", kind.as_str());
+    }
+}

@@ -1,0 +1,58 @@
+//! User-facing text, from `assets/i18n/{vi,en}.json`. Vietnamese is the
+//! default; a missing key shows the key itself so it is noticed, not hidden.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use hoso_protocol::error::ErrorKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Vi => "vi",
+            Self::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Self::Vi => Self::En,
+            Self::En => Self::Vi,
+        }
+    }
+}
+
+type Table = HashMap<String, String>;
+
+fn table(lang: Lang) -> &'static Table {
+    static VI: OnceLock<Table> = OnceLock::new();
+    static EN: OnceLock<Table> = OnceLock::new();
+    let (cell, source) = match lang {
+        Lang::Vi => (&VI, include_str!("../../assets/i18n/vi.json")),
+        Lang::En => (&EN, include_str!("../../assets/i18n/en.json")),
+    };
+    // The files are checked by the tidy test (same keys, valid JSON), so a
+    // parse failure here can only be a broken build; show keys rather than crash.
+    cell.get_or_init(|| serde_json::from_str(source).unwrap_or_default())
+}
+
+/// The text for `key` in `lang`.
+pub fn t(lang: Lang, key: &str) -> String {
+    table(lang).get(key).cloned().unwrap_or_else(|| key.to_owned())
+}
+
+/// The text for `key` with `{n}` replaced by `n`.
+pub fn t_n(lang: Lang, key: &str, n: impl std::fmt::Display) -> String {
+    t(lang, key).replace("{n}", &n.to_string())
+}
+
+/// The translated sentence for an error kind; the envelope's message is for logs.
+pub fn error_text(lang: Lang, kind: ErrorKind) -> String {
+    t(lang, &format!("error.{}", kind.as_str()))
+}

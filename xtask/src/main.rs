@@ -1,0 +1,54 @@
+//! `cargo xtask`: the commands the README gives. Each installs what it needs
+//! first (idempotently), says what it is doing, and fails loudly.
+
+mod demo;
+mod process;
+mod setup;
+mod test;
+mod ui;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install what building, the demo and the tests need (Debian packages,
+    /// the wasm32 target, tauri-driver); quick when everything is present.
+    Setup,
+    /// Build the UI (wasm + JS + static files) into ui/dist.
+    Ui {
+        /// Optimise for size, as shipped.
+        #[arg(long)]
+        release: bool,
+    },
+    /// Build everything and open the app in demo mode.
+    Demo {
+        /// Run on a virtual display (Xvfb), save a screenshot of the window
+        /// to this PNG, and exit; works on a machine without a display.
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+    },
+    /// Run every check: format, lints (native and wasm32), unit, integration,
+    /// tidy and end-to-end tests in the real webview under Xvfb.
+    Test,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let root = process::workspace_root();
+    std::env::set_current_dir(&root)?;
+    match cli.command {
+        Command::Setup => setup::ensure(setup::Needs::everything()),
+        Command::Ui { release } => ui::build(&root, release).map(drop),
+        Command::Demo { screenshot } => demo::run(&root, screenshot),
+        Command::Test => test::run(&root),
+    }
+}

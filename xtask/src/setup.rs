@@ -1,0 +1,144 @@
+//! Installing what is missing, and nothing else: Debian packages (through
+//! apt-get, with sudo only when not root), the wasm32 target, tauri-driver.
+//! Every check is cheap, so a second run takes a second or two.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::Context;
+
+use crate::process::{capture, cargo, exec, step};
+
+/// What the caller is about to do, and so what it needs installed.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs {
+    /// Build and open the app window (WebKitGTK, GTK, Xvfb).
+    pub app: bool,
+    /// Drive the window in end-to-end tests (WebKitWebDriver, tauri-driver).
+    pub e2e: bool,
+    /// Take a screenshot of a virtual display.
+    pub screenshot: bool,
+}
+
+impl Needs {
+    pub fn everything() -> Self {
+        Self { app: true, e2e: true, screenshot: false }
+    }
+}
+
+/// Libraries the Tauri shell links against, and the virtual display.
+const APP_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "librsvg2-dev",
+    "libsoup-3.0-dev",
+    "libxdo-dev",
+    "xvfb",
+    "xauth",
+    "fonts-dejavu-core",
+];
+/// The WebKit WebDriver, which tauri-driver fronts.
+const E2E_PACKAGES: &[&str] = &["webkit2gtk-driver"];
+const SCREENSHOT_PACKAGES: &[&str] = &["scrot"];
+
+/// The tauri-driver version we test with (2.x: 3.0 is an alpha).
+pub const TAURI_DRIVER_VERSION: &str = "2.1.0";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+pub fn ensure(needs: Needs) -> anyhow::Result<()> {
+    let mut packages: Vec<&str> = Vec::new();
+    if needs.app {
+        packages.extend(APP_PACKAGES);
+    }
+    if needs.e2e {
+        packages.extend(E2E_PACKAGES);
+    }
+    if needs.screenshot {
+        packages.extend(SCREENSHOT_PACKAGES);
+    }
+    debian_packages(&packages)?;
+    wasm_target()?;
+    if needs.e2e {
+        tauri_driver()?;
+    }
+    Ok(())
+}
+
+fn debian_packages(packages: &[&str]) -> anyhow::Result<()> {
+    step("Checking Debian packages");
+    if Command::new("dpkg-query").arg("--version").output().is_err() {
+        eprintln!(
+            "    not a Debian-based system: install the equivalents of these yourself:\n    {}",
+            packages.join(" ")
+        );
+        return Ok(());
+    }
+    let missing: Vec<&str> = packages.iter().copied().filter(|p| !is_installed(p)).collect();
+    if missing.is_empty() {
+        eprintln!("    all {} present", packages.len());
+        return Ok(());
+    }
+    eprintln!("    installing: {}", missing.join(" "));
+    exec(apt().arg("update").arg("-qq"))?;
+    exec(apt().args(["install", "-y", "-qq", "--no-install-recommends"]).args(&missing))?;
+    Ok(())
+}
+
+fn is_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${db:Status-Abbrev}", package])
+        .output()
+        .map(|out| out.status.success() && out.stdout.starts_with(b"ii"))
+        .unwrap_or(false)
+}
+
+/// `apt-get`, through sudo unless we are root.
+fn apt() -> Command {
+    let root = capture(Command::new("id").arg("-u")).map(|uid| uid.trim() == "0").unwrap_or(false);
+    let mut command = if root {
+        Command::new("apt-get")
+    } else {
+        let mut sudo = Command::new("sudo");
+        sudo.arg("apt-get");
+        sudo
+    };
+    command.env("DEBIAN_FRONTEND", "noninteractive");
+    command
+}
+
+fn wasm_target() -> anyhow::Result<()> {
+    step(&format!("Checking the Rust target {WASM_TARGET}"));
+    let installed = capture(Command::new("rustup").args(["target", "list", "--installed"]))
+        .context("rustup is needed to add the wasm32 target")?;
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        eprintln!("    present");
+        return Ok(());
+    }
+    exec(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Where `cargo install` puts binaries.
+pub fn cargo_bin_dir() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin")
+}
+
+pub fn tauri_driver_path() -> PathBuf {
+    cargo_bin_dir().join("tauri-driver")
+}
+
+fn tauri_driver() -> anyhow::Result<()> {
+    step(&format!("Checking tauri-driver {TAURI_DRIVER_VERSION}"));
+    let listed = capture(cargo().args(["install", "--list"]))?;
+    let wanted = format!("tauri-driver v{TAURI_DRIVER_VERSION}:");
+    if listed.lines().any(|line| line == wanted) && tauri_driver_path().exists() {
+        eprintln!("    present");
+        return Ok(());
+    }
+    exec(cargo().args(["install", "tauri-driver", "--locked", "--version"]).arg(format!("={TAURI_DRIVER_VERSION}")))
+}

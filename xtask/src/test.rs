@@ -1,0 +1,50 @@
+//! `cargo xtask test`: everything CI checks, in the order that fails fastest.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::process::{cargo, exec, step, target_dir};
+use crate::setup::{self, Needs};
+use crate::ui;
+
+/// Crates that are compiled to wasm and so are also linted for wasm32.
+const WASM_CRATES: &[&str] = &["hoso-ui", "hoso-domain", "hoso-protocol"];
+
+pub fn run(root: &Path) -> anyhow::Result<()> {
+    setup::ensure(Needs::everything())?;
+
+    step("Checking formatting");
+    exec(cargo().args(["fmt", "--all", "--check"]))?;
+
+    // The app embeds ui/dist at compile time, so the UI comes before any
+    // check of the shell.
+    ui::build(root, false)?;
+
+    step("Linting (native)");
+    exec(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    step("Linting (wasm32)");
+    let mut wasm_clippy = cargo();
+    wasm_clippy.args(["clippy", "--target", "wasm32-unknown-unknown"]);
+    for krate in WASM_CRATES {
+        wasm_clippy.args(["--package", krate]);
+    }
+    exec(wasm_clippy.args(["--", "-D", "warnings"]))?;
+
+    step("Building the binaries");
+    exec(cargo().arg("build"))?;
+
+    step("Unit, integration and tidy tests");
+    exec(cargo().arg("test"))?;
+
+    step("End-to-end tests in the real webview, on a virtual display");
+    let app = target_dir(root).join("debug").join("hoso-app");
+    exec(Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x960x24"])
+        .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["test", "--test", "e2e", "--", "--ignored", "--test-threads=1"])
+        .env("HOSO_APP_BIN", app)
+        .env("TAURI_DRIVER", setup::tauri_driver_path()))?;
+
+    step("All checks passed");
+    Ok(())
+}

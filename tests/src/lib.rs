@@ -9,11 +9,11 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits inside the workspace").to_path_buf()
 }
 
-/// A binary built by `cargo build`: `$env` if set, else `target/debug/<name>`.
+/// A binary built by `cargo build`: `$env` if set (relative to the workspace
+/// root), else `target/debug/<name>`.
 pub fn built_binary(env: &str, name: &str) -> PathBuf {
-    std::env::var_os(env)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target").join("debug").join(name))
+    let root = workspace_root();
+    std::env::var_os(env).map(|path| root.join(path)).unwrap_or_else(|| root.join("target").join("debug").join(name))
 }
 
 /// A loopback port that was free a moment ago, for programs that cannot

@@ -27,6 +27,9 @@ impl Driver {
         let child = Command::new(&program)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .stdout(Stdio::null())
+            // Its own process group, so dropping the driver also stops the
+            // WebKitWebDriver it spawns (which would otherwise outlive the test).
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {program:?} (cargo xtask setup installs it)"))?;
@@ -53,6 +56,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill").args(["-TERM", "--", &format!("-{pid}")]).status();
+        }
         let _ = self.child.start_kill();
     }
 }
@@ -97,6 +103,11 @@ async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow
         anyhow::Ok(())
     }
     .await;
+    if outcome.is_err() {
+        // What the webview held is the first thing one needs to see a failure.
+        let source = client.source().await.unwrap_or_default();
+        eprintln!("page source at failure:\n{source}");
+    }
     client.close().await?;
     outcome?;
 

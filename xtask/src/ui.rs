@@ -29,6 +29,7 @@ pub fn build(root: &Path, release: bool) -> anyhow::Result<PathBuf> {
         .input_path(&wasm)
         .web(true)?
         .typescript(false)
+        .omit_default_module_path(false)
         .out_name("hoso_ui")
         .generate(&staging)
         .with_context(|| format!("generating JS bindings for {}", wasm.display()))?;

@@ -43,9 +43,8 @@ fn assert_reaches_none(metadata: &Metadata, package: &str, forbidden: &[&str], w
 }
 
 /// Crates that do IO, read the clock or draw randomness.
-const IO_CRATES: &[&str] = &[
-    "tokio", "mio", "reqwest", "hyper", "sqlx", "axum", "rusqlite", "libsqlite3-sys", "getrandom", "keyring",
-];
+const IO_CRATES: &[&str] =
+    &["tokio", "mio", "reqwest", "hyper", "sqlx", "axum", "rusqlite", "libsqlite3-sys", "getrandom", "keyring"];
 
 #[test]
 fn domain_and_protocol_depend_on_no_io_crate() {

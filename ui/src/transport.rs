@@ -19,9 +19,8 @@ async fn invoke<T: DeserializeOwned>(command: &str) -> Result<T, ErrorEnvelope> 
     let invoke = tauri_invoke().ok_or_else(|| {
         ErrorEnvelope::new(ErrorKind::Internal, "no app transport: window.__TAURI__.core.invoke is missing")
     })?;
-    let promise = invoke
-        .call2(&JsValue::NULL, &JsValue::from_str(command), &js_sys::Object::new())
-        .map_err(|e| internal(&e))?;
+    let promise =
+        invoke.call2(&JsValue::NULL, &JsValue::from_str(command), &js_sys::Object::new()).map_err(|e| internal(&e))?;
     let promise: js_sys::Promise = promise.dyn_into().map_err(|e| internal(&e))?;
     match JsFuture::from(promise).await {
         Ok(value) => serde_wasm_bindgen::from_value(value)

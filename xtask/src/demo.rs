@@ -44,11 +44,13 @@ pub fn run(root: &Path, screenshot: Option<PathBuf>) -> anyhow::Result<()> {
                 "\"$0\" --demo --data-dir \"$1\" & app=$!; sleep {SCREENSHOT_DELAY_SECONDS}; \
                  scrot --overwrite \"$2\"; status=$?; kill $app; wait $app 2>/dev/null; exit $status"
             );
-            exec(Command::new("xvfb-run")
-                .args(["-a", "-s", "-screen 0 1280x960x24", "sh", "-c", &script])
-                .arg(&app)
-                .arg(&data_dir)
-                .arg(&png))?;
+            exec(
+                Command::new("xvfb-run")
+                    .args(["-a", "-s", "-screen 0 1280x960x24", "sh", "-c", &script])
+                    .arg(&app)
+                    .arg(&data_dir)
+                    .arg(&png),
+            )?;
             eprintln!("    saved {}", png.display());
             Ok(())
         }

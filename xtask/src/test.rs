@@ -38,12 +38,14 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 
     step("End-to-end tests in the real webview, on a virtual display");
     let app = target_dir(root).join("debug").join("hoso-app");
-    exec(Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1280x960x24"])
-        .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["test", "--test", "e2e", "--", "--ignored", "--test-threads=1"])
-        .env("HOSO_APP_BIN", app)
-        .env("TAURI_DRIVER", setup::tauri_driver_path()))?;
+    exec(
+        Command::new("xvfb-run")
+            .args(["-a", "-s", "-screen 0 1280x960x24"])
+            .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args(["test", "--test", "e2e", "--", "--ignored", "--test-threads=1"])
+            .env("HOSO_APP_BIN", app)
+            .env("TAURI_DRIVER", setup::tauri_driver_path()),
+    )?;
 
     step("All checks passed");
     Ok(())

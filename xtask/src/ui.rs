@@ -16,7 +16,16 @@ const STATIC_FILES: &[&str] = &["index.html", "boot.js", "style.css"];
 pub fn build(root: &Path, release: bool) -> anyhow::Result<PathBuf> {
     step(if release { "Building the UI (wasm, size-optimised)" } else { "Building the UI (wasm)" });
     let profile = if release { "wasm-release" } else { "dev" };
-    exec(cargo().args(["build", "--package", "hoso-ui", "--lib", "--target", "wasm32-unknown-unknown", "--profile", profile]))?;
+    exec(cargo().args([
+        "build",
+        "--package",
+        "hoso-ui",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        profile,
+    ]))?;
     let profile_dir = if release { "wasm-release" } else { "debug" };
     let wasm = target_dir(root).join("wasm32-unknown-unknown").join(profile_dir).join("hoso_ui.wasm");
 

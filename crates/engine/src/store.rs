@@ -32,9 +32,8 @@ impl Store {
     }
 
     pub async fn catalogue_version(&self) -> Result<u64, EngineError> {
-        let version: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
+        let version: i64 =
+            sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1").fetch_one(&self.pool).await?;
         Ok(u64::try_from(version).unwrap_or_default())
     }
 
@@ -52,18 +51,14 @@ impl Store {
                 .await?;
         }
         let version = i64::try_from(catalogue.version).unwrap_or(i64::MAX);
-        sqlx::query("UPDATE catalogue_meta SET version = ?1 WHERE id = 1")
-            .bind(version)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE catalogue_meta SET version = ?1 WHERE id = 1").bind(version).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn procedures(&self) -> Result<Vec<Procedure>, EngineError> {
-        let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM procedure ORDER BY code")
-            .fetch_all(&self.pool)
-            .await?;
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM procedure ORDER BY code").fetch_all(&self.pool).await?;
         bodies.iter().map(|b| serde_json::from_str(b).map_err(EngineError::Corrupt)).collect()
     }
 }

@@ -16,9 +16,8 @@ const SEED: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../asse
 pub async fn seed(pool: &SqlitePool) -> Result<(), PortalError> {
     let procedures: Vec<Procedure> = serde_json::from_str(SEED).map_err(PortalError::Seed)?;
     let mut tx = pool.begin().await?;
-    let current: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1")
-        .fetch_one(&mut *tx)
-        .await?;
+    let current: i64 =
+        sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1").fetch_one(&mut *tx).await?;
     let next = current + 1;
     let mut changed = false;
     for procedure in &procedures {
@@ -36,25 +35,16 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), PortalError> {
         changed |= result.rows_affected() > 0;
     }
     if changed {
-        sqlx::query("UPDATE catalogue_meta SET version = ?1 WHERE id = 1")
-            .bind(next)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE catalogue_meta SET version = ?1 WHERE id = 1").bind(next).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn load(pool: &SqlitePool) -> Result<Catalogue, PortalError> {
-    let version: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1")
-        .fetch_one(pool)
-        .await?;
-    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM procedure ORDER BY code")
-        .fetch_all(pool)
-        .await?;
-    let procedures = bodies
-        .iter()
-        .map(|body| serde_json::from_str(body).map_err(PortalError::Corrupt))
-        .collect::<Result<_, _>>()?;
+    let version: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1").fetch_one(pool).await?;
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM procedure ORDER BY code").fetch_all(pool).await?;
+    let procedures =
+        bodies.iter().map(|body| serde_json::from_str(body).map_err(PortalError::Corrupt)).collect::<Result<_, _>>()?;
     Ok(Catalogue { version: u64::try_from(version).unwrap_or_default(), procedures })
 }

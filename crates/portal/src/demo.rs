@@ -29,9 +29,7 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), PortalError> {
 
 pub async fn identities(pool: &SqlitePool) -> Result<Vec<DemoIdentity>, PortalError> {
     let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT username, full_name, role FROM demo_identity ORDER BY username")
-            .fetch_all(pool)
-            .await?;
+        sqlx::query_as("SELECT username, full_name, role FROM demo_identity ORDER BY username").fetch_all(pool).await?;
     rows.into_iter()
         .map(|(username, full_name, role)| {
             let role = serde_json::from_value(serde_json::Value::String(role)).map_err(PortalError::Corrupt)?;

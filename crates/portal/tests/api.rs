@@ -65,12 +65,8 @@ async fn demo_identities_do_not_exist_without_demo_mode() {
 #[tokio::test]
 async fn demo_mode_offers_a_citizen_a_business_representative_and_an_officer() {
     let test = spawn_portal(true).await;
-    let identities: Vec<DemoIdentity> = reqwest::get(format!("{}{}", test.portal.url(), path::DEMO_IDENTITIES))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let identities: Vec<DemoIdentity> =
+        reqwest::get(format!("{}{}", test.portal.url(), path::DEMO_IDENTITIES)).await.unwrap().json().await.unwrap();
     let roles: Vec<DemoRole> = identities.iter().map(|i| i.role).collect();
     assert_eq!(roles.len(), 3);
     for role in [DemoRole::Citizen, DemoRole::BusinessRepresentative, DemoRole::SupportOfficer] {

@@ -19,7 +19,12 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let launch = match Launch::from_args(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{}", Launch::USAGE);
+        return;
+    }
+    let launch = match Launch::from_args(args) {
         Ok(launch) => launch,
         Err(message) => {
             eprintln!("hoso-app: {message}\n\n{}", Launch::USAGE);

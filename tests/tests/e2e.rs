@@ -73,6 +73,20 @@ async fn text_of(client: &Client, css: &str) -> anyhow::Result<String> {
     Ok(element.text().await?)
 }
 
+/// Waits until the element's text is `expected`, so a re-render in progress
+/// is not mistaken for a failure.
+async fn wait_for_text(client: &Client, css: &str, expected: &str) -> anyhow::Result<()> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        last = text_of(client, css).await?;
+        if last == expected {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("{css} reads {last:?}, expected {expected:?}")
+}
+
 #[tokio::test]
 #[ignore = "needs a display, WebKitWebDriver, tauri-driver and the built app: run `cargo xtask test`"]
 async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow::Result<()> {
@@ -84,9 +98,9 @@ async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow
     let client = driver.open_app(&["--demo", "--data-dir", &data.path().display().to_string()]).await?;
 
     let outcome = async {
-        let name = text_of(&client, "[data-testid=procedure][data-code='1.001193'] .procedure-name").await?;
-        assert_eq!(name, "Đăng ký khai sinh");
-        assert_eq!(text_of(&client, "[data-testid=demo-watermark]").await?, "DEMO");
+        let card_name = "[data-testid=procedure][data-code='1.001193'] .procedure-name";
+        wait_for_text(&client, card_name, "Đăng ký khai sinh").await?;
+        wait_for_text(&client, "[data-testid=demo-watermark]", "DEMO").await?;
         let offline_notices = client.find_all(Locator::Css("[role=status]")).await?;
         assert!(offline_notices.is_empty(), "the in-process portal should be reachable");
 
@@ -96,8 +110,7 @@ async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow
         std::fs::write(shots.join("demo-catalogue.png"), screenshot)?;
 
         client.find(Locator::Css(".app-header button")).await?.click().await?;
-        let english = text_of(&client, "[data-testid=procedure] .procedure-name").await?;
-        assert_eq!(english, "Birth registration");
+        wait_for_text(&client, card_name, "Birth registration").await?;
         let lang = client.find(Locator::Css("html")).await?.attr("lang").await?;
         assert_eq!(lang.as_deref(), Some("en"));
         anyhow::Ok(())

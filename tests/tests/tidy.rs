@@ -75,6 +75,20 @@ fn the_portal_shares_only_domain_and_protocol_with_the_app() {
     assert_reaches_none(&metadata, "hoso-portal", &forbidden, "it stands for a system we do not own");
 }
 
+#[test]
+fn the_wasm_bindgen_library_xtask_links_equals_the_uis_wasm_bindgen() {
+    // A mismatch builds fine and fails only when the UI is bound, with an
+    // obscure schema error; catch it here instead.
+    let metadata = metadata();
+    let version_of = |name: &str| -> Vec<String> {
+        metadata.packages.iter().filter(|p| p.name.as_str() == name).map(|p| p.version.to_string()).collect()
+    };
+    let runtime = version_of("wasm-bindgen");
+    let tooling = version_of("wasm-bindgen-cli-support");
+    assert_eq!(runtime.len(), 1, "more than one wasm-bindgen in Cargo.lock: {runtime:?}");
+    assert_eq!(runtime, tooling);
+}
+
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {

@@ -6,7 +6,7 @@ use hoso_protocol::command::AppMode;
 use leptos::prelude::*;
 
 use crate::format::vnd;
-use crate::i18n::{Lang, error_text, t, t_n};
+use crate::i18n::{Lang, error_text, pick, t, t_n};
 use crate::transport;
 
 #[component]
@@ -79,14 +79,8 @@ fn Catalogue(lang: ReadSignal<Lang>) -> impl IntoView {
 
 #[component]
 fn ProcedureCard(procedure: Procedure, lang: Lang) -> impl IntoView {
-    let name = match lang {
-        Lang::Vi => procedure.name.vi.clone(),
-        Lang::En => procedure.name.en.clone(),
-    };
-    let agency = match lang {
-        Lang::Vi => procedure.agency.vi.clone(),
-        Lang::En => procedure.agency.en.clone(),
-    };
+    let name = pick(lang, &procedure.name);
+    let agency = pick(lang, &procedure.agency);
     let level = match procedure.level {
         ServiceLevel::Full => t(lang, "procedure.level.full"),
         ServiceLevel::Partial => t(lang, "procedure.level.partial"),

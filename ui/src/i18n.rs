@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use hoso_domain::catalogue::Localized;
 use hoso_protocol::error::ErrorKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,4 +56,12 @@ pub fn t_n(lang: Lang, key: &str, n: impl std::fmt::Display) -> String {
 /// The translated sentence for an error kind; the envelope's message is for logs.
 pub fn error_text(lang: Lang, kind: ErrorKind) -> String {
     t(lang, &format!("error.{}", kind.as_str()))
+}
+
+/// The side of a bilingual text from the catalogue that matches `lang`.
+pub fn pick(lang: Lang, text: &Localized) -> String {
+    match lang {
+        Lang::Vi => text.vi.clone(),
+        Lang::En => text.en.clone(),
+    }
 }

@@ -41,8 +41,19 @@ enum Command {
     Test,
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    // Errors are printed as one readable chain, without a backtrace even
+    // when RUST_BACKTRACE is set: they are messages for people, not bugs.
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nerror: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     let root = process::workspace_root();
     std::env::set_current_dir(&root)?;
     match cli.command {

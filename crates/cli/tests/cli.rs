@@ -1,0 +1,41 @@
+//! The `hoso` binary against a real portal on port 0: it syncs and lists the
+//! catalogue, and lists the saved copy when the portal has gone away.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn hoso(portal: &str, data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .args(["--portal", portal, "--data-dir"])
+        .arg(data_dir)
+        .args(args)
+        .output()
+        .expect("hoso runs")
+}
+
+#[tokio::test]
+async fn catalogue_lists_what_the_portal_serves_and_keeps_it_for_offline_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let database_url = format!("sqlite:{}", dir.path().join("portal.db").display());
+    let portal = hoso_portal::start(hoso_portal::Config { addr, database_url, demo: false }).await.unwrap();
+    let url = portal.url();
+    let data = dir.path().join("cli");
+
+    let online = tokio::task::spawn_blocking({
+        let (url, data) = (url.clone(), data.clone());
+        move || hoso(&url, &data, &["catalogue"])
+    })
+    .await
+    .unwrap();
+    assert!(online.status.success(), "{}", String::from_utf8_lossy(&online.stderr));
+    assert_eq!(String::from_utf8_lossy(&online.stdout), "1.001193\tĐăng ký khai sinh\n");
+    assert!(String::from_utf8_lossy(&online.stderr).contains("catalogue updated to version 1"));
+
+    portal.shutdown().await.unwrap();
+    let offline = tokio::task::spawn_blocking(move || hoso(&url, &data, &["catalogue"])).await.unwrap();
+    assert!(offline.status.success());
+    assert_eq!(String::from_utf8_lossy(&offline.stdout), "1.001193\tĐăng ký khai sinh\n");
+    assert!(String::from_utf8_lossy(&offline.stderr).contains("showing the offline copy"));
+}

@@ -80,7 +80,7 @@ fn Catalogue(lang: ReadSignal<Lang>) -> impl IntoView {
 #[component]
 fn ProcedureCard(procedure: Procedure, lang: Lang) -> impl IntoView {
     let name = pick(lang, &procedure.name);
-    let agency = pick(lang, &procedure.agency);
+    let agency = pick(lang, &procedure.agency.name);
     let level = match procedure.level {
         ServiceLevel::Full => t(lang, "procedure.level.full"),
         ServiceLevel::Partial => t(lang, "procedure.level.partial"),
@@ -88,7 +88,10 @@ fn ProcedureCard(procedure: Procedure, lang: Lang) -> impl IntoView {
     let (time, fee) = match procedure.online_channel() {
         Some(channel) => (
             t_n(lang, "procedure.working_days", channel.processing_days),
-            if channel.fee_vnd == 0 { t(lang, "procedure.free") } else { vnd(channel.fee_vnd, lang) },
+            match channel.total_fee_vnd() {
+                0 => t(lang, "procedure.free"),
+                total => vnd(total, lang),
+            },
         ),
         None => (t(lang, "procedure.not_online"), String::new()),
     };

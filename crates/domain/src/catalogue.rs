@@ -86,6 +86,32 @@ pub enum ServiceLevel {
     Partial,
 }
 
+/// Which tier of government handles the procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyLevel {
+    Ministry,
+    Province,
+    Commune,
+}
+
+/// The implementing agency (*cơ quan thực hiện*).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    /// The agency's e-ID code (*mã định danh*), e.g. `000.00.00.H30`; opaque.
+    pub code: String,
+    pub name: Localized,
+    pub level: AgencyLevel,
+}
+
+/// The field (*lĩnh vực*) a procedure belongs to, e.g. civil status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    /// The field code, e.g. `G03-GD10`; opaque.
+    pub code: String,
+    pub name: Localized,
+}
+
 /// How a dossier reaches the agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -95,31 +121,144 @@ pub enum ChannelKind {
     Post,
 }
 
-/// One way to file, with its legal processing time and fee.
+/// *Phí* (a charge for a service) or *lệ phí* (a state levy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeKind {
+    Charge,
+    Levy,
+}
+
+/// When a fee is paid, or why it is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeMode {
+    /// Paid when submitting.
+    Before,
+    /// Paid when the agency asks (status 6) or when the result is collected.
+    After,
+    /// Waived for this channel or these applicants.
+    Exempt,
+}
+
+/// One fee of a channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fee {
+    pub kind: FeeKind,
+    pub mode: FeeMode,
+    /// In Vietnamese đồng; zero when exempt.
+    pub amount_vnd: u64,
+    pub description: Localized,
+}
+
+/// One way to file, with its legal processing time and fees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Channel {
     pub kind: ChannelKind,
     /// Processing time in working days counted from valid acceptance.
     pub processing_days: u16,
-    /// Fee in Vietnamese đồng; zero when the channel is free.
-    pub fee_vnd: u64,
+    /// Empty when the channel is free.
+    pub fees: Vec<Fee>,
+}
+
+impl Channel {
+    /// What a citizen pays on this channel, all fees together.
+    pub fn total_fee_vnd(&self) -> u64 {
+        self.fees.iter().map(|f| f.amount_vnd).sum()
+    }
+}
+
+/// One document of the dossier (*thành phần hồ sơ*), and the attachment slot
+/// that carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredDocument {
+    /// Stable within the procedure; forms bind attachment slots to it.
+    pub id: String,
+    pub name: Localized,
+    /// Whether the dossier is incomplete without it.
+    pub required: bool,
+    pub copies: u8,
+    pub original: bool,
+    /// Media types accepted for the scan, e.g. `application/pdf`, `image/jpeg`.
+    pub media_types: Vec<String>,
+    /// The largest file accepted, in bytes.
+    pub max_bytes: u64,
+    /// The form template the document follows, e.g. `CT01`, when the
+    /// procedure's online form produces it.
+    pub template: Option<String>,
+    /// Whether the portal can reuse it from the citizen's e-data store.
+    pub reusable: bool,
+}
+
+impl RequiredDocument {
+    pub fn accepts_media_type(&self, media_type: &str) -> bool {
+        self.media_types.iter().any(|m| m.eq_ignore_ascii_case(media_type))
+    }
+}
+
+/// Who may file the procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applicant {
+    Citizen,
+    Enterprise,
+}
+
+/// What the citizen receives at the end (*kết quả*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultKind {
+    Decision,
+    Licence,
+    Certificate,
+    Confirmation,
+    Extract,
+    Notice,
+}
+
+/// The online form a procedure uses, by id and version (see [`crate::form`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormRef {
+    pub id: String,
+    pub version: u32,
 }
 
 /// An administrative procedure (*thủ tục hành chính*) as the catalogue lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Procedure {
     pub code: ProcedureCode,
+    /// The national code with the agency part, e.g. `1.001193.000.00.00.H01`; opaque.
+    pub full_code: String,
     pub name: Localized,
-    pub agency: Localized,
-    pub field: Localized,
+    pub agency: Agency,
+    pub field: Field,
     pub level: ServiceLevel,
+    pub applicants: Vec<Applicant>,
     pub channels: Vec<Channel>,
+    pub documents: Vec<RequiredDocument>,
+    pub result: ResultKind,
+    /// The online form, when the procedure can be filed online.
+    pub form: Option<FormRef>,
+    /// Grows with every change of the procedure's rules.
+    pub version: u32,
+    pub effective_from: time::Date,
+    pub effective_until: Option<time::Date>,
 }
 
 impl Procedure {
     /// The online channel, if the procedure can be filed online at all.
     pub fn online_channel(&self) -> Option<&Channel> {
         self.channels.iter().find(|c| c.kind == ChannelKind::Online)
+    }
+
+    /// The document an attachment slot is bound to.
+    pub fn document(&self, id: &str) -> Option<&RequiredDocument> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// Whether the procedure is in force on `today`.
+    pub fn is_in_force(&self, today: time::Date) -> bool {
+        self.effective_from <= today && self.effective_until.is_none_or(|until| today <= until)
     }
 }
 

@@ -1,0 +1,36 @@
+//! Online forms: a definition pairs a JSON Schema (2020-12) that says what
+//! data is valid with a layout that says how people fill it in.
+//!
+//! The schema is the single truth about validity: the same schema judges
+//! input as the citizen types, in the engine before queueing, and in the
+//! portal on receipt. The layout only presents it (pages, labels, widgets,
+//! conditional visibility, repeatable groups, attachment slots, prefill).
+
+pub mod layout;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::ProcedureCode;
+pub use layout::{Choice, Condition, FieldLayout, Layout, Page, PrefillClaim, Repeat, Section, Widget};
+
+/// One version of a procedure's online form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormDefinition {
+    /// Stable across versions, e.g. `ho-tich.khai-sinh`.
+    pub id: String,
+    /// Grows with every change; drafts record the version they were made on.
+    pub version: u32,
+    pub procedure: ProcedureCode,
+    /// JSON Schema 2020-12 for the data. Custom formats: `cccd`, `mst`,
+    /// `vn-phone`, `date-vn` (dd/mm/yyyy).
+    pub schema: serde_json::Value,
+    pub layout: Layout,
+}
+
+impl FormDefinition {
+    /// Every field of the layout, in page order, with repeatable groups' fields
+    /// included once (their pointers are relative to an item).
+    pub fn fields(&self) -> impl Iterator<Item = &FieldLayout> {
+        self.layout.pages.iter().flat_map(|p| &p.sections).flat_map(|s| &s.fields)
+    }
+}

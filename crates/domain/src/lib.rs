@@ -6,3 +6,5 @@
 #![forbid(unsafe_code)]
 
 pub mod catalogue;
+pub mod identity;
+pub mod profile;

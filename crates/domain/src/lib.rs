@@ -7,3 +7,5 @@
 
 pub mod catalogue;
 pub mod form;
+pub mod identity;
+pub mod profile;

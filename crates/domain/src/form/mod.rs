@@ -6,12 +6,19 @@
 //! portal on receipt. The layout only presents it (pages, labels, widgets,
 //! conditional visibility, repeatable groups, attachment slots, prefill).
 
+pub mod formats;
 pub mod layout;
+pub mod migrate;
+#[cfg(feature = "validation")]
+pub mod validate;
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::ProcedureCode;
 pub use layout::{Choice, Condition, FieldLayout, Layout, Page, PrefillClaim, Repeat, Section, Widget};
+pub use migrate::{Migration, OrphanedAnswer, migrate};
+#[cfg(feature = "validation")]
+pub use validate::{FormDefinitionError, FormValidator};
 
 /// One version of a procedure's online form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,4 +40,16 @@ impl FormDefinition {
     pub fn fields(&self) -> impl Iterator<Item = &FieldLayout> {
         self.layout.pages.iter().flat_map(|p| &p.sections).flat_map(|s| &s.fields)
     }
+}
+
+/// What is wrong with one answer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FieldError {
+    /// JSON pointer to the answer, e.g. `/child/full_name`; empty for the whole form.
+    pub pointer: String,
+    /// Machine code, translated by the UI as `field_error.<code>`.
+    pub code: String,
+    /// The bound that was not met (a length, a minimum), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
 }

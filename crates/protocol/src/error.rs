@@ -1,10 +1,15 @@
-//! The one error shape that crosses every boundary: `{kind, message}`.
+//! The one error shape that crosses every boundary: `{kind, message, fields}`.
 //!
 //! `kind` is stable and machine-readable; the UI turns it into translated text.
 //! `message` is detail for logs and developers, never shown as the only text.
+//! `fields` carries validation errors as data, one per answer, so a refused
+//! submission can be shown beside the questions it is about.
+//!
+//! This is a contract with other processes: kinds are only ever added.
 
 use std::fmt;
 
+pub use hoso_domain::form::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// Stable error categories. New kinds are added at the end; none is renamed.
@@ -23,12 +28,33 @@ pub enum ErrorKind {
     InvalidInput,
     /// A bug or an unexpected state.
     Internal,
+    /// The caller is not signed in, or the session has ended.
+    Unauthenticated,
+    /// Signed in, but not allowed to act for this profile or on this object.
+    Forbidden,
+    /// The request contradicts the current state (a replayed key with another body, a stale status).
+    Conflict,
+    /// The request or upload is larger than allowed.
+    TooLarge,
+    /// Too many requests; the `Retry-After` header says when to try again.
+    RateLimited,
 }
 
 impl ErrorKind {
     /// Every kind, for exhaustive checks such as "each has a translation".
-    pub const ALL: [Self; 6] =
-        [Self::Network, Self::Portal, Self::Store, Self::NotFound, Self::InvalidInput, Self::Internal];
+    pub const ALL: [Self; 11] = [
+        Self::Network,
+        Self::Portal,
+        Self::Store,
+        Self::NotFound,
+        Self::InvalidInput,
+        Self::Internal,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::Conflict,
+        Self::TooLarge,
+        Self::RateLimited,
+    ];
 
     /// The wire name, as used for translation keys (`error.<kind>`).
     pub fn as_str(self) -> &'static str {
@@ -39,20 +65,33 @@ impl ErrorKind {
             Self::NotFound => "not_found",
             Self::InvalidInput => "invalid_input",
             Self::Internal => "internal",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::Conflict => "conflict",
+            Self::TooLarge => "too_large",
+            Self::RateLimited => "rate_limited",
         }
     }
 }
 
-/// `{kind, message}`: the body of every failed API call and command.
+/// `{kind, message, fields}`: the body of every failed API call and command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorEnvelope {
     pub kind: ErrorKind,
     pub message: String,
+    /// Validation errors, one per answer; empty unless `kind` is `invalid_input`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
 }
 
 impl ErrorEnvelope {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self { kind, message: message.into(), fields: Vec::new() }
+    }
+
+    /// An `invalid_input` envelope carrying the validator's findings.
+    pub fn invalid_fields(fields: Vec<FieldError>) -> Self {
+        Self { kind: ErrorKind::InvalidInput, message: format!("{} answers are not valid", fields.len()), fields }
     }
 }
 
@@ -72,6 +111,25 @@ mod tests {
     fn an_envelope_serialises_as_kind_and_message() {
         let json = serde_json::to_value(ErrorEnvelope::new(ErrorKind::NotFound, "no such procedure")).unwrap();
         assert_eq!(json, serde_json::json!({"kind": "not_found", "message": "no such procedure"}));
+    }
+
+    #[test]
+    fn field_errors_travel_as_data_beside_the_kind() {
+        let envelope = ErrorEnvelope::invalid_fields(vec![FieldError {
+            pointer: "/child/full_name".into(),
+            code: "too_short".into(),
+            limit: Some(2),
+        }]);
+        let json = serde_json::to_value(&envelope).unwrap();
+        assert_eq!(json["kind"], "invalid_input");
+        assert_eq!(json["fields"][0], serde_json::json!({"pointer": "/child/full_name", "code": "too_short", "limit": 2}));
+        assert_eq!(serde_json::from_value::<ErrorEnvelope>(json).unwrap(), envelope);
+    }
+
+    #[test]
+    fn an_envelope_without_fields_reads_as_one_with_none() {
+        let envelope: ErrorEnvelope = serde_json::from_str(r#"{"kind":"network","message":"down"}"#).unwrap();
+        assert!(envelope.fields.is_empty());
     }
 
     #[test]

@@ -1,0 +1,82 @@
+//! The portal's public-service API, version 1: paths and bodies.
+//!
+//! Every type here is a contract between the app and the portal: serde names
+//! are stable, fields are only added (with defaults), and a breaking change is
+//! a new API version, never an edit.
+
+pub mod account;
+pub mod dossier;
+pub mod event;
+pub mod payment;
+pub mod upload;
+
+use hoso_domain::catalogue::Procedure;
+use serde::{Deserialize, Serialize};
+
+/// Paths under the portal's base URL.
+pub mod path {
+    /// `GET`: liveness, answers `ok`.
+    pub const HEALTH: &str = "/health";
+    /// `GET`: the whole catalogue, [`super::Catalogue`].
+    pub const CATALOGUE: &str = "/api/v1/catalogue";
+    /// `GET`: the demo identities, [`super::DemoIdentity`]; only on a portal started with `--demo`.
+    pub const DEMO_IDENTITIES: &str = "/api/v1/demo/identities";
+    /// `GET /api/v1/forms/{id}/{version}`: one [`hoso_domain::form::FormDefinition`].
+    pub const FORM: &str = "/api/v1/forms/{id}/{version}";
+    /// `GET`: the signed-in person and what they may act for, [`super::account::Profile`].
+    pub const PROFILE: &str = "/api/v1/profile";
+    /// `POST`: submit a dossier ([`super::dossier::SubmitDossier`], header `Idempotency-Key`);
+    /// `GET`: list the acting profile's dossiers.
+    pub const DOSSIERS: &str = "/api/v1/dossiers";
+    /// `GET ?since=CURSOR&limit=N`: changes to the acting profile's dossiers, [`super::dossier::Changes`].
+    pub const DOSSIER_CHANGES: &str = "/api/v1/dossiers/changes";
+    /// `GET`: one dossier with its timeline and legal clock, [`super::dossier::DossierDetail`].
+    pub const DOSSIER: &str = "/api/v1/dossiers/{code}";
+    /// `POST`: answer a supplement request, [`super::dossier::SubmitSupplement`].
+    pub const DOSSIER_SUPPLEMENT: &str = "/api/v1/dossiers/{code}/supplement";
+    /// `POST`: withdraw before intake, or request withdrawal after, [`super::dossier::Withdraw`].
+    pub const DOSSIER_WITHDRAW: &str = "/api/v1/dossiers/{code}/withdraw";
+    /// `POST`: start paying what the dossier owes, [`super::payment::PaymentStarted`].
+    pub const DOSSIER_PAYMENT: &str = "/api/v1/dossiers/{code}/payment";
+    /// `GET`: the result document's bytes, once the dossier has one.
+    pub const DOSSIER_RESULT: &str = "/api/v1/dossiers/{code}/result";
+    /// `POST`: rate the service, [`super::dossier::Rating`].
+    pub const DOSSIER_RATING: &str = "/api/v1/dossiers/{code}/rating";
+    /// tus 1.0 creation (`POST`); `HEAD`/`PATCH` on `/api/v1/uploads/{sha256}`.
+    pub const UPLOADS: &str = "/api/v1/uploads";
+    pub const UPLOAD: &str = "/api/v1/uploads/{sha256}";
+    /// `GET`: server-sent [`super::event::LiveEvent`]s for the acting profile.
+    pub const EVENTS: &str = "/api/v1/events";
+}
+
+/// The header naming the profile a call acts for: absent or `myself` for the
+/// person, or an enterprise's tax code they hold a mandate for.
+pub const ACTING_AS_HEADER: &str = "X-Acting-As";
+/// The header carrying the client-generated id that makes a submission
+/// happen exactly once.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
+/// The procedure catalogue at one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalogue {
+    /// Grows whenever any procedure changes, so a client can skip an unchanged catalogue.
+    pub version: u64,
+    pub procedures: Vec<Procedure>,
+}
+
+/// Who a demo identity stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemoRole {
+    Citizen,
+    BusinessRepresentative,
+    SupportOfficer,
+}
+
+/// An account that exists only on a portal started with `--demo`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoIdentity {
+    pub username: String,
+    pub full_name: String,
+    pub role: DemoRole,
+}

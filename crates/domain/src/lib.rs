@@ -6,3 +6,5 @@
 #![forbid(unsafe_code)]
 
 pub mod catalogue;
+pub mod clock;
+pub mod dossier;

@@ -6,6 +6,8 @@
 #![forbid(unsafe_code)]
 
 pub mod catalogue;
+pub mod clock;
+pub mod dossier;
 pub mod form;
 pub mod identity;
 pub mod profile;

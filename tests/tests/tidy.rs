@@ -12,14 +12,20 @@ fn metadata() -> Metadata {
     MetadataCommand::new().manifest_path(workspace_root().join("Cargo.toml")).exec().expect("cargo metadata")
 }
 
-/// Crates whose own dependencies are not followed: `ahash` draws a random
-/// seed for its hash maps (inside jsonschema) to resist hash flooding. That
-/// changes no result the domain returns (validation output is sorted), so it
-/// is not the domain drawing randomness.
-const OPAQUE: &[&str] = &["ahash"];
+/// Dependency edges not followed. jsonschema's hash maps (`ahash`) take a
+/// random seed against hash flooding, and jsonschema and its parts depend on
+/// `getrandom` directly only to give it a wasm backend. The seed changes no
+/// result the domain returns (validation output is sorted), so it is not the
+/// domain drawing randomness; any other path to `getrandom` still fails.
+const SEED_ONLY_EDGES: &[(&str, &str)] = &[
+    ("ahash", "getrandom"),
+    ("jsonschema", "getrandom"),
+    ("jsonschema-value", "getrandom"),
+    ("referencing", "getrandom"),
+];
 
 /// Every package name a package reaches through normal (non-dev, non-build)
-/// dependencies, on any target, not looking inside [`OPAQUE`] crates.
+/// dependencies, on any target, not following [`SEED_ONLY_EDGES`].
 fn normal_closure(metadata: &Metadata, package: &str) -> BTreeSet<String> {
     let resolve = metadata.resolve.as_ref().expect("a resolved graph");
     let nodes: BTreeMap<&PackageId, _> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
@@ -34,8 +40,8 @@ fn normal_closure(metadata: &Metadata, package: &str) -> BTreeSet<String> {
     while let Some(id) = stack.pop() {
         for dep in &nodes[id].deps {
             let normal = dep.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal);
-            let name = names[&dep.pkg];
-            if normal && seen.insert(name.to_owned()) && !OPAQUE.contains(&name) {
+            let edge = (names[id], names[&dep.pkg]);
+            if normal && !SEED_ONLY_EDGES.contains(&edge) && seen.insert(edge.1.to_owned()) {
                 stack.push(&dep.pkg);
             }
         }

@@ -122,7 +122,10 @@ mod tests {
         }]);
         let json = serde_json::to_value(&envelope).unwrap();
         assert_eq!(json["kind"], "invalid_input");
-        assert_eq!(json["fields"][0], serde_json::json!({"pointer": "/child/full_name", "code": "too_short", "limit": 2}));
+        assert_eq!(
+            json["fields"][0],
+            serde_json::json!({"pointer": "/child/full_name", "code": "too_short", "limit": 2})
+        );
         assert_eq!(serde_json::from_value::<ErrorEnvelope>(json).unwrap(), envelope);
     }
 

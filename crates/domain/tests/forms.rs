@@ -1,0 +1,75 @@
+//! Every shipped form judged by the one validator: its valid example passes
+//! with no error, and its invalid example is refused at exactly the answers
+//! the example names.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use hoso_domain::form::{FormDefinition, FormValidator};
+use serde_json::Value;
+
+fn forms_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/forms")
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn shipped_forms() -> Vec<FormDefinition> {
+    let mut forms: Vec<FormDefinition> = std::fs::read_dir(forms_dir())
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| serde_json::from_value(read_json(&path)).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .collect();
+    forms.sort_by(|a, b| a.id.cmp(&b.id));
+    forms
+}
+
+fn example(form: &FormDefinition, kind: &str) -> Value {
+    read_json(&forms_dir().join(format!("examples/{}.v{}.{kind}.json", form.id, form.version)))
+}
+
+#[test]
+fn at_least_fifteen_forms_ship() {
+    assert!(shipped_forms().len() >= 15, "only {} forms", shipped_forms().len());
+}
+
+#[test]
+fn every_valid_example_passes_the_validator() {
+    for form in shipped_forms() {
+        let validator = FormValidator::new(&form).unwrap_or_else(|e| panic!("{}: {e:?}", form.id));
+        assert_eq!(validator.validate(&example(&form, "valid")), vec![], "{} v{}", form.id, form.version);
+    }
+}
+
+#[test]
+fn every_invalid_example_is_refused_at_the_answers_it_names() {
+    for form in shipped_forms() {
+        let validator = FormValidator::new(&form).unwrap();
+        let invalid = example(&form, "invalid");
+        let expected: BTreeSet<String> =
+            serde_json::from_value(invalid["errors"].clone()).expect("an `errors` list of pointers");
+        let found: BTreeSet<String> = validator.validate(&invalid["data"]).into_iter().map(|e| e.pointer).collect();
+        assert!(!expected.is_empty(), "{}: the invalid example names no errors", form.id);
+        assert_eq!(found, expected, "{} v{}", form.id, form.version);
+    }
+}
+
+#[test]
+fn an_attachment_answer_must_reference_an_upload_not_a_path() {
+    // An attachment answer is `{sha256, media_type, bytes, name}`; a bare
+    // string (a local file path, say) must never validate.
+    for form in shipped_forms() {
+        let validator = FormValidator::new(&form).unwrap();
+        let mut data = example(&form, "valid");
+        let Some(attachments) = data.get_mut("attachments").and_then(Value::as_object_mut) else { continue };
+        let Some(slot) = attachments.keys().next().cloned() else { continue };
+        attachments.insert(slot.clone(), Value::String("/sdcard/scan.jpg".into()));
+        let pointers: Vec<String> = validator.validate(&data).into_iter().map(|e| e.pointer).collect();
+        assert!(pointers.contains(&format!("/attachments/{slot}")), "{}: {pointers:?}", form.id);
+    }
+}

@@ -11,4 +11,5 @@ pub mod dossier;
 pub mod form;
 pub mod identity;
 pub mod profile;
+pub mod sync;
 pub mod synthetic;

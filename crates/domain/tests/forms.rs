@@ -73,3 +73,41 @@ fn an_attachment_answer_must_reference_an_upload_not_a_path() {
         assert!(pointers.contains(&format!("/attachments/{slot}")), "{}: {pointers:?}", form.id);
     }
 }
+
+fn arbitrary_json() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        "[0-9/a-zđĐ ]{0,14}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 40, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            // Keys the shipped forms use, so the validator walks deep into them.
+            prop::collection::btree_map(
+                prop::sample::select(vec!["child", "mother", "declarant", "full_name", "attachments", "members", "x"]),
+                inner,
+                0..5,
+            )
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+}
+
+/// Each shipped form's validator, compiled once for all proptest cases.
+fn validators() -> &'static [(String, FormValidator)] {
+    static VALIDATORS: std::sync::OnceLock<Vec<(String, FormValidator)>> = std::sync::OnceLock::new();
+    VALIDATORS.get_or_init(|| shipped_forms().iter().map(|f| (f.id.clone(), FormValidator::new(f).unwrap())).collect())
+}
+
+proptest::proptest! {
+    #[test]
+    fn no_shipped_form_panics_on_arbitrary_answers(data in arbitrary_json()) {
+        for (id, validator) in validators() {
+            let errors = validator.validate(&data);
+            proptest::prop_assert_eq!(errors.is_empty(), validator.is_valid(&data), "{}", id);
+        }
+    }
+}

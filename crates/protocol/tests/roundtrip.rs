@@ -1,8 +1,10 @@
 //! Every wire contract survives a JSON round trip unchanged, for arbitrary
 //! values (proptest), so what one process writes the other reads back as-is.
 
+use hoso_domain::catalogue::Localized;
 use hoso_domain::catalogue::{ChannelKind, FormRef, ProcedureCode};
 use hoso_domain::dossier::{Actor, DossierStatus};
+use hoso_domain::form::OrphanedAnswer;
 use hoso_domain::identity::TaxCode;
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::api::dossier::{
@@ -13,7 +15,9 @@ use hoso_protocol::api::event::LiveEvent;
 use hoso_protocol::api::payment::{PaymentDue, PaymentStarted, PaymentStatus, Receipt};
 use hoso_protocol::api::upload::{AttachmentRef, CreateUpload, UploadStatus};
 use hoso_protocol::api::{Catalogue, DemoIdentity, DemoRole};
-use hoso_protocol::command::{AppInfo, AppMode};
+use hoso_protocol::command::{
+    AppInfo, AppMode, Draft, DraftSaved, DraftSummary, OutboxItem, OutboxState, SaveDraft, ValidateForm, Validation,
+};
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind, FieldError};
 use proptest::prelude::*;
 use serde::Serialize;
@@ -182,6 +186,43 @@ proptest! {
         round_trips(&Withdraw { reason: name.clone() })?;
         round_trips(&DemoIdentity { username: name.clone(), full_name: name, role: DemoRole::Citizen })?;
         round_trips(&AppInfo { mode: AppMode::Demo, version: "0.1.0".into() })?;
+    }
+}
+
+proptest! {
+    #[test]
+    fn the_apps_command_types_round_trip(
+        id in text(), procedure in procedure_code(), form in form_ref(), acting_as in acting_as(), data in json_value(),
+        saved_at in instant(), conflict in any::<bool>(), percent in 0u8..=100, code in text(),
+        errors in prop::collection::vec((text(), text(), prop::option::of(any::<i64>())), 0..3),
+    ) {
+        let name = Localized { vi: id.clone(), en: code.clone() };
+        let summary = DraftSummary {
+            id: id.clone(), procedure: procedure.clone(), procedure_name: name.clone(), acting_as: acting_as.clone(),
+            form: form.clone(), saved_at, conflict,
+        };
+        round_trips(&summary)?;
+        round_trips(&Draft {
+            summary, data: data.clone(),
+            orphaned: vec![OrphanedAnswer { pointer: "/fax".into(), value: data.clone() }],
+        })?;
+        round_trips(&SaveDraft { id: id.clone(), data: data.clone() })?;
+        round_trips(&DraftSaved { id: id.clone(), saved_at })?;
+        round_trips(&ValidateForm { form, data })?;
+        let errors: Vec<FieldError> = errors.into_iter().map(|(pointer, code, limit)| FieldError { pointer, code, limit }).collect();
+        round_trips(&Validation { errors })?;
+        for state in [
+            OutboxState::Queued,
+            OutboxState::Uploading { percent },
+            OutboxState::WaitingForNetwork,
+            OutboxState::NeedsAction { error: ErrorEnvelope::new(ErrorKind::Conflict, code.clone()) },
+            OutboxState::Sent { code: code.clone() },
+        ] {
+            round_trips(&OutboxItem {
+                client_id: id.clone(), procedure: procedure.clone(), procedure_name: name.clone(),
+                acting_as: acting_as.clone(), queued_at: saved_at, state,
+            })?;
+        }
     }
 }
 

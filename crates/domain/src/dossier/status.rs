@@ -3,7 +3,10 @@
 //! The national statuses 1–10 are those of the one-stop systems (see
 //! `domain-vn.md`); `Draft`, `Queued` and `Withdrawn` are the app's own
 //! vocabulary for what the portal never sees. The whole lifecycle is one table,
-//! [`TRANSITIONS`], and [`transition`] is the only judge of a move.
+//! [`TRANSITIONS`], and [`transition`] is the only judge of a move between two
+//! statuses. It is stateless on purpose: the one rule that depends on history,
+//! that a refused withdrawal returns to the status it interrupted, is enforced
+//! by the timeline ([`super::timeline::Timeline::record`]).
 
 use std::fmt;
 
@@ -196,8 +199,14 @@ pub const TRANSITIONS: &[Transition] = &[
     allow(Processing, WithdrawalRequested, &[Citizen]),
     allow(SupplementRequested, WithdrawalRequested, &[Citizen]),
     allow(PaymentRequested, WithdrawalRequested, &[Citizen]),
-    allow(WithdrawalRequested, Stopped, &[Officer]),    // granted
-    allow(WithdrawalRequested, Processing, &[Officer]), // refused: processing goes on
+    allow(WithdrawalRequested, Stopped, &[Officer]), // granted
+    // Refused: the dossier goes back to where it was, waiting on the same thing as
+    // before. Which of these four that is depends on the timeline, which alone knows
+    // the history, so `Timeline::record` enforces it; this table stays stateless.
+    allow(WithdrawalRequested, Accepted, &[Officer]),
+    allow(WithdrawalRequested, Processing, &[Officer]),
+    allow(WithdrawalRequested, SupplementRequested, &[Officer]),
+    allow(WithdrawalRequested, PaymentRequested, &[Officer]),
     // The result.
     allow(ResultReady, ResultDelivered, &[Officer, System]),
 ];
@@ -250,7 +259,10 @@ mod tests {
         payment_requested -> processing: system
         payment_requested -> withdrawal_requested: citizen
         withdrawal_requested -> stopped: officer
+        withdrawal_requested -> accepted: officer
         withdrawal_requested -> processing: officer
+        withdrawal_requested -> supplement_requested: officer
+        withdrawal_requested -> payment_requested: officer
         result_ready -> result_delivered: officer system
     ";
 
@@ -345,6 +357,32 @@ mod tests {
             transition(WithdrawalRequested, Stopped, Citizen).unwrap_err().to_string(),
             "transition.wrong_actor"
         );
+    }
+
+    #[test]
+    fn a_refused_withdrawal_may_return_to_any_state_a_withdrawal_can_be_asked_from() {
+        let asked_from: Vec<DossierStatus> =
+            TRANSITIONS.iter().filter(|t| t.to == WithdrawalRequested).map(|t| t.from).collect();
+        assert_eq!(asked_from, [Accepted, Processing, SupplementRequested, PaymentRequested]);
+        for back in asked_from {
+            assert_eq!(transition(WithdrawalRequested, back, Officer), Ok(()), "{back}");
+            for actor in [Citizen, System] {
+                assert_eq!(
+                    transition(WithdrawalRequested, back, actor),
+                    Err(TransitionError::WrongActor { from: WithdrawalRequested, to: back, actor })
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_withdrawal_cannot_jump_ahead_to_a_result() {
+        for to in [ResultReady, ResultDelivered, Submitted, Withdrawn] {
+            assert_eq!(
+                transition(WithdrawalRequested, to, Officer),
+                Err(TransitionError::NotAllowed { from: WithdrawalRequested, to })
+            );
+        }
     }
 
     #[test]

@@ -3,6 +3,11 @@
 //! A [`Timeline`] can only grow through [`transition`], so an invalid move is
 //! never recorded, and its events are in order of time. A timeline read back
 //! from storage or the wire is replayed through the same rules.
+//!
+//! On top of the stateless table, the timeline enforces the one rule that needs
+//! history: when an officer refuses a withdrawal, the dossier returns to the
+//! status it was in when the citizen asked, so a dossier that was waiting for a
+//! supplement or a payment is still waiting for it.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -50,6 +55,10 @@ pub enum TimelineError {
     /// A replayed timeline has no event at all.
     #[error("timeline.empty")]
     Empty,
+    /// A refused withdrawal must take the dossier back to `expected`, the
+    /// status it was in when the citizen asked to withdraw.
+    #[error("timeline.withdrawal_return")]
+    WithdrawalReturn { expected: DossierStatus, to: DossierStatus },
 }
 
 /// The events of one dossier, never empty, always valid and in order.
@@ -74,7 +83,9 @@ impl Timeline {
     }
 
     /// Records a move from the current status to `to`, if `actor` may make it
-    /// and `at` is not earlier than the last event. Nothing is recorded on error.
+    /// and `at` is not earlier than the last event. Leaving a withdrawal request
+    /// other than by stopping (a refusal) must return to the status the request
+    /// interrupted. Nothing is recorded on error.
     pub fn record(
         &mut self,
         at: OffsetDateTime,
@@ -90,6 +101,13 @@ impl Timeline {
         }
         let from = last.to;
         transition(from, to, actor)?;
+        if from == DossierStatus::WithdrawalRequested && to != DossierStatus::Stopped {
+            // The event that entered the request is the last one, and it came from
+            // somewhere: a timeline cannot open on a withdrawal request.
+            if let Some(expected) = last.from.filter(|expected| *expected != to) {
+                return Err(TimelineError::WithdrawalReturn { expected, to });
+            }
+        }
         self.events.push(TimelineEvent { at, from: Some(from), to, actor, note });
         Ok(self.last())
     }
@@ -312,9 +330,100 @@ mod tests {
         assert!(timeline.events().windows(2).all(|pair| pair[0].at <= pair[1].at));
     }
 
+    /// Accepted, then `before`, then a withdrawal request; `before` is reached
+    /// by the actors the lifecycle names.
+    fn withdrawal_asked_from(before: DossierStatus) -> Timeline {
+        let mut timeline = submitted_and_accepted();
+        let mut at = datetime!(2026-03-04 09:00 +7);
+        let mut step = |timeline: &mut Timeline, to, actor| {
+            at += time::Duration::hours(1);
+            timeline.record(at, to, actor, None).unwrap();
+        };
+        if before != Accepted {
+            step(&mut timeline, Processing, Actor::Officer);
+        }
+        if matches!(before, SupplementRequested | PaymentRequested) {
+            step(&mut timeline, before, Actor::Officer);
+        }
+        step(&mut timeline, WithdrawalRequested, Actor::Citizen);
+        timeline
+    }
+
+    const ASKED_FROM: [DossierStatus; 4] = [Accepted, Processing, SupplementRequested, PaymentRequested];
+
+    #[test]
+    fn a_refused_withdrawal_returns_to_the_state_it_came_from() {
+        for before in ASKED_FROM {
+            let mut timeline = withdrawal_asked_from(before);
+            timeline.record(datetime!(2026-03-06 09:00 +7), before, Actor::Officer, None).unwrap();
+            assert_eq!(timeline.status(), before);
+        }
+    }
+
+    #[test]
+    fn a_refused_withdrawal_cannot_land_in_another_state() {
+        for before in ASKED_FROM {
+            for elsewhere in ASKED_FROM.into_iter().filter(|s| *s != before) {
+                let mut timeline = withdrawal_asked_from(before);
+                let unchanged = timeline.clone();
+                let refused = timeline.record(datetime!(2026-03-06 09:00 +7), elsewhere, Actor::Officer, None);
+                assert_eq!(refused.unwrap_err(), TimelineError::WithdrawalReturn { expected: before, to: elsewhere });
+                assert_eq!(timeline, unchanged);
+            }
+        }
+    }
+
+    #[test]
+    fn a_dossier_waiting_for_a_supplement_still_waits_for_it_after_a_refused_withdrawal() {
+        let mut timeline = withdrawal_asked_from(SupplementRequested);
+        let refused = timeline.record(datetime!(2026-03-06 09:00 +7), Processing, Actor::Officer, None);
+        assert_eq!(refused.unwrap_err().to_string(), "timeline.withdrawal_return");
+        timeline.record(datetime!(2026-03-06 09:00 +7), SupplementRequested, Actor::Officer, None).unwrap();
+        // The supplement arrives later, as it would have without the request.
+        timeline.record(datetime!(2026-03-09 09:00 +7), Processing, Actor::System, None).unwrap();
+        assert_eq!(timeline.status(), Processing);
+    }
+
+    #[test]
+    fn a_granted_withdrawal_stops_the_dossier_from_any_state() {
+        for before in ASKED_FROM {
+            let mut timeline = withdrawal_asked_from(before);
+            timeline.record(datetime!(2026-03-06 09:00 +7), Stopped, Actor::Officer, None).unwrap();
+            assert_eq!(timeline.status(), Stopped);
+        }
+    }
+
+    #[test]
+    fn the_wrong_actor_is_reported_before_the_wrong_return() {
+        let mut timeline = withdrawal_asked_from(PaymentRequested);
+        let refused = timeline.record(datetime!(2026-03-06 09:00 +7), Processing, Actor::System, None);
+        assert_eq!(refused.unwrap_err().to_string(), "transition.wrong_actor");
+    }
+
+    #[test]
+    fn a_stored_timeline_whose_refused_withdrawal_lands_elsewhere_is_refused_on_reading() {
+        let json = r#"[
+            {"at":"2026-03-02T08:00:00+07:00","from":null,"to":"submitted","actor":"system"},
+            {"at":"2026-03-03T08:00:00+07:00","from":"submitted","to":"accepted","actor":"officer"},
+            {"at":"2026-03-03T09:00:00+07:00","from":"accepted","to":"processing","actor":"officer"},
+            {"at":"2026-03-04T09:00:00+07:00","from":"processing","to":"payment_requested","actor":"officer"},
+            {"at":"2026-03-05T09:00:00+07:00","from":"payment_requested","to":"withdrawal_requested","actor":"citizen"},
+            {"at":"2026-03-06T09:00:00+07:00","from":"withdrawal_requested","to":"processing","actor":"officer"}
+        ]"#;
+        let err = serde_json::from_str::<Timeline>(json).unwrap_err();
+        assert!(err.to_string().contains("timeline.withdrawal_return"), "{err}");
+        let fixed = json.replace(
+            r#""from":"withdrawal_requested","to":"processing""#,
+            r#""from":"withdrawal_requested","to":"payment_requested""#,
+        );
+        assert_eq!(serde_json::from_str::<Timeline>(&fixed).unwrap().status(), PaymentRequested);
+    }
+
     #[test]
     fn errors_are_machine_codes_not_prose() {
         assert_eq!(TimelineError::Empty.to_string(), "timeline.empty");
         assert_eq!(TimelineError::BrokenChain { index: 3 }.to_string(), "timeline.broken_chain");
+        let wrong_return = TimelineError::WithdrawalReturn { expected: SupplementRequested, to: Processing };
+        assert_eq!(wrong_return.to_string(), "timeline.withdrawal_return");
     }
 }

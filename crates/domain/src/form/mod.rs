@@ -5,10 +5,13 @@
 //! input as the citizen types, in the engine before queueing, and in the
 //! portal on receipt. The layout only presents it (pages, labels, widgets,
 //! conditional visibility, repeatable groups, attachment slots, prefill).
+//! [`prefill()`] fills the answers a layout marks from the person's identity
+//! claims, without ever overwriting what they typed.
 
 pub mod formats;
 pub mod layout;
 pub mod migrate;
+pub mod prefill;
 #[cfg(feature = "validation")]
 pub mod validate;
 
@@ -17,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::ProcedureCode;
 pub use layout::{Choice, Condition, FieldLayout, Layout, Page, PrefillClaim, Repeat, Section, Widget};
 pub use migrate::{Migration, OrphanedAnswer, migrate};
+pub use prefill::{Claims, prefill};
 #[cfg(feature = "validation")]
 pub use validate::{FormDefinitionError, FormValidator};
 

@@ -41,11 +41,15 @@ impl Engine {
         Ok(Self { store, portal })
     }
 
-    /// Downloads the catalogue if the portal's version differs from ours.
+    /// Downloads the catalogue if the portal's version differs from ours; an
+    /// unchanged catalogue costs one request and no body.
     pub async fn sync_catalogue(&self) -> Result<CatalogueSync, EngineError> {
-        let catalogue = self.portal.catalogue().await?;
-        if self.store.catalogue_version().await? == catalogue.version {
-            return Ok(CatalogueSync::UpToDate { version: catalogue.version });
+        let held = self.store.catalogue_version().await?;
+        let Some(catalogue) = self.portal.catalogue_if_changed(held).await? else {
+            return Ok(CatalogueSync::UpToDate { version: held });
+        };
+        if catalogue.version == held {
+            return Ok(CatalogueSync::UpToDate { version: held });
         }
         self.store.replace_catalogue(&catalogue).await?;
         Ok(CatalogueSync::Updated { version: catalogue.version, procedures: catalogue.procedures.len() })

@@ -29,13 +29,22 @@ impl PortalClient {
         Ok(Self { base, http })
     }
 
-    pub async fn catalogue(&self) -> Result<Catalogue, EngineError> {
-        self.get_json(path::CATALOGUE).await
+    /// The catalogue, unless the portal says the version we hold is current
+    /// (`None`, answered with a 304 and no body).
+    pub async fn catalogue_if_changed(&self, held_version: u64) -> Result<Option<Catalogue>, EngineError> {
+        let url = self.base.join(path::CATALOGUE).map_err(|e| EngineError::PortalUrl(e.to_string()))?;
+        let mut request = self.http.get(url);
+        if held_version > 0 {
+            request = request.header(reqwest::header::IF_NONE_MATCH, format!("\"catalogue-v{held_version}\""));
+        }
+        let response = request.send().await.map_err(EngineError::Network)?;
+        if response.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        Self::read_json(response).await.map(Some)
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, EngineError> {
-        let url = self.base.join(path).map_err(|e| EngineError::PortalUrl(e.to_string()))?;
-        let response = self.http.get(url).send().await.map_err(EngineError::Network)?;
+    async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, EngineError> {
         let status = response.status();
         let body = response.bytes().await.map_err(EngineError::Network)?;
         if !status.is_success() {

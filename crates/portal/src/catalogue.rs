@@ -41,9 +41,21 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), PortalError> {
     Ok(())
 }
 
-pub async fn load(pool: &SqlitePool) -> Result<Catalogue, PortalError> {
+/// The catalogue version alone: cheap, so an unchanged catalogue costs a
+/// client one tiny query and a 304.
+pub async fn version(pool: &SqlitePool) -> Result<u64, PortalError> {
     let version: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1").fetch_one(pool).await?;
-    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM procedure ORDER BY code").fetch_all(pool).await?;
+    Ok(u64::try_from(version).unwrap_or_default())
+}
+
+pub async fn load(pool: &SqlitePool) -> Result<Catalogue, PortalError> {
+    // One transaction, so the version read matches the procedures read.
+    let mut tx = pool.begin().await?;
+    let version: i64 =
+        sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1").fetch_one(&mut *tx).await?;
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM procedure ORDER BY code").fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     let procedures =
         bodies.iter().map(|body| serde_json::from_str(body).map_err(PortalError::Corrupt)).collect::<Result<_, _>>()?;
     Ok(Catalogue { version: u64::try_from(version).unwrap_or_default(), procedures })

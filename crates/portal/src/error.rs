@@ -19,14 +19,22 @@ pub enum PortalError {
     Seed(#[source] serde_json::Error),
     #[error("stored record is malformed: {0}")]
     Corrupt(#[source] serde_json::Error),
+    #[error("a shipped form is broken: {0}")]
+    Form(String),
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("the request took too long")]
+    Timeout,
 }
 
 impl IntoResponse for PortalError {
     fn into_response(self) -> Response {
         let (status, kind) = match &self {
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorKind::NotFound),
+            Self::Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorKind::Network),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         };
         // Internals are logged, never sent: the client gets the kind and a

@@ -1,17 +1,35 @@
-//! The HTTP surface: routes of API v1 mapped onto the catalogue and demo rooms.
+//! The HTTP surface: routes of API v1 mapped onto the catalogue, forms and
+//! demo rooms, with the limits every route shares (body size, time) and
+//! JSON envelopes for every failure, unknown paths included.
 
-use axum::extract::State;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::header::{ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use hoso_protocol::api::{Catalogue, DemoIdentity, path};
+use hoso_domain::form::FormDefinition;
+use hoso_protocol::api::{DemoIdentity, path};
 use sqlx::SqlitePool;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::forms::Forms;
 use crate::{PortalError, catalogue, demo};
+
+/// The largest JSON body any route reads. Uploads have their own, per
+/// required document.
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+/// A request still running after this is answered 408, so a slow client
+/// cannot hold a connection's work forever.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
+    pub forms: Forms,
     pub demo: bool,
 }
 
@@ -19,13 +37,36 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(path::HEALTH, get(|| async { "ok" }))
         .route(path::CATALOGUE, get(get_catalogue))
+        .route(path::FORM, get(get_form))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
+        .fallback(|| async { PortalError::NotFound })
+        .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-async fn get_catalogue(State(state): State<AppState>) -> Result<Json<Catalogue>, PortalError> {
-    Ok(Json(catalogue::load(&state.pool).await?))
+/// The catalogue's entity tag: its version, quoted as RFC 9110 wants.
+fn catalogue_etag(version: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"catalogue-v{version}\"")).expect("ASCII")
+}
+
+async fn get_catalogue(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PortalError> {
+    let current = catalogue_etag(catalogue::version(&state.pool).await?);
+    if headers.get_all(IF_NONE_MATCH).iter().any(|tag| tag == current || tag == "*") {
+        return Ok((StatusCode::NOT_MODIFIED, [(ETAG, current)]).into_response());
+    }
+    let catalogue = catalogue::load(&state.pool).await?;
+    Ok(([(ETAG, catalogue_etag(catalogue.version))], Json(catalogue)).into_response())
+}
+
+async fn get_form(
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, u32)>,
+) -> Result<Json<FormDefinition>, PortalError> {
+    let form = state.forms.get(&id, version).ok_or(PortalError::NotFound)?;
+    Ok(Json(form.clone()))
 }
 
 async fn get_demo_identities(State(state): State<AppState>) -> Result<Json<Vec<DemoIdentity>>, PortalError> {

@@ -7,6 +7,7 @@ mod catalogue;
 mod db;
 mod demo;
 mod error;
+mod forms;
 mod http;
 
 use std::net::SocketAddr;
@@ -75,7 +76,8 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
     }
     let listener = TcpListener::bind(config.addr).await.map_err(PortalError::Bind)?;
     let addr = listener.local_addr().map_err(PortalError::Bind)?;
-    let app = http::router(http::AppState { pool, demo: config.demo });
+    let forms = forms::Forms::load()?;
+    let app = http::router(http::AppState { pool, forms, demo: config.demo });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -93,3 +93,62 @@ async fn the_binary_prints_the_url_it_listens_on_as_its_first_line() {
     assert!(url.starts_with("http://127.0.0.1:"), "first line was {first_line:?}");
     assert_eq!(health.unwrap(), 200);
 }
+
+#[tokio::test]
+async fn the_catalogue_carries_an_etag_and_an_unchanged_one_costs_a_304() {
+    let test = spawn_portal(false).await;
+    let url = format!("{}{}", test.portal.url(), path::CATALOGUE);
+    let first = reqwest::get(&url).await.unwrap();
+    let etag = first.headers().get("etag").expect("an ETag").to_str().unwrap().to_owned();
+    assert_eq!(etag, "\"catalogue-v1\"");
+
+    let again = reqwest::Client::new().get(&url).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    let stale = reqwest::Client::new().get(&url).header("if-none-match", "\"catalogue-v0\"").send().await.unwrap();
+    assert_eq!(stale.status(), 200);
+}
+
+#[tokio::test]
+async fn every_shipped_form_is_served_as_shipped() {
+    let test = spawn_portal(false).await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/forms");
+    let mut served = 0;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.path().extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let shipped: serde_json::Value = serde_json::from_slice(&std::fs::read(entry.path()).unwrap()).unwrap();
+        let id = shipped["id"].as_str().unwrap();
+        let version = shipped["version"].as_u64().unwrap();
+        let response = reqwest::get(format!("{}/api/v1/forms/{id}/{version}", test.portal.url())).await.unwrap();
+        assert_eq!(response.status(), 200, "{id} v{version}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        let expected: hoso_domain::form::FormDefinition = serde_json::from_value(shipped.clone()).unwrap();
+        assert_eq!(serde_json::from_value::<hoso_domain::form::FormDefinition>(body).unwrap(), expected);
+        served += 1;
+    }
+    assert!(served >= 15, "only {served} forms");
+}
+
+#[tokio::test]
+async fn unknown_paths_and_forms_answer_a_not_found_envelope() {
+    let test = spawn_portal(false).await;
+    for path in ["/api/v1/forms/no-such-form/1", "/api/v1/nothing-here", "/api/v1/forms/ho-tich.khai-sinh/99"] {
+        let response = reqwest::get(format!("{}{path}", test.portal.url())).await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        let envelope: ErrorEnvelope = response.json().await.unwrap();
+        assert_eq!(envelope.kind, ErrorKind::NotFound, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_method_answers_405_with_an_envelope() {
+    let test = spawn_portal(false).await;
+    let response =
+        reqwest::Client::new().delete(format!("{}{}", test.portal.url(), path::CATALOGUE)).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    let envelope: ErrorEnvelope = response.json().await.unwrap();
+    assert_eq!(envelope.message, "method not allowed");
+}

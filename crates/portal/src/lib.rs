@@ -9,6 +9,7 @@ mod demo;
 mod error;
 mod forms;
 mod http;
+pub mod oidc;
 
 use std::net::SocketAddr;
 

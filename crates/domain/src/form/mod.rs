@@ -18,7 +18,7 @@ use crate::catalogue::ProcedureCode;
 pub use layout::{Choice, Condition, FieldLayout, Layout, Page, PrefillClaim, Repeat, Section, Widget};
 pub use migrate::{Migration, OrphanedAnswer, migrate};
 #[cfg(feature = "validation")]
-pub use validate::{FormDefinitionError, FormValidator};
+pub use validate::{FIELD_ERROR_CODES, FormDefinitionError, FormValidator, LIMIT_CODES};
 
 /// One version of a procedure's online form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

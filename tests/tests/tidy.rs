@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, PackageId};
+use hoso_domain::form::{FIELD_ERROR_CODES, LIMIT_CODES};
 use hoso_protocol::error::ErrorKind;
 use hoso_tests::workspace_root;
 
@@ -181,4 +182,108 @@ fn every_error_kind_has_a_translation() {
     for kind in ErrorKind::ALL {
         assert!(vi.contains_key(&format!("error.{}", kind.as_str())), "no translation for error.{}", kind.as_str());
     }
+}
+
+/// A machine code: lowercase words (letters, digits) joined by dots or
+/// underscores, such as `mst.check_digit`; prose and `{field}` templates are not.
+fn is_machine_code(text: &str) -> bool {
+    text.split(['.', '_'])
+        .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// The texts of the `#[error("…")]` attributes in the domain's source, each
+/// with the file it is in; `#[error(transparent)]` has no text of its own.
+fn domain_error_texts() -> Vec<(String, String)> {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates").join("domain").join("src"), &mut files);
+    assert!(files.len() > 10, "found only {} domain files: is the walk broken?", files.len());
+    let mut texts = Vec::new();
+    for path in files {
+        let source = std::fs::read_to_string(&path).expect("a readable source file");
+        let file = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+        for (start, _) in source.match_indices("#[error(\"") {
+            let rest = &source[start + "#[error(\"".len()..];
+            let end = rest.find("\")]").unwrap_or_else(|| panic!("{file}: an #[error(\"…\")] that does not end"));
+            texts.push((rest[..end].to_owned(), file.clone()));
+        }
+    }
+    texts
+}
+
+#[test]
+fn every_domain_error_code_has_a_translation() {
+    // ARCHITECTURE.md: errors are machine codes the UI translates. A parser's
+    // code can reach a person as a field error (`cccd.shape` under a form
+    // answer) or as a message of its own (`transition.not_allowed`).
+    let texts = domain_error_texts();
+    let prose: Vec<_> = texts.iter().filter(|(text, _)| !is_machine_code(text)).collect();
+    assert!(prose.is_empty(), "domain errors must be machine codes, not prose: {prose:?}");
+    let codes: BTreeSet<&str> = texts.iter().map(|(text, _)| text.as_str()).collect();
+    assert!(codes.len() > 20, "found only {} codes: is the scan broken? {codes:?}", codes.len());
+    for lang in ["vi", "en"] {
+        let table = translations(lang);
+        let missing: Vec<_> = codes
+            .iter()
+            .filter(|code| {
+                !table.contains_key(&format!("error_code.{code}"))
+                    && !table.contains_key(&format!("field_error.{code}"))
+            })
+            .collect();
+        assert!(missing.is_empty(), "{lang}.json has neither error_code.<code> nor field_error.<code> for {missing:?}");
+    }
+}
+
+#[test]
+fn every_field_error_code_has_a_translation() {
+    for lang in ["vi", "en"] {
+        let table = translations(lang);
+        let missing: Vec<_> =
+            FIELD_ERROR_CODES.iter().filter(|code| !table.contains_key(&format!("field_error.{code}"))).collect();
+        assert!(missing.is_empty(), "{lang}.json has no field_error.<code> for {missing:?}");
+        // The UI puts the bound in with `t_n`, so a text that leaves `{n}` out
+        // would not say what the limit is.
+        let unbounded: Vec<_> = LIMIT_CODES
+            .iter()
+            .filter(|code| table.get(&format!("field_error.{code}")).is_some_and(|text| !text.contains("{n}")))
+            .collect();
+        assert!(
+            unbounded.is_empty(),
+            "{lang}.json: these field errors have a limit but their text has no {{n}}: {unbounded:?}"
+        );
+    }
+}
+
+#[test]
+fn every_error_translation_belongs_to_a_code_the_domain_gives() {
+    // The other way round: a key for a code that was renamed or removed, or
+    // misspelt, would never be shown.
+    let domain: BTreeSet<String> = domain_error_texts().into_iter().map(|(text, _)| text).collect();
+    let fields: BTreeSet<&str> = FIELD_ERROR_CODES.iter().copied().collect();
+    let orphans: Vec<String> = translations("vi")
+        .into_keys()
+        .filter(|key| match (key.strip_prefix("field_error."), key.strip_prefix("error_code.")) {
+            (Some(code), _) => !fields.contains(code) && !domain.contains(code),
+            (_, Some(code)) => !domain.contains(code),
+            _ => false,
+        })
+        .collect();
+    assert!(orphans.is_empty(), "translations for codes nothing gives: {orphans:?}");
+}
+
+/// The `{name}` placeholders in a text, such as `{n}`.
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    text.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(name, _)| name).collect()
+}
+
+#[test]
+fn a_placeholder_in_one_language_is_in_the_other() {
+    let vi = translations("vi");
+    let en = translations("en");
+    let differ: Vec<_> = vi
+        .iter()
+        .filter_map(|(key, text)| Some((key, placeholders(text), placeholders(en.get(key)?))))
+        .filter(|(_, vi, en)| vi != en)
+        .collect();
+    assert!(differ.is_empty(), "keys whose placeholders differ between vi and en: {differ:?}");
 }

@@ -22,7 +22,7 @@ pub use layout::{Choice, Condition, FieldLayout, Layout, Page, PrefillClaim, Rep
 pub use migrate::{Migration, OrphanedAnswer, migrate};
 pub use prefill::{Claims, prefill};
 #[cfg(feature = "validation")]
-pub use validate::{FormDefinitionError, FormValidator};
+pub use validate::{FIELD_ERROR_CODES, FormDefinitionError, FormValidator, LIMIT_CODES};
 
 /// One version of a procedure's online form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,13 +4,81 @@
 //!
 //! All errors are collected, each with the JSON pointer of the answer it is
 //! about and a machine code the UI translates (`required`, `too_short`,
-//! `cccd.province`…). The result is sorted, so the same input always gives
-//! the same list whatever order the validator visits the schema in.
+//! `cccd.province`…; all of them in [`FIELD_ERROR_CODES`]). The result is
+//! sorted, so the same input always gives the same list whatever order the
+//! validator visits the schema in.
 
 use jsonschema::error::{ValidationError, ValidationErrorKind};
 use serde_json::Value;
 
 use super::{FieldError, FormDefinition, formats};
+
+/// Every code [`FormValidator::validate`] can put in a [`FieldError`]. The UI
+/// shows each as `field_error.<code>`, and the tidy test checks that both
+/// languages have it, so a code added here without a translation fails.
+pub const FIELD_ERROR_CODES: &[&str] = &[
+    // The validator's own, one per kind of JSON Schema rule (see `field_errors`).
+    REQUIRED,
+    UNEXPECTED,
+    TYPE,
+    NOT_ALLOWED,
+    TOO_SHORT,
+    TOO_LONG,
+    TOO_FEW,
+    TOO_MANY,
+    TOO_SMALL,
+    TOO_SMALL_EXCLUSIVE,
+    TOO_LARGE,
+    TOO_LARGE_EXCLUSIVE,
+    PATTERN,
+    DUPLICATE,
+    INVALID,
+    // Why one of our formats refused a text (see `formats::check`).
+    "cccd.shape",
+    "cccd.province",
+    "mst.shape",
+    "mst.check_digit",
+    "mst.branch_suffix",
+    "phone.shape",
+    "phone.prefix",
+    "date.shape",
+    "date.invalid",
+    // A format that failed without a reason: the standard ones the shipped
+    // forms use, and ours should a check ever fail without saying why.
+    "format.email",
+    "format.cccd",
+    "format.mst",
+    "format.vn-phone",
+    "format.date-vn",
+];
+
+/// The codes whose [`FieldError::limit`] holds the bound that was not met
+/// (when it is a whole number); their texts say it with `{n}`.
+pub const LIMIT_CODES: &[&str] =
+    &[TOO_SHORT, TOO_LONG, TOO_FEW, TOO_MANY, TOO_SMALL, TOO_SMALL_EXCLUSIVE, TOO_LARGE, TOO_LARGE_EXCLUSIVE];
+
+const REQUIRED: &str = "required";
+const UNEXPECTED: &str = "unexpected";
+const TYPE: &str = "type";
+/// Not one of the values of an `enum` or `const`.
+const NOT_ALLOWED: &str = "not_allowed";
+/// Fewer characters than `minLength`.
+const TOO_SHORT: &str = "too_short";
+const TOO_LONG: &str = "too_long";
+/// Fewer items than `minItems`.
+const TOO_FEW: &str = "too_few";
+const TOO_MANY: &str = "too_many";
+/// Below `minimum`: the bound itself is allowed.
+const TOO_SMALL: &str = "too_small";
+/// Not above `exclusiveMinimum`: the bound itself is refused, so the text differs.
+const TOO_SMALL_EXCLUSIVE: &str = "too_small_exclusive";
+const TOO_LARGE: &str = "too_large";
+const TOO_LARGE_EXCLUSIVE: &str = "too_large_exclusive";
+const PATTERN: &str = "pattern";
+/// Two equal items where `uniqueItems` forbids it.
+const DUPLICATE: &str = "duplicate";
+/// Any other rule (`multipleOf`, `not`, `oneOf`…).
+const INVALID: &str = "invalid";
 
 /// Why a form definition cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -68,16 +136,12 @@ fn field_errors(error: &ValidationError<'_>) -> Vec<FieldError> {
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            vec![FieldError { pointer: format!("{at}/{}", escape(name)), code: "required".into(), limit: None }]
+            vec![FieldError { pointer: format!("{at}/{}", escape(name)), code: REQUIRED.into(), limit: None }]
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected
             .iter()
-            .map(|name| FieldError {
-                pointer: format!("{at}/{}", escape(name)),
-                code: "unexpected".into(),
-                limit: None,
-            })
+            .map(|name| FieldError { pointer: format!("{at}/{}", escape(name)), code: UNEXPECTED.into(), limit: None })
             .collect(),
         ValidationErrorKind::Format { format } => {
             // Re-run the format to learn *why* it failed (cccd.province, date.invalid…).
@@ -89,21 +153,19 @@ fn field_errors(error: &ValidationError<'_>) -> Vec<FieldError> {
                 .map_or_else(|| format!("format.{format}"), str::to_owned);
             one(&code, None)
         }
-        ValidationErrorKind::Type { .. } => one("type", None),
-        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => one("not_allowed", None),
-        ValidationErrorKind::MinLength { limit: n } => one("too_short", limit(*n)),
-        ValidationErrorKind::MaxLength { limit: n } => one("too_long", limit(*n)),
-        ValidationErrorKind::MinItems { limit: n } => one("too_few", limit(*n)),
-        ValidationErrorKind::MaxItems { limit: n } => one("too_many", limit(*n)),
-        ValidationErrorKind::Minimum { limit: n } | ValidationErrorKind::ExclusiveMinimum { limit: n } => {
-            one("too_small", number(n))
-        }
-        ValidationErrorKind::Maximum { limit: n } | ValidationErrorKind::ExclusiveMaximum { limit: n } => {
-            one("too_large", number(n))
-        }
-        ValidationErrorKind::Pattern { .. } => one("pattern", None),
-        ValidationErrorKind::UniqueItems => one("duplicate", None),
-        _ => one("invalid", None),
+        ValidationErrorKind::Type { .. } => one(TYPE, None),
+        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => one(NOT_ALLOWED, None),
+        ValidationErrorKind::MinLength { limit: n } => one(TOO_SHORT, limit(*n)),
+        ValidationErrorKind::MaxLength { limit: n } => one(TOO_LONG, limit(*n)),
+        ValidationErrorKind::MinItems { limit: n } => one(TOO_FEW, limit(*n)),
+        ValidationErrorKind::MaxItems { limit: n } => one(TOO_MANY, limit(*n)),
+        ValidationErrorKind::Minimum { limit: n } => one(TOO_SMALL, number(n)),
+        ValidationErrorKind::ExclusiveMinimum { limit: n } => one(TOO_SMALL_EXCLUSIVE, number(n)),
+        ValidationErrorKind::Maximum { limit: n } => one(TOO_LARGE, number(n)),
+        ValidationErrorKind::ExclusiveMaximum { limit: n } => one(TOO_LARGE_EXCLUSIVE, number(n)),
+        ValidationErrorKind::Pattern { .. } => one(PATTERN, None),
+        ValidationErrorKind::UniqueItems => one(DUPLICATE, None),
+        _ => one(INVALID, None),
     }
 }
 
@@ -114,6 +176,8 @@ fn escape(token: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -171,6 +235,72 @@ mod tests {
     fn a_schema_that_is_not_json_schema_is_refused() {
         let error = FormValidator::for_schema(&json!({"type": "no-such-type"})).unwrap_err();
         assert_eq!(error.to_string(), "form.schema_invalid");
+    }
+
+    #[test]
+    fn every_code_the_rules_give_is_listed_and_every_listed_rule_code_can_be_given() {
+        let validator = FormValidator::for_schema(&json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["needed"],
+            "properties": {
+                "kind": {"type": "integer"},
+                "choice": {"enum": ["a", "b"]},
+                "consent": {"const": true},
+                "short": {"type": "string", "minLength": 2},
+                "long": {"type": "string", "maxLength": 2},
+                "few": {"type": "array", "minItems": 2},
+                "many": {"type": "array", "maxItems": 1},
+                "small": {"type": "integer", "minimum": 1},
+                "above": {"type": "number", "exclusiveMinimum": 0},
+                "large": {"type": "integer", "maximum": 9},
+                "below": {"type": "number", "exclusiveMaximum": 10},
+                "digits": {"type": "string", "pattern": "^[0-9]+$"},
+                "distinct": {"type": "array", "uniqueItems": true},
+                "even": {"type": "integer", "multipleOf": 2},
+                "email": {"type": "string", "format": "email"}
+            }
+        }))
+        .unwrap();
+        let errors = validator.validate(&json!({
+            "extra": 1, "kind": "one", "choice": "c", "consent": false, "short": "a", "long": "abc",
+            "few": [1], "many": [1, 2], "small": 0, "above": 0, "large": 10, "below": 10,
+            "digits": "12a", "distinct": [1, 1], "even": 3, "email": "not an email"
+        }));
+        let given: BTreeSet<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+        let unlisted: Vec<_> = given.iter().filter(|code| !FIELD_ERROR_CODES.contains(code)).collect();
+        assert!(unlisted.is_empty(), "codes missing from FIELD_ERROR_CODES: {unlisted:?}");
+        // The rules' own codes are the listed ones without a dot.
+        let listed: BTreeSet<&str> = FIELD_ERROR_CODES.iter().copied().filter(|c| !c.contains('.')).collect();
+        assert_eq!(given.iter().copied().filter(|c| !c.contains('.')).collect::<BTreeSet<_>>(), listed);
+        assert!(given.contains("format.email"));
+        for error in &errors {
+            let limited = LIMIT_CODES.contains(&error.code.as_str());
+            assert_eq!(error.limit.is_some(), limited, "{error:?}: a limit exactly when the code has one");
+        }
+    }
+
+    #[test]
+    fn every_reason_a_format_gives_is_listed() {
+        let refused: &[(&str, &[&str])] = &[
+            ("cccd", &["12345", "000099012345"]),
+            ("mst", &["123", "0100233480", "0100233488-000"]),
+            ("vn-phone", &["12", "0212345678"]),
+            ("date-vn", &["2025-01-01", "31/02/2025"]),
+        ];
+        assert_eq!(refused.iter().map(|(name, _)| *name).collect::<Vec<_>>(), formats::NAMES);
+        let given: BTreeSet<&str> = refused
+            .iter()
+            .flat_map(|(name, texts)| texts.iter().map(move |text| formats::check(name, text)))
+            .map(|checked| checked.expect("a known format").expect_err("a refused text"))
+            .collect();
+        let listed: BTreeSet<&str> =
+            FIELD_ERROR_CODES.iter().copied().filter(|c| c.contains('.') && !c.starts_with("format.")).collect();
+        assert_eq!(given, listed);
+        for name in formats::NAMES {
+            let fallback = format!("format.{name}");
+            assert!(FIELD_ERROR_CODES.contains(&fallback.as_str()), "{fallback} is not listed");
+        }
     }
 
     fn arbitrary_json() -> impl Strategy<Value = Value> {

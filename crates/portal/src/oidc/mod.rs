@@ -4,5 +4,6 @@
 //! This module holds the rules every endpoint relies on; each rule lives in
 //! its own file and is tested there.
 
+pub mod keys;
 pub mod pkce;
 pub mod redirect;

@@ -1,0 +1,182 @@
+//! The provider's signing keys: ES256 (ECDSA P-256), each named by its RFC
+//! 7638 thumbprint, published as a JWKS. Rotation keeps retired keys in the
+//! JWKS for a while, so ID tokens signed just before a rotation still verify.
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse, ThumbprintHash};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde::Serialize;
+
+/// How many retired keys stay published after a rotation.
+pub const RETIRED_KEPT: usize = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("oidc.key_generation")]
+    Generation,
+    #[error("oidc.key_malformed")]
+    Malformed,
+    #[error("oidc.signing: {0}")]
+    Signing(#[from] jsonwebtoken::errors::Error),
+}
+
+/// One ES256 key pair and its public JWK.
+pub struct SigningKey {
+    pkcs8: Vec<u8>,
+    encoding: EncodingKey,
+    jwk: Jwk,
+}
+
+impl std::fmt::Debug for SigningKey {
+    // Never print private key material, even in a debug log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey").field("kid", &self.kid()).finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    pub fn generate() -> Result<Self, KeyError> {
+        let document = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+            .map_err(|_| KeyError::Generation)?;
+        Self::from_pkcs8(document.as_ref())
+    }
+
+    /// A key stored earlier with [`SigningKey::pkcs8`].
+    pub fn from_pkcs8(der: &[u8]) -> Result<Self, KeyError> {
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der).map_err(|_| KeyError::Malformed)?;
+        let encoding = EncodingKey::from_ec_der(der);
+        let mut jwk = Jwk::from_encoding_key(&encoding, Algorithm::ES256)?;
+        jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+        jwk.common.key_id = Some(jwk.thumbprint(ThumbprintHash::SHA256)?);
+        Ok(Self { pkcs8: der.to_vec(), encoding, jwk })
+    }
+
+    /// The private key as PKCS#8 DER, to persist it.
+    pub fn pkcs8(&self) -> &[u8] {
+        &self.pkcs8
+    }
+
+    pub fn kid(&self) -> &str {
+        self.jwk.common.key_id.as_deref().unwrap_or_default()
+    }
+
+    /// A compact JWS of `claims`, with this key's `kid` in the header.
+    pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, KeyError> {
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(self.kid().to_owned());
+        Ok(jsonwebtoken::encode(&header, claims, &self.encoding)?)
+    }
+}
+
+/// The key that signs now, and the retired ones that still verify.
+#[derive(Debug)]
+pub struct KeyRing {
+    current: SigningKey,
+    retired: Vec<SigningKey>,
+}
+
+impl KeyRing {
+    pub fn new(current: SigningKey) -> Self {
+        Self { current, retired: Vec::new() }
+    }
+
+    pub fn current(&self) -> &SigningKey {
+        &self.current
+    }
+
+    /// Makes `next` the signing key; the old one is retired, and only the
+    /// newest [`RETIRED_KEPT`] retired keys stay published.
+    pub fn rotate(&mut self, next: SigningKey) {
+        let old = std::mem::replace(&mut self.current, next);
+        self.retired.insert(0, old);
+        self.retired.truncate(RETIRED_KEPT);
+    }
+
+    /// The public keys, for `/.well-known/jwks.json`.
+    pub fn jwks(&self) -> JwkSet {
+        JwkSet { keys: std::iter::once(&self.current).chain(&self.retired).map(|k| k.jwk.clone()).collect() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    struct Claims {
+        sub: String,
+        exp: u64,
+    }
+
+    fn claims() -> Claims {
+        Claims { sub: "citizen-1".into(), exp: 4_102_444_800 }
+    }
+
+    /// What a relying party does: pick the key by `kid` from the JWKS.
+    fn verify(token: &str, jwks: &JwkSet) -> Result<Claims, String> {
+        let kid = decode_header(token).map_err(|e| e.to_string())?.kid.ok_or("no kid")?;
+        let jwk = jwks.find(&kid).ok_or("kid not published")?;
+        let key = DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())?;
+        let mut validation = Validation::new(Algorithm::ES256);
+        validation.required_spec_claims.clear();
+        decode::<Claims>(token, &key, &validation).map(|d| d.claims).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_signed_token_verifies_against_the_published_jwks() {
+        let ring = KeyRing::new(SigningKey::generate().unwrap());
+        let token = ring.current().sign(&claims()).unwrap();
+        assert_eq!(verify(&token, &ring.jwks()), Ok(claims()));
+    }
+
+    #[test]
+    fn a_signature_moved_onto_other_claims_does_not_verify() {
+        let ring = KeyRing::new(SigningKey::generate().unwrap());
+        let genuine = ring.current().sign(&claims()).unwrap();
+        let other = ring.current().sign(&Claims { sub: "someone-else".into(), exp: 4_102_444_800 }).unwrap();
+        let (other_claims, _) = other.rsplit_once('.').unwrap();
+        let (_, genuine_signature) = genuine.rsplit_once('.').unwrap();
+        assert!(verify(&format!("{other_claims}.{genuine_signature}"), &ring.jwks()).is_err());
+        assert!(verify(&other, &ring.jwks()).is_ok());
+    }
+
+    #[test]
+    fn tokens_signed_before_a_rotation_still_verify_until_the_key_ages_out() {
+        let mut ring = KeyRing::new(SigningKey::generate().unwrap());
+        let before = ring.current().sign(&claims()).unwrap();
+        ring.rotate(SigningKey::generate().unwrap());
+        assert_eq!(verify(&before, &ring.jwks()), Ok(claims()));
+        let after = ring.current().sign(&claims()).unwrap();
+        assert_ne!(decode_header(&before).unwrap().kid, decode_header(&after).unwrap().kid);
+        for _ in 0..RETIRED_KEPT {
+            ring.rotate(SigningKey::generate().unwrap());
+        }
+        assert_eq!(verify(&before, &ring.jwks()), Err("kid not published".into()));
+        assert_eq!(ring.jwks().keys.len(), 1 + RETIRED_KEPT);
+    }
+
+    #[test]
+    fn a_stored_key_comes_back_with_the_same_kid() {
+        let key = SigningKey::generate().unwrap();
+        let again = SigningKey::from_pkcs8(key.pkcs8()).unwrap();
+        assert_eq!(again.kid(), key.kid());
+        assert!(SigningKey::from_pkcs8(b"not a key").is_err());
+    }
+
+    #[test]
+    fn the_jwks_holds_no_private_material() {
+        let ring = KeyRing::new(SigningKey::generate().unwrap());
+        let json = serde_json::to_value(ring.jwks()).unwrap();
+        let key = &json["keys"][0];
+        assert_eq!(key["kty"], "EC");
+        assert_eq!(key["crv"], "P-256");
+        assert_eq!(key["use"], "sig");
+        assert_eq!(key["alg"], "ES256");
+        assert!(key.get("d").is_none(), "{key}");
+        assert!(!format!("{:?}", ring.current()).contains("pkcs8"));
+    }
+}

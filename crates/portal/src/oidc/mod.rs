@@ -4,6 +4,7 @@
 //! This module holds the rules every endpoint relies on; each rule lives in
 //! its own file and is tested there.
 
+pub mod authorize;
 pub mod keys;
 pub mod pkce;
 pub mod redirect;

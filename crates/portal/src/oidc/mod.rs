@@ -5,6 +5,7 @@
 //! its own file and is tested there.
 
 pub mod authorize;
+pub mod credentials;
 pub mod grant;
 pub mod keys;
 pub mod pkce;

@@ -1,11 +1,14 @@
 //! Build script: embeds every form definition under `assets/forms/` so the
 //! portal serves the forms this build was made with, and rebuilds when one
-//! changes.
+//! changes or a migration is added.
 
 use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
+    // `sqlx::migrate!` embeds the migrations but cannot tell cargo about a
+    // new file; watching the directories makes an added migration rebuild.
+    println!("cargo:rerun-if-changed=migrations");
     let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/forms");
     println!("cargo:rerun-if-changed={}", forms.display());
     let mut files: Vec<_> = std::fs::read_dir(&forms)

@@ -2,6 +2,7 @@
 //! first (idempotently), says what it is doing, and fails loudly.
 
 mod demo;
+mod postgres;
 mod process;
 mod setup;
 mod test;
@@ -21,7 +22,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Install what building, the demo and the tests need (Debian packages,
-    /// the wasm32 target, tauri-driver); quick when everything is present.
+    /// PostgreSQL among them, the wasm32 target, tauri-driver); quick when
+    /// everything is present.
     Setup,
     /// Build the UI (wasm + JS + static files) into ui/dist.
     Ui {
@@ -36,8 +38,9 @@ enum Command {
         #[arg(long)]
         screenshot: Option<PathBuf>,
     },
-    /// Run every check: format, lints (native and wasm32), unit, integration,
-    /// tidy and end-to-end tests in the real webview under Xvfb.
+    /// Run every check: format, lints (native and wasm32), unit, integration
+    /// (the portal's against SQLite and a throwaway PostgreSQL), tidy and
+    /// end-to-end tests in the real webview under Xvfb.
     Test,
 }
 

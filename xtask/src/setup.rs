@@ -1,5 +1,6 @@
 //! Installing what is missing, and nothing else: Debian packages (through
-//! apt-get, with sudo only when not root), the wasm32 target, tauri-driver.
+//! apt-get, with sudo only when not root; PostgreSQL among them for the
+//! tests), the wasm32 target, tauri-driver.
 //! Every check is cheap, so a second run takes a second or two.
 
 use std::path::PathBuf;
@@ -18,11 +19,13 @@ pub struct Needs {
     pub e2e: bool,
     /// Take a screenshot of a virtual display.
     pub screenshot: bool,
+    /// Run the portal's contract tests against a throwaway PostgreSQL.
+    pub postgres: bool,
 }
 
 impl Needs {
     pub fn everything() -> Self {
-        Self { app: true, e2e: true, screenshot: false }
+        Self { app: true, e2e: true, screenshot: false, postgres: true }
     }
 }
 
@@ -42,6 +45,8 @@ const APP_PACKAGES: &[&str] = &[
 /// The WebKit WebDriver, which tauri-driver fronts.
 const E2E_PACKAGES: &[&str] = &["webkit2gtk-driver"];
 const SCREENSHOT_PACKAGES: &[&str] = &["scrot"];
+/// The server (initdb, pg_ctl) and its clients (createdb), for a throwaway cluster.
+const POSTGRES_PACKAGES: &[&str] = &["postgresql"];
 
 /// The tauri-driver version we test with (2.x: 3.0 is an alpha).
 pub const TAURI_DRIVER_VERSION: &str = "2.1.0";
@@ -57,6 +62,9 @@ pub fn ensure(needs: Needs) -> anyhow::Result<()> {
     }
     if needs.screenshot {
         packages.extend(SCREENSHOT_PACKAGES);
+    }
+    if needs.postgres {
+        packages.extend(POSTGRES_PACKAGES);
     }
     debian_packages(&packages)?;
     wasm_target()?;

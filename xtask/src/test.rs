@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::postgres::{self, ThrowawayPostgres};
 use crate::process::{cargo, exec, step, target_dir};
 use crate::setup::{self, Needs};
 use crate::ui;
@@ -33,8 +34,15 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     step("Building the binaries");
     exec(cargo().arg("build"))?;
 
+    // The portal's contract suite runs on SQLite and on PostgreSQL; the
+    // server lives only as long as this step, and is stopped even when a test
+    // fails.
+    let postgres = ThrowawayPostgres::start(root)?;
     step("Unit, integration and tidy tests");
-    exec(cargo().arg("test"))?;
+    let tested = exec(cargo().arg("test").env(postgres::URL_VARIABLE, postgres.url()));
+    let stopped = postgres.stop();
+    tested?;
+    stopped?;
 
     step("End-to-end tests in the real webview, on a virtual display");
     let app = target_dir(root).join("debug").join("hoso-app");

@@ -3,7 +3,7 @@
 
 use hoso_domain::catalogue::Procedure;
 use hoso_protocol::api::Catalogue;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::PortalError;
 
@@ -13,17 +13,22 @@ const SEED: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../asse
 /// Brings the stored catalogue up to the shipped one, in one transaction.
 /// Unchanged procedures keep their version, so restarting a portal does not
 /// make every client download the catalogue again.
-pub async fn seed(pool: &SqlitePool) -> Result<(), PortalError> {
+pub async fn seed(pool: &AnyPool) -> Result<(), PortalError> {
     let procedures: Vec<Procedure> = serde_json::from_str(SEED).map_err(PortalError::Seed)?;
     let mut tx = pool.begin().await?;
-    let current: i64 =
-        sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1").fetch_one(&mut *tx).await?;
+    // Writing the one meta row first takes its lock (a row lock on
+    // PostgreSQL, the write lock on SQLite) until commit, so portals starting
+    // together on one database seed one after the other instead of both
+    // claiming the same next version.
+    let current: i64 = sqlx::query_scalar("UPDATE catalogue_meta SET version = version WHERE id = 1 RETURNING version")
+        .fetch_one(&mut *tx)
+        .await?;
     let next = current + 1;
     let mut changed = false;
     for procedure in &procedures {
         let body = serde_json::to_string(procedure).map_err(PortalError::Seed)?;
         let result = sqlx::query(
-            "INSERT INTO procedure (code, body, changed_at_version) VALUES (?1, ?2, ?3)
+            "INSERT INTO procedure (code, body, changed_at_version) VALUES ($1, $2, $3)
              ON CONFLICT (code) DO UPDATE SET body = excluded.body, changed_at_version = excluded.changed_at_version
              WHERE procedure.body <> excluded.body",
         )
@@ -35,7 +40,7 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), PortalError> {
         changed |= result.rows_affected() > 0;
     }
     if changed {
-        sqlx::query("UPDATE catalogue_meta SET version = ?1 WHERE id = 1").bind(next).execute(&mut *tx).await?;
+        sqlx::query("UPDATE catalogue_meta SET version = $1 WHERE id = 1").bind(next).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -43,12 +48,12 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), PortalError> {
 
 /// The catalogue version alone: cheap, so an unchanged catalogue costs a
 /// client one tiny query and a 304.
-pub async fn version(pool: &SqlitePool) -> Result<u64, PortalError> {
+pub async fn version(pool: &AnyPool) -> Result<u64, PortalError> {
     let version: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta WHERE id = 1").fetch_one(pool).await?;
     Ok(u64::try_from(version).unwrap_or_default())
 }
 
-pub async fn load(pool: &SqlitePool) -> Result<Catalogue, PortalError> {
+pub async fn load(pool: &AnyPool) -> Result<Catalogue, PortalError> {
     // One transaction, so the version read matches the procedures read.
     let mut tx = pool.begin().await?;
     let version: i64 =

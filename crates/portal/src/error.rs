@@ -11,6 +11,10 @@ pub enum PortalError {
     Bind(#[source] std::io::Error),
     #[error("the server stopped: {0}")]
     Serve(#[from] std::io::Error),
+    #[error(
+        "the database URL's scheme `{scheme}` is not supported: use `sqlite:PATH` or `postgres://USER@HOST/DATABASE`"
+    )]
+    UnsupportedDatabase { scheme: String },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]

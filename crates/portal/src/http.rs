@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use hoso_domain::form::FormDefinition;
 use hoso_protocol::api::{DemoIdentity, path};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -28,7 +28,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
     pub forms: Forms,
     pub demo: bool,
 }

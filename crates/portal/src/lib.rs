@@ -24,7 +24,9 @@ pub use error::PortalError;
 pub struct Config {
     /// Where to listen; port 0 picks a free port.
     pub addr: SocketAddr,
-    /// An sqlx database URL, e.g. `sqlite:/var/lib/hoso/portal.db`.
+    /// Where the portal keeps its data: `sqlite:/var/lib/hoso/portal.db` (the
+    /// file is created if missing) or `postgres://hoso@db.example/portal` (the
+    /// database must exist). Other schemes are refused.
     pub database_url: String,
     /// Seed the demo identities and expose the demo endpoints.
     pub demo: bool,

@@ -14,7 +14,8 @@ struct Args {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:8700")]
     addr: SocketAddr,
-    /// Database URL, e.g. `sqlite:portal.db`.
+    /// Database URL: `sqlite:portal.db` (created if missing) or
+    /// `postgres://USER@HOST/DATABASE` (an existing database).
     #[arg(long, default_value = "sqlite:hoso-portal.db")]
     db: String,
     /// Seed the demo identities and expose the demo endpoints.

@@ -1,29 +1,174 @@
 //! The portal's HTTP API, exercised over loopback against a real server on
-//! port 0 with a fresh SQLite database per test.
+//! port 0: one contract suite, run against SQLite and against PostgreSQL, with
+//! a fresh database per test.
+//!
+//! Each contract test is written once and runs twice, as `sqlite::NAME` and
+//! `postgres::NAME`. The PostgreSQL runs need `HOSO_TEST_POSTGRES_URL`, a
+//! server where the tests may create databases; `cargo xtask test` starts a
+//! throwaway one and sets it. Without it they fail, unless
+//! `HOSO_SKIP_POSTGRES=1` says that skipping them is intended.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hoso_protocol::api::{Catalogue, DemoIdentity, DemoRole, path};
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
+use sqlx::{Connection, PgConnection};
 use tempfile::TempDir;
 
+/// The variable naming a PostgreSQL server the tests may create databases on.
+const POSTGRES_URL: &str = "HOSO_TEST_POSTGRES_URL";
+/// Set to 1, with no server named, to skip the PostgreSQL runs on purpose.
+const SKIP_POSTGRES: &str = "HOSO_SKIP_POSTGRES";
+
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Declares each contract test, an `async fn name(backend: Backend)`, as a
+/// test in module `sqlite` and in module `postgres`. A contract test left out
+/// of the list is dead code, which the lints refuse.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::Backend::Sqlite).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if super::postgres_admin_url().is_some() {
+                        super::$name(super::Backend::Postgres).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// The PostgreSQL server named by [`POSTGRES_URL`], or `None` when the
+/// PostgreSQL runs are skipped on purpose. Anything else is a failure: a
+/// contract suite that quietly runs on one backend proves nothing about the
+/// other.
+fn postgres_admin_url() -> Option<String> {
+    if let Some(url) = std::env::var(POSTGRES_URL).ok().filter(|url| !url.is_empty()) {
+        return Some(url);
+    }
+    if std::env::var(SKIP_POSTGRES).is_ok_and(|skip| skip == "1") {
+        eprintln!("skipped: {SKIP_POSTGRES}=1 and no {POSTGRES_URL}, so this test did not run against PostgreSQL");
+        return None;
+    }
+    panic!(
+        "{POSTGRES_URL} is not set, so the PostgreSQL half of the contract suite cannot run. \
+         Run `cargo xtask test`, which starts a throwaway PostgreSQL for it, or set {SKIP_POSTGRES}=1 \
+         to skip the PostgreSQL tests on purpose."
+    );
+}
+
+/// A database only one test uses, removed when dropped.
+struct TestDatabase {
+    url: String,
+    _dir: Option<TempDir>,
+    _postgres: Option<PostgresDatabase>,
+}
+
+impl TestDatabase {
+    async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite:{}", dir.path().join("portal.db").display());
+                Self { url, _dir: Some(dir), _postgres: None }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url().expect("the PostgreSQL runs are not skipped");
+                let database = PostgresDatabase::create(admin_url).await;
+                Self { url: database.url(), _dir: None, _postgres: Some(database) }
+            }
+        }
+    }
+}
+
+/// A uniquely named database on the test server, dropped with its
+/// connections when the test ends, however it ends.
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDatabase {
+    async fn create(admin_url: String) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("hoso_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let mut admin = PgConnection::connect(&admin_url).await.unwrap_or_else(|e| panic!("{POSTGRES_URL}: {e}"));
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+        admin.close().await.unwrap();
+        Self { admin_url, name }
+    }
+
+    /// The admin URL with this database in place of the admin's.
+    fn url(&self) -> String {
+        let (base, query) =
+            self.admin_url.split_once('?').map_or((self.admin_url.as_str(), None), |(b, q)| (b, Some(q)));
+        let authority = base.find("://").map_or(0, |at| at + 3);
+        let path = base[authority..].find('/').map_or(base.len(), |at| authority + at);
+        let mut url = format!("{}/{}", &base[..path], self.name);
+        if let Some(query) = query {
+            url.push('?');
+            url.push_str(query);
+        }
+        url
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        // Drop cannot await, and the test's runtime may be unwinding: a thread
+        // with its own runtime does the work. A failure is reported, not
+        // raised, because panicking while unwinding would abort the binary.
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(async {
+                let mut admin = PgConnection::connect(&admin_url).await?;
+                sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await?;
+                admin.close().await?;
+                anyhow::Ok(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}: {dropped:?}", self.name);
+        }
+    }
+}
+
 struct TestPortal {
+    // Declared first so it stops before its database is dropped.
     portal: hoso_portal::RunningPortal,
-    _dir: TempDir,
+    _database: TestDatabase,
 }
 
-async fn spawn_portal(demo: bool) -> TestPortal {
-    let dir = tempfile::tempdir().unwrap();
-    let portal = start_on(&dir, demo).await;
-    TestPortal { portal, _dir: dir }
+async fn spawn_portal(backend: Backend, demo: bool) -> TestPortal {
+    let database = TestDatabase::new(backend).await;
+    let portal = start_on(&database, demo).await;
+    TestPortal { portal, _database: database }
 }
 
-async fn start_on(dir: &TempDir, demo: bool) -> hoso_portal::RunningPortal {
-    let database_url = format!("sqlite:{}", dir.path().join("portal.db").display());
+async fn start_on(database: &TestDatabase, demo: bool) -> hoso_portal::RunningPortal {
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    hoso_portal::start(hoso_portal::Config { addr, database_url, demo }).await.unwrap()
+    let config = hoso_portal::Config { addr, database_url: database.url.clone(), demo };
+    hoso_portal::start(config).await.unwrap()
 }
 
 async fn get_catalogue(url: &str) -> Catalogue {
@@ -33,8 +178,16 @@ async fn get_catalogue(url: &str) -> Catalogue {
 }
 
 #[tokio::test]
-async fn the_catalogue_serves_the_procedure_shipped_in_assets() {
-    let test = spawn_portal(false).await;
+async fn a_database_url_of_another_kind_is_refused_with_the_kinds_it_takes() {
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let config = hoso_portal::Config { addr, database_url: "mysql://hoso:secret@127.0.0.1/portal".into(), demo: false };
+    let Err(error) = hoso_portal::start(config).await else { panic!("a MySQL URL was accepted") };
+    let message = error.to_string();
+    assert!(message.contains("`mysql`") && message.contains("sqlite:") && message.contains("postgres://"), "{message}");
+}
+
+async fn the_catalogue_serves_the_procedure_shipped_in_assets(backend: Backend) {
+    let test = spawn_portal(backend, false).await;
     let catalogue = get_catalogue(&test.portal.url()).await;
     assert_eq!(catalogue.version, 1);
     let birth = catalogue.procedures.iter().find(|p| p.code.as_str() == "1.001193").expect("birth registration");
@@ -42,29 +195,26 @@ async fn the_catalogue_serves_the_procedure_shipped_in_assets() {
     assert!(birth.online_channel().is_some());
 }
 
-#[tokio::test]
-async fn restarting_on_the_same_database_keeps_the_catalogue_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let first = start_on(&dir, false).await;
+async fn restarting_on_the_same_database_keeps_the_catalogue_version(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let first = start_on(&database, false).await;
     let before = get_catalogue(&first.url()).await;
     first.shutdown().await.unwrap();
-    let second = start_on(&dir, false).await;
+    let second = start_on(&database, false).await;
     let after = get_catalogue(&second.url()).await;
     assert_eq!(before, after);
 }
 
-#[tokio::test]
-async fn demo_identities_do_not_exist_without_demo_mode() {
-    let test = spawn_portal(false).await;
+async fn demo_identities_do_not_exist_without_demo_mode(backend: Backend) {
+    let test = spawn_portal(backend, false).await;
     let response = reqwest::get(format!("{}{}", test.portal.url(), path::DEMO_IDENTITIES)).await.unwrap();
     assert_eq!(response.status(), 404);
     let envelope: ErrorEnvelope = response.json().await.unwrap();
     assert_eq!(envelope.kind, ErrorKind::NotFound);
 }
 
-#[tokio::test]
-async fn demo_mode_offers_a_citizen_a_business_representative_and_an_officer() {
-    let test = spawn_portal(true).await;
+async fn demo_mode_offers_a_citizen_a_business_representative_and_an_officer(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
     let identities: Vec<DemoIdentity> =
         reqwest::get(format!("{}{}", test.portal.url(), path::DEMO_IDENTITIES)).await.unwrap().json().await.unwrap();
     let roles: Vec<DemoRole> = identities.iter().map(|i| i.role).collect();
@@ -74,12 +224,10 @@ async fn demo_mode_offers_a_citizen_a_business_representative_and_an_officer() {
     }
 }
 
-#[tokio::test]
-async fn the_binary_prints_the_url_it_listens_on_as_its_first_line() {
-    let dir = tempfile::tempdir().unwrap();
+async fn the_binary_prints_the_url_it_listens_on_as_its_first_line(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_hoso-portal"))
-        .args(["--addr", "127.0.0.1:0", "--demo", "--db"])
-        .arg(format!("sqlite:{}", dir.path().join("portal.db").display()))
+        .args(["--addr", "127.0.0.1:0", "--demo", "--db", &database.url])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -94,9 +242,8 @@ async fn the_binary_prints_the_url_it_listens_on_as_its_first_line() {
     assert_eq!(health.unwrap(), 200);
 }
 
-#[tokio::test]
-async fn the_catalogue_carries_an_etag_and_an_unchanged_one_costs_a_304() {
-    let test = spawn_portal(false).await;
+async fn the_catalogue_carries_an_etag_and_an_unchanged_one_costs_a_304(backend: Backend) {
+    let test = spawn_portal(backend, false).await;
     let url = format!("{}{}", test.portal.url(), path::CATALOGUE);
     let first = reqwest::get(&url).await.unwrap();
     let etag = first.headers().get("etag").expect("an ETag").to_str().unwrap().to_owned();
@@ -110,9 +257,8 @@ async fn the_catalogue_carries_an_etag_and_an_unchanged_one_costs_a_304() {
     assert_eq!(stale.status(), 200);
 }
 
-#[tokio::test]
-async fn every_shipped_form_is_served_as_shipped() {
-    let test = spawn_portal(false).await;
+async fn every_shipped_form_is_served_as_shipped(backend: Backend) {
+    let test = spawn_portal(backend, false).await;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/forms");
     let mut served = 0;
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
@@ -132,9 +278,8 @@ async fn every_shipped_form_is_served_as_shipped() {
     assert!(served >= 15, "only {served} forms");
 }
 
-#[tokio::test]
-async fn unknown_paths_and_forms_answer_a_not_found_envelope() {
-    let test = spawn_portal(false).await;
+async fn unknown_paths_and_forms_answer_a_not_found_envelope(backend: Backend) {
+    let test = spawn_portal(backend, false).await;
     for path in ["/api/v1/forms/no-such-form/1", "/api/v1/nothing-here", "/api/v1/forms/ho-tich.khai-sinh/99"] {
         let response = reqwest::get(format!("{}{path}", test.portal.url())).await.unwrap();
         assert_eq!(response.status(), 404, "{path}");
@@ -143,12 +288,23 @@ async fn unknown_paths_and_forms_answer_a_not_found_envelope() {
     }
 }
 
-#[tokio::test]
-async fn a_wrong_method_answers_405_with_an_envelope() {
-    let test = spawn_portal(false).await;
+async fn a_wrong_method_answers_405_with_an_envelope(backend: Backend) {
+    let test = spawn_portal(backend, false).await;
     let response =
         reqwest::Client::new().delete(format!("{}{}", test.portal.url(), path::CATALOGUE)).send().await.unwrap();
     assert_eq!(response.status(), 405);
     let envelope: ErrorEnvelope = response.json().await.unwrap();
     assert_eq!(envelope.message, "method not allowed");
 }
+
+contract![
+    the_catalogue_serves_the_procedure_shipped_in_assets,
+    restarting_on_the_same_database_keeps_the_catalogue_version,
+    demo_identities_do_not_exist_without_demo_mode,
+    demo_mode_offers_a_citizen_a_business_representative_and_an_officer,
+    the_binary_prints_the_url_it_listens_on_as_its_first_line,
+    the_catalogue_carries_an_etag_and_an_unchanged_one_costs_a_304,
+    every_shipped_form_is_served_as_shipped,
+    unknown_paths_and_forms_answer_a_not_found_envelope,
+    a_wrong_method_answers_405_with_an_envelope,
+];

@@ -46,15 +46,10 @@ impl Backend {
 }
 
 /// Run on every new SQLite connection, because a pool opens connections
-/// whenever it needs them and all but the journal mode are per connection.
-/// The busy timeout comes first so that switching to WAL waits for a lock
-/// another connection holds instead of failing.
-const SQLITE_PRAGMAS: &[&str] = &[
-    "PRAGMA busy_timeout = 5000",
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = NORMAL",
-    "PRAGMA foreign_keys = ON",
-];
+/// whenever it needs them and these settings are per connection. None of
+/// them takes a lock, so they cannot fail on a busy database.
+const SQLITE_PRAGMAS: &[&str] =
+    &["PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"];
 
 /// How many connections one portal process holds at most. PostgreSQL's own
 /// limit (100 by default) is shared by every process behind a load balancer.
@@ -67,8 +62,8 @@ pub async fn open(url: &str) -> Result<AnyPool, PortalError> {
     install_default_drivers();
     // A PostgreSQL database is provisioned by whoever runs the server; an
     // SQLite file is the portal's own to create.
-    if backend == Backend::Sqlite && !Any::database_exists(url).await? {
-        Any::create_database(url).await?;
+    if backend == Backend::Sqlite {
+        prepare_sqlite_file(url).await?;
     }
     let pool = AnyPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
@@ -84,13 +79,78 @@ pub async fn open(url: &str) -> Result<AnyPool, PortalError> {
         })
         .connect(url)
         .await?;
-    backend.migrator().run(&pool).await?;
+    migrate(backend, &pool).await?;
     Ok(pool)
+}
+
+/// Creates the SQLite file if it is missing and switches it to WAL once.
+/// The journal mode belongs to the file, not the connection, and changing it
+/// needs the database to itself: SQLite answers "database is locked" at once,
+/// without waiting, when another process is using it, so this step waits and
+/// tries again for up to five seconds.
+async fn prepare_sqlite_file(url: &str) -> Result<(), PortalError> {
+    use sqlx::Connection;
+    if !Any::database_exists(url).await? {
+        Any::create_database(url).await?;
+    }
+    let mut connection = sqlx::AnyConnection::connect(url).await?;
+    sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut connection).await?;
+    let mut waited = 0;
+    loop {
+        match sqlx::query("PRAGMA journal_mode = WAL").execute(&mut connection).await {
+            Ok(_) => break,
+            Err(sqlx::Error::Database(error)) if is_busy(error.code().as_deref()) && waited < 5_000 => {
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                waited += 25;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    connection.close().await?;
+    Ok(())
+}
+
+/// Whether an SQLite result code is SQLITE_BUSY or SQLITE_LOCKED, extended
+/// codes included (their low byte is the primary code).
+fn is_busy(code: Option<&str>) -> bool {
+    code.and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6))
+}
+
+/// Brings the schema up to date. PostgreSQL's migrator holds an advisory
+/// lock, so concurrent starts take turns. SQLite's does not: two processes
+/// starting together on a new file both try the first migration and one
+/// fails. Each migration is one transaction there, so a failed attempt leaves
+/// nothing behind, and trying again finds the other's work done.
+async fn migrate(backend: Backend, pool: &AnyPool) -> Result<(), PortalError> {
+    const ATTEMPTS: u32 = 5;
+    let mut attempt = 1;
+    loop {
+        match backend.migrator().run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(error) if backend == Backend::Sqlite && attempt < ATTEMPTS => {
+                tracing::info!(%error, attempt, "migration raced another process; trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn busy_and_locked_results_are_recognised_with_their_extended_codes() {
+        for code in ["5", "6", "261", "517", "262"] {
+            assert!(is_busy(Some(code)), "{code}");
+        }
+        for code in ["1", "19", "2067", "", "x"] {
+            assert!(!is_busy(Some(code)), "{code}");
+        }
+        assert!(!is_busy(None));
+    }
 
     async fn open_sqlite(dir: &tempfile::TempDir) -> AnyPool {
         open(&format!("sqlite:{}", dir.path().join("portal.db").display())).await.unwrap()

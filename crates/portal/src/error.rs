@@ -25,6 +25,12 @@ pub enum PortalError {
     Corrupt(#[source] serde_json::Error),
     #[error("a shipped form is broken: {0}")]
     Form(String),
+    #[error("signing key: {0}")]
+    Key(#[from] crate::oidc::keys::KeyError),
+    #[error("no current signing key is stored")]
+    NoSigningKey,
+    #[error("a stored signing key is malformed")]
+    CorruptKey,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]

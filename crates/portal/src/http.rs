@@ -2,10 +2,11 @@
 //! demo rooms, with the limits every route shares (body size, time) and
 //! JSON envelopes for every failure, unknown paths included.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::header::{ETAG, IF_NONE_MATCH};
+use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,6 +18,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::forms::Forms;
+use crate::oidc::keys::KeyRing;
 use crate::{PortalError, catalogue, demo};
 
 /// The largest JSON body any route reads. Uploads have their own, per
@@ -30,6 +32,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct AppState {
     pub pool: AnyPool,
     pub forms: Forms,
+    /// Loaded at start-up. A rotation by another process shows here after a
+    /// restart; until then the retired key stays in the other's JWKS too.
+    pub keys: Arc<KeyRing>,
     pub demo: bool,
 }
 
@@ -38,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route(path::HEALTH, get(|| async { "ok" }))
         .route(path::CATALOGUE, get(get_catalogue))
         .route(path::FORM, get(get_form))
+        .route(path::JWKS, get(get_jwks))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })
@@ -67,6 +73,12 @@ async fn get_form(
 ) -> Result<Json<FormDefinition>, PortalError> {
     let form = state.forms.get(&id, version).ok_or(PortalError::NotFound)?;
     Ok(Json(form.clone()))
+}
+
+async fn get_jwks(State(state): State<AppState>) -> impl IntoResponse {
+    // Relying parties may cache the keys briefly; a rotation keeps the old
+    // key published for longer than this.
+    ([(CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"))], Json(state.keys.jwks()))
 }
 
 async fn get_demo_identities(State(state): State<AppState>) -> Result<Json<Vec<DemoIdentity>>, PortalError> {

@@ -69,6 +69,13 @@ impl Drop for RunningPortal {
     }
 }
 
+/// Milliseconds since the Unix epoch: the portal's one reading of the clock
+/// for stored timestamps.
+fn unix_millis() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// Opens the database, migrates and seeds it, binds the address and serves in
 /// a background task. Returns once the port is bound, so the URL is usable.
 pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
@@ -80,7 +87,8 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
     let listener = TcpListener::bind(config.addr).await.map_err(PortalError::Bind)?;
     let addr = listener.local_addr().map_err(PortalError::Bind)?;
     let forms = forms::Forms::load()?;
-    let app = http::router(http::AppState { pool, forms, demo: config.demo });
+    let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
+    let app = http::router(http::AppState { pool, forms, keys, demo: config.demo });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

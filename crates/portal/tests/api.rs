@@ -297,7 +297,36 @@ async fn a_wrong_method_answers_405_with_an_envelope(backend: Backend) {
     assert_eq!(envelope.message, "method not allowed");
 }
 
+async fn jwks_of(url: &str) -> serde_json::Value {
+    let response = reqwest::get(format!("{url}{}", path::JWKS)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn the_jwks_publishes_an_es256_key_that_survives_a_restart(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let first = start_on(&database, false).await;
+    let before = jwks_of(&first.url()).await;
+    first.shutdown().await.unwrap();
+    let keys = before["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!((keys[0]["kty"].as_str(), keys[0]["alg"].as_str()), (Some("EC"), Some("ES256")));
+    assert!(keys[0].get("d").is_none(), "a private key was published");
+    let second = start_on(&database, false).await;
+    assert_eq!(jwks_of(&second.url()).await, before);
+}
+
+async fn two_portals_starting_together_on_one_database_publish_the_same_key(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let (a, b) = tokio::join!(start_on(&database, false), start_on(&database, false));
+    let (keys_a, keys_b) = (jwks_of(&a.url()).await, jwks_of(&b.url()).await);
+    assert_eq!(keys_a["keys"].as_array().unwrap().len(), 1);
+    assert_eq!(keys_a, keys_b);
+}
+
 contract![
+    the_jwks_publishes_an_es256_key_that_survives_a_restart,
+    two_portals_starting_together_on_one_database_publish_the_same_key,
     the_catalogue_serves_the_procedure_shipped_in_assets,
     restarting_on_the_same_database_keeps_the_catalogue_version,
     demo_identities_do_not_exist_without_demo_mode,

@@ -81,6 +81,12 @@ impl KeyRing {
         Self { current, retired: Vec::new() }
     }
 
+    /// A ring as stored: the current key and retired ones, newest first.
+    pub fn from_parts(current: SigningKey, mut retired: Vec<SigningKey>) -> Self {
+        retired.truncate(RETIRED_KEPT);
+        Self { current, retired }
+    }
+
     pub fn current(&self) -> &SigningKey {
         &self.current
     }

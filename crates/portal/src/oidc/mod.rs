@@ -8,5 +8,6 @@ pub mod authorize;
 pub mod credentials;
 pub mod grant;
 pub mod keys;
+pub mod keystore;
 pub mod pkce;
 pub mod redirect;

@@ -21,6 +21,8 @@ pub mod path {
     pub const CATALOGUE: &str = "/api/v1/catalogue";
     /// `GET`: the demo identities, [`super::DemoIdentity`]; only on a portal started with `--demo`.
     pub const DEMO_IDENTITIES: &str = "/api/v1/demo/identities";
+    /// `GET`: the identity provider's public signing keys (JWKS, RFC 7517).
+    pub const JWKS: &str = "/.well-known/jwks.json";
     /// `GET /api/v1/forms/{id}/{version}`: one [`hoso_domain::form::FormDefinition`].
     pub const FORM: &str = "/api/v1/forms/{id}/{version}";
     /// `GET`: the signed-in person and what they may act for, [`super::account::Profile`].

@@ -27,6 +27,8 @@ pub enum PortalError {
     Form(String),
     #[error("signing key: {0}")]
     Key(#[from] crate::oidc::keys::KeyError),
+    #[error("a stored record is inconsistent: {0}")]
+    CorruptRecord(String),
     #[error("no current signing key is stored")]
     NoSigningKey,
     #[error("a stored signing key is malformed")]

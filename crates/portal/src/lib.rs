@@ -3,6 +3,7 @@
 //! mode and inside tests.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 mod catalogue;
 mod db;
 mod demo;

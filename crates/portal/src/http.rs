@@ -9,7 +9,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use hoso_domain::form::FormDefinition;
 use hoso_protocol::api::{DemoIdentity, path};
@@ -18,6 +18,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::forms::Forms;
+use crate::oidc::endpoints;
 use crate::oidc::keys::KeyRing;
 use crate::{PortalError, catalogue, demo};
 
@@ -35,6 +36,8 @@ pub struct AppState {
     /// Loaded at start-up. A rotation by another process shows here after a
     /// restart; until then the retired key stays in the other's JWKS too.
     pub keys: Arc<KeyRing>,
+    /// The identity provider's issuer URL: the base URL clients reach it at.
+    pub issuer: String,
     pub demo: bool,
 }
 
@@ -44,6 +47,11 @@ pub fn router(state: AppState) -> Router {
         .route(path::CATALOGUE, get(get_catalogue))
         .route(path::FORM, get(get_form))
         .route(path::JWKS, get(get_jwks))
+        .route(endpoints::DISCOVERY, get(endpoints::discovery))
+        .route(endpoints::AUTHORIZE, get(endpoints::authorize))
+        .route(endpoints::LOGIN, post(endpoints::login))
+        .route(endpoints::TOKEN, post(endpoints::token))
+        .route(endpoints::USERINFO, get(endpoints::userinfo))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })

@@ -77,6 +77,11 @@ fn unix_millis() -> i64 {
     i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// Seconds since the Unix epoch, for token lifetimes.
+fn unix_seconds() -> i64 {
+    unix_millis() / 1000
+}
+
 /// Opens the database, migrates and seeds it, binds the address and serves in
 /// a background task. Returns once the port is bound, so the URL is usable.
 pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
@@ -89,7 +94,8 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
     let addr = listener.local_addr().map_err(PortalError::Bind)?;
     let forms = forms::Forms::load()?;
     let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
-    let app = http::router(http::AppState { pool, forms, keys, demo: config.demo });
+    let issuer = format!("http://{addr}");
+    let app = http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -324,7 +324,207 @@ async fn two_portals_starting_together_on_one_database_publish_the_same_key(back
     assert_eq!(keys_a, keys_b);
 }
 
+/// A client that shows redirects instead of following them, as the app's
+/// loopback listener would receive them.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn pkce_pair() -> (String, String) {
+    use base64::Engine;
+    use sha2::Digest;
+    let verifier = hoso_portal::oidc::grant::new_secret();
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+fn query_param(location: &str, name: &str) -> Option<String> {
+    url::Url::parse(location).ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// The value of the login form's hidden request id.
+fn request_id(page: &str) -> String {
+    let marker = "name=\"request_id\" value=\"";
+    let start = page.find(marker).expect("a request id in the form") + marker.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+fn current_code(secret: &str) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    hoso_portal::oidc::credentials::OneTimeCodes::from_base32(secret).unwrap().code_at(now)
+}
+
+const CITIZEN_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+const REDIRECT: &str = "http://127.0.0.1:49152/callback";
+
+/// Runs authorize → sign in → code, returning (code, verifier).
+async fn sign_in_for_code(base: &str, client: &reqwest::Client) -> (String, String) {
+    let (verifier, challenge) = pkce_pair();
+    let page = client
+        .get(format!("{base}/authorize"))
+        .query(&[
+            ("client_id", "hoso-app"),
+            ("redirect_uri", REDIRECT),
+            ("response_type", "code"),
+            ("scope", "openid profile enterprises"),
+            ("state", "state-1"),
+            ("nonce", "nonce-1"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let request = request_id(&page.text().await.unwrap());
+    let answer = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("request_id", request.as_str()),
+            ("username", "citizen"),
+            ("password", "hoso-demo-2026"),
+            ("code", &current_code(CITIZEN_TOTP)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 303);
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(REDIRECT), "{location}");
+    assert_eq!(query_param(&location, "state").as_deref(), Some("state-1"));
+    assert_eq!(query_param(&location, "iss").as_deref(), Some(base));
+    (query_param(&location, "code").expect("a code"), verifier)
+}
+
+async fn redeem(base: &str, client: &reqwest::Client, code: &str, verifier: &str) -> reqwest::Response {
+    client
+        .post(format!("{base}/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("client_id", "hoso-app"),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_citizen_signs_in_with_the_code_flow_and_reads_their_claims(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let discovery: serde_json::Value =
+        client.get(format!("{base}/.well-known/openid-configuration")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(discovery["issuer"], base.as_str());
+    assert_eq!(discovery["code_challenge_methods_supported"], serde_json::json!(["S256"]));
+
+    let (code, verifier) = sign_in_for_code(&base, &client).await;
+    let tokens: serde_json::Value = redeem(&base, &client, &code, &verifier).await.json().await.unwrap();
+    let access = tokens["access_token"].as_str().expect("an access token");
+    assert_eq!(tokens["token_type"], "Bearer");
+
+    // The ID token verifies against the published keys and names the citizen.
+    let id_token = tokens["id_token"].as_str().unwrap();
+    let kid = jsonwebtoken::decode_header(id_token).unwrap().kid.unwrap();
+    let jwks: jsonwebtoken::jwk::JwkSet = serde_json::from_value(jwks_of(&base).await).unwrap();
+    let key = jsonwebtoken::DecodingKey::from_jwk(jwks.find(&kid).unwrap()).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
+    validation.set_audience(&["hoso-app"]);
+    validation.set_issuer(&[base.as_str()]);
+    let claims = jsonwebtoken::decode::<serde_json::Value>(id_token, &key, &validation).unwrap().claims;
+    assert_eq!(claims["sub"], "demo-citizen-0001");
+    assert_eq!(claims["nonce"], "nonce-1");
+
+    let userinfo: serde_json::Value =
+        client.get(format!("{base}/userinfo")).bearer_auth(access).send().await.unwrap().json().await.unwrap();
+    assert_eq!(userinfo["sub"], "demo-citizen-0001");
+    assert_eq!(userinfo["name"], "Nguyễn Văn An");
+    assert_eq!(userinfo["citizen_id"], "001090012345");
+    assert_eq!(userinfo["enterprises"], serde_json::json!([]));
+}
+
+async fn a_replayed_code_is_refused_and_revokes_what_its_first_use_issued(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let (code, verifier) = sign_in_for_code(&base, &client).await;
+    let first: serde_json::Value = redeem(&base, &client, &code, &verifier).await.json().await.unwrap();
+    let access = first["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(client.get(format!("{base}/userinfo")).bearer_auth(&access).send().await.unwrap().status(), 200);
+
+    let replay = redeem(&base, &client, &code, &verifier).await;
+    assert_eq!(replay.status(), 400);
+    assert_eq!(replay.json::<serde_json::Value>().await.unwrap()["error"], "invalid_grant");
+    let after = client.get(format!("{base}/userinfo")).bearer_auth(&access).send().await.unwrap();
+    assert_eq!(after.status(), 401);
+}
+
+async fn a_wrong_verifier_or_password_gets_nothing(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let (code, _) = sign_in_for_code(&base, &client).await;
+    let (other_verifier, _) = pkce_pair();
+    assert_eq!(redeem(&base, &client, &code, &other_verifier).await.status(), 400);
+
+    let (_, challenge) = pkce_pair();
+    let page = client
+        .get(format!("{base}/authorize"))
+        .query(&[
+            ("client_id", "hoso-app"),
+            ("redirect_uri", REDIRECT),
+            ("response_type", "code"),
+            ("scope", "openid"),
+            ("nonce", "n"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let refused = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("request_id", request_id(&page).as_str()),
+            ("username", "citizen"),
+            ("password", "guess"),
+            ("code", "000000"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert!(refused.headers().get("location").is_none());
+    assert!(refused.text().await.unwrap().contains("role=\"alert\""));
+}
+
+async fn an_unregistered_redirect_is_shown_an_error_page_not_redirected_to(backend: Backend) {
+    let test = spawn_portal(backend, false).await;
+    let response = no_redirects()
+        .get(format!("{}/authorize", test.portal.url()))
+        .query(&[
+            ("client_id", "hoso-app"),
+            ("redirect_uri", "https://evil.example/callback"),
+            ("response_type", "code"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.headers().get("location").is_none());
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
+}
+
 contract![
+    a_citizen_signs_in_with_the_code_flow_and_reads_their_claims,
+    a_replayed_code_is_refused_and_revokes_what_its_first_use_issued,
+    a_wrong_verifier_or_password_gets_nothing,
+    an_unregistered_redirect_is_shown_an_error_page_not_redirected_to,
     the_jwks_publishes_an_es256_key_that_survives_a_restart,
     two_portals_starting_together_on_one_database_publish_the_same_key,
     the_catalogue_serves_the_procedure_shipped_in_assets,

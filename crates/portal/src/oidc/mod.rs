@@ -6,8 +6,10 @@
 
 pub mod authorize;
 pub mod credentials;
+pub mod endpoints;
 pub mod grant;
 pub mod keys;
 pub mod keystore;
+mod pages;
 pub mod pkce;
 pub mod redirect;

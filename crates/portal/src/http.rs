@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route(endpoints::LOGIN, post(endpoints::login))
         .route(endpoints::TOKEN, post(endpoints::token))
         .route(endpoints::USERINFO, get(endpoints::userinfo))
+        .route(endpoints::REVOKE, post(endpoints::revoke))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })

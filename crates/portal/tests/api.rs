@@ -359,6 +359,10 @@ const REDIRECT: &str = "http://127.0.0.1:49152/callback";
 
 /// Runs authorize → sign in → code, returning (code, verifier).
 async fn sign_in_for_code(base: &str, client: &reqwest::Client) -> (String, String) {
+    sign_in_for_code_with_scope(base, client, "openid profile enterprises").await
+}
+
+async fn sign_in_for_code_with_scope(base: &str, client: &reqwest::Client, scope: &str) -> (String, String) {
     let (verifier, challenge) = pkce_pair();
     let page = client
         .get(format!("{base}/authorize"))
@@ -366,7 +370,7 @@ async fn sign_in_for_code(base: &str, client: &reqwest::Client) -> (String, Stri
             ("client_id", "hoso-app"),
             ("redirect_uri", REDIRECT),
             ("response_type", "code"),
-            ("scope", "openid profile enterprises"),
+            ("scope", scope),
             ("state", "state-1"),
             ("nonce", "nonce-1"),
             ("code_challenge", &challenge),
@@ -520,7 +524,65 @@ async fn an_unregistered_redirect_is_shown_an_error_page_not_redirected_to(backe
     assert_eq!(response.headers()["x-frame-options"], "DENY");
 }
 
+async fn refresh(base: &str, client: &reqwest::Client, token: &str) -> reqwest::Response {
+    client
+        .post(format!("{base}/token"))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", "hoso-app")])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn userinfo_status(base: &str, client: &reqwest::Client, access: &str) -> u16 {
+    client.get(format!("{base}/userinfo")).bearer_auth(access).send().await.unwrap().status().as_u16()
+}
+
+/// Signs the demo citizen in with `offline_access`: (access, refresh).
+async fn offline_tokens(base: &str, client: &reqwest::Client) -> (String, String) {
+    let (code, verifier) = sign_in_for_code_with_scope(base, client, "openid profile offline_access").await;
+    let tokens: serde_json::Value = redeem(base, client, &code, &verifier).await.json().await.unwrap();
+    (
+        tokens["access_token"].as_str().unwrap().to_owned(),
+        tokens["refresh_token"].as_str().expect("a refresh token").to_owned(),
+    )
+}
+
+async fn a_refresh_token_rotates_and_its_reuse_revokes_the_whole_family(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let (_, first_refresh) = offline_tokens(&base, &client).await;
+
+    let rotated: serde_json::Value = refresh(&base, &client, &first_refresh).await.json().await.unwrap();
+    let access = rotated["access_token"].as_str().unwrap().to_owned();
+    let second_refresh = rotated["refresh_token"].as_str().unwrap().to_owned();
+    assert_ne!(second_refresh, first_refresh);
+    assert_eq!(userinfo_status(&base, &client, &access).await, 200);
+
+    // The old token coming back means it leaked: everything in its family ends.
+    assert_eq!(refresh(&base, &client, &first_refresh).await.status(), 400);
+    assert_eq!(refresh(&base, &client, &second_refresh).await.status(), 400);
+    assert_eq!(userinfo_status(&base, &client, &access).await, 401);
+}
+
+async fn revoking_the_refresh_token_signs_the_app_out(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let (access, refresh_token) = offline_tokens(&base, &client).await;
+    let revoked =
+        client.post(format!("{base}/revoke")).form(&[("token", refresh_token.as_str())]).send().await.unwrap();
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(userinfo_status(&base, &client, &access).await, 401);
+    assert_eq!(refresh(&base, &client, &refresh_token).await.status(), 400);
+    // Revoking something unknown answers the same, telling nothing.
+    let unknown = client.post(format!("{base}/revoke")).form(&[("token", "nothing")]).send().await.unwrap();
+    assert_eq!(unknown.status(), 200);
+}
+
 contract![
+    a_refresh_token_rotates_and_its_reuse_revokes_the_whole_family,
+    revoking_the_refresh_token_signs_the_app_out,
     a_citizen_signs_in_with_the_code_flow_and_reads_their_claims,
     a_replayed_code_is_refused_and_revokes_what_its_first_use_issued,
     a_wrong_verifier_or_password_gets_nothing,

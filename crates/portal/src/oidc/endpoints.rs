@@ -1,5 +1,6 @@
 //! The provider's HTTP endpoints: discovery, authorize (with the sign-in
-//! page), token (authorization code grant) and userinfo. Each handler loads
+//! page), token (authorization code and refresh token grants), userinfo and
+//! revocation. Each handler loads
 //! what the rules in this module's siblings need, lets them decide, and
 //! stores the outcome; no rule is decided here.
 
@@ -13,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::authorize::{Client, RawRequest, Refusal, SCOPES, judge};
 use super::grant::{
-    ACCESS_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, CodeRedemption, StoredCode, hash_secret, new_secret,
+    self, ACCESS_LIFETIME_SECONDS, CODE_LIFETIME_SECONDS, CodeRedemption, GrantError, Presented, StoredCode,
+    StoredFamily, hash_secret, new_secret,
 };
 use super::pages;
 use super::pkce::Challenge;
@@ -26,6 +28,7 @@ pub const AUTHORIZE: &str = "/authorize";
 pub const LOGIN: &str = "/login";
 pub const TOKEN: &str = "/token";
 pub const USERINFO: &str = "/userinfo";
+pub const REVOKE: &str = "/revoke";
 
 /// How long a person has to sign in once the app sent them here.
 const REQUEST_LIFETIME_SECONDS: i64 = 600;
@@ -41,9 +44,10 @@ pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
         "authorization_endpoint": format!("{issuer}{AUTHORIZE}"),
         "token_endpoint": format!("{issuer}{TOKEN}"),
         "userinfo_endpoint": format!("{issuer}{USERINFO}"),
+        "revocation_endpoint": format!("{issuer}{REVOKE}"),
         "jwks_uri": format!("{issuer}{}", hoso_protocol::api::path::JWKS),
         "response_types_supported": ["code"],
-        "grant_types_supported": ["authorization_code"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["ES256"],
         "code_challenge_methods_supported": ["S256"],
@@ -196,6 +200,7 @@ pub struct TokenForm {
     redirect_uri: Option<String>,
     client_id: Option<String>,
     code_verifier: Option<String>,
+    refresh_token: Option<String>,
 }
 
 /// An OAuth error answer (RFC 6749 §5.2), never cached.
@@ -228,9 +233,14 @@ struct IdTokenClaims<'a> {
 }
 
 pub async fn token(State(state): State<AppState>, Form(form): Form<TokenForm>) -> Result<Response, PortalError> {
-    if form.grant_type != "authorization_code" {
-        return Ok(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type"));
+    match form.grant_type.as_str() {
+        "authorization_code" => code_grant(&state, form).await,
+        "refresh_token" => refresh_grant(&state, form).await,
+        _ => Ok(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type")),
     }
+}
+
+async fn code_grant(state: &AppState, form: TokenForm) -> Result<Response, PortalError> {
     let (Some(code), Some(redirect_uri), Some(client_id), Some(verifier)) =
         (form.code, form.redirect_uri, form.client_id, form.code_verifier)
     else {
@@ -257,25 +267,26 @@ pub async fn token(State(state): State<AppState>, Form(form): Form<TokenForm>) -
     };
     let request = CodeRedemption { client_id: &client_id, redirect_uri: &redirect_uri, verifier: &verifier };
     let now = unix_seconds();
-    if let Err(refused) = super::grant::redeem_code(&stored, &request, now) {
-        if let super::grant::GrantError::CodeReplayed { family } = &refused {
-            revoke_grant(&state, family).await?;
-            tracing::warn!(grant = %family, "authorization code replayed; its grant is revoked");
+    if let Err(refused) = grant::redeem_code(&stored, &request, now) {
+        if let GrantError::CodeReplayed { family } = &refused {
+            revoke_grant(state, family).await?;
+            tracing::warn!("authorization code replayed; its grant is revoked");
         }
         return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant"));
     }
 
     let grant_id = new_secret();
-    let access_token = new_secret();
     let mut tx = state.pool.begin().await?;
-    sqlx::query("INSERT INTO oidc_grant (id, subject, client_id, scope, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&grant_id)
-        .bind(&row.subject)
-        .bind(&row.client_id)
-        .bind(&row.scope)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&grant_id)
+    .bind(&row.subject)
+    .bind(&row.client_id)
+    .bind(&row.scope)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     // Claiming the code and checking it was unclaimed is one statement: of two
     // racing redemptions, exactly one finds the row.
     let claimed = sqlx::query("UPDATE auth_code SET grant_id = $1 WHERE code_hash = $2 AND grant_id IS NULL")
@@ -287,16 +298,7 @@ pub async fn token(State(state): State<AppState>, Form(form): Form<TokenForm>) -
         tx.rollback().await?;
         return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant"));
     }
-    sqlx::query(
-        "INSERT INTO access_token (token_hash, grant_id, subject, scope, expires_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(hash_secret(&access_token))
-    .bind(&grant_id)
-    .bind(&row.subject)
-    .bind(&row.scope)
-    .bind(now + ACCESS_LIFETIME_SECONDS)
-    .execute(&mut *tx)
-    .await?;
+    let issued = issue(&mut tx, &grant_id, &row.subject, &row.scope, now).await?;
     tx.commit().await?;
 
     let id_token = state.keys.current().sign(&IdTokenClaims {
@@ -308,16 +310,149 @@ pub async fn token(State(state): State<AppState>, Form(form): Form<TokenForm>) -
         auth_time: row.auth_time,
         nonce: &row.nonce,
     })?;
-    let body = json!({
-        "access_token": access_token,
+    Ok(token_response(issued, Some(id_token), &row.scope))
+}
+
+#[derive(sqlx::FromRow)]
+struct RefreshRow {
+    grant_id: String,
+    is_current: i64,
+    client_id: String,
+    subject: String,
+    scope: String,
+    last_used_at: i64,
+    revoked: i64,
+}
+
+async fn refresh_grant(state: &AppState, form: TokenForm) -> Result<Response, PortalError> {
+    let (Some(presented), Some(client_id)) = (form.refresh_token, form.client_id) else {
+        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request"));
+    };
+    let presented_hash = hash_secret(&presented);
+    let row: Option<RefreshRow> = sqlx::query_as(
+        "SELECT r.grant_id, r.is_current, g.client_id, g.subject, g.scope, g.last_used_at, g.revoked
+         FROM refresh_token r JOIN oidc_grant g ON g.id = r.grant_id WHERE r.token_hash = $1",
+    )
+    .bind(&presented_hash)
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some(row) = row else { return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant")) };
+    let family = StoredFamily {
+        id: row.grant_id.clone(),
+        client_id: row.client_id.clone(),
+        last_used_at: row.last_used_at,
+        revoked: row.revoked != 0,
+    };
+    let presented_as = if row.is_current != 0 { Presented::Current } else { Presented::RotatedOut };
+    let now = unix_seconds();
+    if let Err(refused) = grant::refresh(&family, presented_as, &client_id, now) {
+        if let GrantError::RefreshReplayed { family } = &refused {
+            revoke_grant(state, family).await?;
+            tracing::warn!("a rotated-out refresh token came back; its grant is revoked");
+        }
+        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant"));
+    }
+    let mut tx = state.pool.begin().await?;
+    // Rotating out and checking it was current is one statement, so two
+    // racing refreshes with one token cannot both succeed.
+    let rotated = sqlx::query("UPDATE refresh_token SET is_current = 0 WHERE token_hash = $1 AND is_current = 1")
+        .bind(&presented_hash)
+        .execute(&mut *tx)
+        .await?;
+    if rotated.rows_affected() != 1 {
+        tx.rollback().await?;
+        revoke_grant(state, &row.grant_id).await?;
+        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant"));
+    }
+    sqlx::query("UPDATE oidc_grant SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&row.grant_id)
+        .execute(&mut *tx)
+        .await?;
+    let issued = issue(&mut tx, &row.grant_id, &row.subject, &row.scope, now).await?;
+    tx.commit().await?;
+    Ok(token_response(issued, None, &row.scope))
+}
+
+/// The secrets one token response hands out.
+struct Issued {
+    access_token: String,
+    refresh_token: Option<String>,
+}
+
+/// Issues an access token, and a refresh token when `offline_access` was granted.
+async fn issue(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    grant_id: &str,
+    subject: &str,
+    scope: &str,
+    now: i64,
+) -> Result<Issued, PortalError> {
+    let access_token = new_secret();
+    sqlx::query(
+        "INSERT INTO access_token (token_hash, grant_id, subject, scope, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(hash_secret(&access_token))
+    .bind(grant_id)
+    .bind(subject)
+    .bind(scope)
+    .bind(now + ACCESS_LIFETIME_SECONDS)
+    .execute(&mut **tx)
+    .await?;
+    let refresh_token = if scope.split(' ').any(|s| s == "offline_access") {
+        let token = new_secret();
+        sqlx::query("INSERT INTO refresh_token (token_hash, grant_id, is_current, created_at) VALUES ($1, $2, 1, $3)")
+            .bind(hash_secret(&token))
+            .bind(grant_id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        Some(token)
+    } else {
+        None
+    };
+    Ok(Issued { access_token, refresh_token })
+}
+
+fn token_response(issued: Issued, id_token: Option<String>, scope: &str) -> Response {
+    let mut body = json!({
+        "access_token": issued.access_token,
         "token_type": "Bearer",
         "expires_in": ACCESS_LIFETIME_SECONDS,
-        "id_token": id_token,
-        "scope": row.scope,
+        "scope": scope,
     });
+    if let Some(refresh_token) = issued.refresh_token {
+        body["refresh_token"] = json!(refresh_token);
+    }
+    if let Some(id_token) = id_token {
+        body["id_token"] = json!(id_token);
+    }
     let headers =
         [(CACHE_CONTROL, HeaderValue::from_static("no-store")), (PRAGMA, HeaderValue::from_static("no-cache"))];
-    Ok((headers, Json(body)).into_response())
+    (headers, Json(body)).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    token: String,
+}
+
+/// RFC 7009: revoking a refresh token ends its whole grant (sign-out);
+/// revoking an access token ends that token. The answer is 200 either way,
+/// so the endpoint does not tell which tokens exist.
+pub async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>) -> Result<Response, PortalError> {
+    let hash = hash_secret(&form.token);
+    let grant: Option<String> = sqlx::query_scalar("SELECT grant_id FROM refresh_token WHERE token_hash = $1")
+        .bind(&hash)
+        .fetch_optional(&state.pool)
+        .await?;
+    match grant {
+        Some(grant_id) => revoke_grant(&state, &grant_id).await?,
+        None => {
+            sqlx::query("DELETE FROM access_token WHERE token_hash = $1").bind(&hash).execute(&state.pool).await?;
+        }
+    }
+    Ok(StatusCode::OK.into_response())
 }
 
 /// Revokes a grant and every token it issued.
@@ -325,6 +460,7 @@ async fn revoke_grant(state: &AppState, grant_id: &str) -> Result<(), PortalErro
     let mut tx = state.pool.begin().await?;
     sqlx::query("UPDATE oidc_grant SET revoked = 1 WHERE id = $1").bind(grant_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM access_token WHERE grant_id = $1").bind(grant_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE refresh_token SET is_current = 0 WHERE grant_id = $1").bind(grant_id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
 }

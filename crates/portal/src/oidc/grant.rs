@@ -97,19 +97,17 @@ pub fn redeem_code(code: &StoredCode, request: &CodeRedemption<'_>, now: i64) ->
     Ok(())
 }
 
-/// A refresh token family as stored: only its current token is valid.
+/// A refresh token family (a grant) as stored: only its current refresh
+/// token is valid; tokens rotated out of it stay on record to detect reuse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredFamily {
     pub id: String,
     pub client_id: String,
-    pub current_hash: String,
-    /// Hashes of tokens rotated out of this family.
-    pub previous_hashes: Vec<String>,
     pub last_used_at: i64,
     pub revoked: bool,
 }
 
-/// How a family was found for a presented token.
+/// Whether the presented refresh token is its family's current one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presented {
     Current,
@@ -186,14 +184,7 @@ mod tests {
     }
 
     fn family() -> StoredFamily {
-        StoredFamily {
-            id: "fam-1".into(),
-            client_id: "hoso-app".into(),
-            current_hash: hash_secret("r2"),
-            previous_hashes: vec![hash_secret("r1")],
-            last_used_at: 1_000,
-            revoked: false,
-        }
+        StoredFamily { id: "fam-1".into(), client_id: "hoso-app".into(), last_used_at: 1_000, revoked: false }
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub enum PortalError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("not allowed for this profile")]
+    Forbidden,
     #[error("the request took too long")]
     Timeout,
 }
@@ -46,6 +50,8 @@ impl IntoResponse for PortalError {
         let (status, kind) = match &self {
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorKind::NotFound),
+            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, ErrorKind::Unauthenticated),
+            Self::Forbidden => (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
             Self::Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorKind::Network),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         };

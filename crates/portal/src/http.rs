@@ -12,11 +12,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hoso_domain::form::FormDefinition;
-use hoso_protocol::api::{DemoIdentity, path};
+use hoso_protocol::api::account::Profile;
+use hoso_protocol::api::{ACTING_AS_HEADER, DemoIdentity, path};
 use sqlx::AnyPool;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::caller::Caller;
 use crate::forms::Forms;
 use crate::oidc::endpoints;
 use crate::oidc::keys::KeyRing;
@@ -54,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .route(endpoints::USERINFO, get(endpoints::userinfo))
         .route(endpoints::REVOKE, post(endpoints::revoke))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
+        .route(path::PROFILE, get(get_profile))
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -88,6 +91,13 @@ async fn get_jwks(State(state): State<AppState>) -> impl IntoResponse {
     // Relying parties may cache the keys briefly; a rotation keeps the old
     // key published for longer than this.
     ([(CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"))], Json(state.keys.jwks()))
+}
+
+/// The caller's profile, with the enterprises they may act for; the
+/// `X-Acting-As` header of the answer confirms the profile the portal accepted.
+async fn get_profile(caller: Caller) -> Response {
+    let acting_as = caller.acting_as_header();
+    ([(ACTING_AS_HEADER, acting_as)], Json::<Profile>(caller.profile)).into_response()
 }
 
 async fn get_demo_identities(State(state): State<AppState>) -> Result<Json<Vec<DemoIdentity>>, PortalError> {

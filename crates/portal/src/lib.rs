@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+mod caller;
 mod catalogue;
 mod db;
 mod demo;

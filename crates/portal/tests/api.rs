@@ -363,6 +363,10 @@ async fn sign_in_for_code(base: &str, client: &reqwest::Client) -> (String, Stri
 }
 
 async fn sign_in_for_code_with_scope(base: &str, client: &reqwest::Client, scope: &str) -> (String, String) {
+    sign_in_as(base, client, scope, ("citizen", CITIZEN_TOTP)).await
+}
+
+async fn sign_in_as(base: &str, client: &reqwest::Client, scope: &str, user: (&str, &str)) -> (String, String) {
     let (verifier, challenge) = pkce_pair();
     let page = client
         .get(format!("{base}/authorize"))
@@ -385,9 +389,9 @@ async fn sign_in_for_code_with_scope(base: &str, client: &reqwest::Client, scope
         .post(format!("{base}/login"))
         .form(&[
             ("request_id", request.as_str()),
-            ("username", "citizen"),
+            ("username", user.0),
             ("password", "hoso-demo-2026"),
-            ("code", &current_code(CITIZEN_TOTP)),
+            ("code", &current_code(user.1)),
         ])
         .send()
         .await
@@ -580,7 +584,64 @@ async fn revoking_the_refresh_token_signs_the_app_out(backend: Backend) {
     assert_eq!(unknown.status(), 200);
 }
 
+async fn access_token_for(base: &str, client: &reqwest::Client, user: (&str, &str)) -> String {
+    let (code, verifier) = sign_in_as(base, client, "openid profile enterprises", user).await;
+    let tokens: serde_json::Value = redeem(base, client, &code, &verifier).await.json().await.unwrap();
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn profile_as(
+    base: &str,
+    client: &reqwest::Client,
+    token: Option<&str>,
+    acting_as: Option<&str>,
+) -> reqwest::Response {
+    let mut request = client.get(format!("{base}{}", path::PROFILE));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(acting_as) = acting_as {
+        request = request.header("X-Acting-As", acting_as);
+    }
+    request.send().await.unwrap()
+}
+
+async fn the_api_acts_only_for_profiles_the_caller_holds_a_mandate_for(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let citizen = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let business = access_token_for(&base, &client, ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB")).await;
+
+    let anonymous = profile_as(&base, &client, None, None).await;
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Unauthenticated);
+    assert_eq!(profile_as(&base, &client, Some("forged-token"), None).await.status(), 401);
+
+    let own = profile_as(&base, &client, Some(&citizen), None).await;
+    assert_eq!(own.status(), 200);
+    assert_eq!(own.headers()["x-acting-as"], "myself");
+    let cases = [
+        (&citizen, "0100233488", 403),
+        (&business, "0100233488", 200),
+        (&business, "0314409058-002", 200),
+        (&business, "0314409058", 403),
+        (&business, "not-a-tax-code", 403),
+        (&business, "myself", 200),
+    ];
+    for (token, acting_as, expected) in cases {
+        let response = profile_as(&base, &client, Some(token), Some(acting_as)).await;
+        assert_eq!(response.status(), expected, "acting as {acting_as}");
+        if expected == 403 {
+            assert_eq!(response.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Forbidden);
+        } else {
+            assert_eq!(response.headers()["x-acting-as"], acting_as);
+        }
+    }
+}
+
 contract![
+    the_api_acts_only_for_profiles_the_caller_holds_a_mandate_for,
     a_refresh_token_rotates_and_its_reuse_revokes_the_whole_family,
     revoking_the_refresh_token_signs_the_app_out,
     a_citizen_signs_in_with_the_code_flow_and_reads_their_claims,

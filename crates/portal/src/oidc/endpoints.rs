@@ -476,15 +476,9 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resu
     else {
         return Ok(unauthorized());
     };
-    let found: Option<(String, String)> = sqlx::query_as(
-        "SELECT a.subject, a.scope FROM access_token a JOIN oidc_grant g ON g.id = a.grant_id
-         WHERE a.token_hash = $1 AND a.expires_at > $2 AND g.revoked = 0",
-    )
-    .bind(hash_secret(token))
-    .bind(unix_seconds())
-    .fetch_optional(&state.pool)
-    .await?;
-    let Some((subject, scope)) = found else { return Ok(unauthorized()) };
+    let Some((subject, scope)) = crate::caller::access_token_owner(&state.pool, token).await? else {
+        return Ok(unauthorized());
+    };
     let Some(profile) = accounts::profile(&state.pool, &subject).await? else { return Ok(unauthorized()) };
     let scopes: Vec<&str> = scope.split(' ').collect();
     let mut claims = json!({ "sub": subject });

@@ -41,6 +41,8 @@ pub enum PortalError {
     Unauthenticated,
     #[error("not allowed for this profile")]
     Forbidden,
+    #[error("too many requests; try again in {retry_after} s")]
+    RateLimited { retry_after: u64 },
     #[error("the request took too long")]
     Timeout,
 }
@@ -52,6 +54,7 @@ impl IntoResponse for PortalError {
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorKind::NotFound),
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, ErrorKind::Unauthenticated),
             Self::Forbidden => (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorKind::RateLimited),
             Self::Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorKind::Network),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         };
@@ -63,6 +66,10 @@ impl IntoResponse for PortalError {
         } else {
             self.to_string()
         };
-        (status, Json(ErrorEnvelope::new(kind, message))).into_response()
+        let mut response = (status, Json(ErrorEnvelope::new(kind, message))).into_response();
+        if let Self::RateLimited { retry_after } = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        response
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod forms;
 mod http;
 pub mod oidc;
+mod rate_limit;
 
 use std::net::SocketAddr;
 
@@ -99,7 +100,9 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
     let app = http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        // The peer address feeds the rate limits; it is the TCP peer, never a
+        // header a client could set.
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
             })

@@ -316,8 +316,13 @@ async fn the_jwks_publishes_an_es256_key_that_survives_a_restart(backend: Backen
     assert_eq!(jwks_of(&second.url()).await, before);
 }
 
-async fn two_portals_starting_together_on_one_database_publish_the_same_key(backend: Backend) {
-    let database = TestDatabase::new(backend).await;
+/// Only PostgreSQL is for several processes; an SQLite file belongs to one.
+#[tokio::test]
+async fn two_portals_starting_together_on_one_postgres_database_publish_the_same_key() {
+    if postgres_admin_url().is_none() {
+        return;
+    }
+    let database = TestDatabase::new(Backend::Postgres).await;
     let (a, b) = tokio::join!(start_on(&database, false), start_on(&database, false));
     let (keys_a, keys_b) = (jwks_of(&a.url()).await, jwks_of(&b.url()).await);
     assert_eq!(keys_a["keys"].as_array().unwrap().len(), 1);
@@ -640,7 +645,47 @@ async fn the_api_acts_only_for_profiles_the_caller_holds_a_mandate_for(backend: 
     }
 }
 
+async fn login_attempt(base: &str, client: &reqwest::Client, username: &str, forwarded_for: &str) -> reqwest::Response {
+    client
+        .post(format!("{base}/login"))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[("request_id", "no-such-request"), ("username", username), ("password", "guess"), ("code", "000000")])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn assert_rate_limited(response: reqwest::Response) {
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert_eq!(response.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::RateLimited);
+}
+
+async fn guessing_one_user_name_is_slowed_with_429_and_retry_after(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    for attempt in 0..5 {
+        assert_ne!(login_attempt(&base, &client, "citizen", &format!("10.0.0.{attempt}")).await.status(), 429);
+    }
+    assert_rate_limited(login_attempt(&base, &client, "Citizen", "10.0.0.99").await).await;
+}
+
+async fn a_spoofed_forwarded_for_header_buys_no_fresh_attempts(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    for attempt in 0..10 {
+        let response = login_attempt(&base, &client, &format!("user{attempt}"), &format!("203.0.113.{attempt}")).await;
+        assert_ne!(response.status(), 429, "attempt {attempt}");
+    }
+    assert_rate_limited(login_attempt(&base, &client, "user-new", "198.51.100.7").await).await;
+}
+
 contract![
+    guessing_one_user_name_is_slowed_with_429_and_retry_after,
+    a_spoofed_forwarded_for_header_buys_no_fresh_attempts,
     the_api_acts_only_for_profiles_the_caller_holds_a_mandate_for,
     a_refresh_token_rotates_and_its_reuse_revokes_the_whole_family,
     revoking_the_refresh_token_signs_the_app_out,
@@ -649,7 +694,6 @@ contract![
     a_wrong_verifier_or_password_gets_nothing,
     an_unregistered_redirect_is_shown_an_error_page_not_redirected_to,
     the_jwks_publishes_an_es256_key_that_survives_a_restart,
-    two_portals_starting_together_on_one_database_publish_the_same_key,
     the_catalogue_serves_the_procedure_shipped_in_assets,
     restarting_on_the_same_database_keeps_the_catalogue_version,
     demo_identities_do_not_exist_without_demo_mode,

@@ -5,7 +5,9 @@
 //! stores the outcome; no rule is decided here.
 
 use axum::Json;
-use axum::extract::{Form, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION, PRAGMA, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,7 +23,7 @@ use super::pages;
 use super::pkce::Challenge;
 use crate::accounts::{self, SignInError};
 use crate::http::AppState;
-use crate::{PortalError, unix_seconds};
+use crate::{PortalError, rate_limit, unix_seconds};
 
 pub const DISCOVERY: &str = "/.well-known/openid-configuration";
 pub const AUTHORIZE: &str = "/authorize";
@@ -127,7 +129,13 @@ struct PendingRequest {
     code_challenge: String,
 }
 
-pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Result<Response, PortalError> {
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PortalError> {
+    rate_limit::hit(&state.pool, rate_limit::LOGIN_PER_ADDRESS, &rate_limit::address_key(peer)).await?;
+    rate_limit::hit(&state.pool, rate_limit::LOGIN_PER_USERNAME, &form.username.to_lowercase()).await?;
     let now = unix_seconds();
     let pending: Option<PendingRequest> = sqlx::query_as(
         "SELECT client_id, redirect_uri, scope, state, nonce, code_challenge FROM auth_request
@@ -232,7 +240,12 @@ struct IdTokenClaims<'a> {
     nonce: &'a str,
 }
 
-pub async fn token(State(state): State<AppState>, Form(form): Form<TokenForm>) -> Result<Response, PortalError> {
+pub async fn token(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, PortalError> {
+    rate_limit::hit(&state.pool, rate_limit::TOKEN_PER_ADDRESS, &rate_limit::address_key(peer)).await?;
     match form.grant_type.as_str() {
         "authorization_code" => code_grant(&state, form).await,
         "refresh_token" => refresh_grant(&state, form).await,

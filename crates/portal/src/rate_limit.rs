@@ -1,0 +1,60 @@
+//! Rate limits on the routes people could hammer (sign-in, token, later
+//! submit): fixed one-minute windows counted in the database, so every
+//! portal process on one PostgreSQL shares the count. The client is the TCP
+//! peer address; `X-Forwarded-For` is never trusted, so a spoofed header
+//! cannot buy fresh attempts.
+
+use std::net::SocketAddr;
+
+use sqlx::AnyPool;
+
+use crate::{PortalError, unix_seconds};
+
+/// The window every limit counts in.
+pub const WINDOW_SECONDS: i64 = 60;
+
+/// A limit: at most `per_window` hits per key per window.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub name: &'static str,
+    pub per_window: i64,
+}
+
+/// Sign-in attempts from one address.
+pub const LOGIN_PER_ADDRESS: Limit = Limit { name: "login-address", per_window: 10 };
+/// Sign-in attempts at one user name, from anywhere (slows password guessing
+/// spread over many addresses).
+pub const LOGIN_PER_USERNAME: Limit = Limit { name: "login-username", per_window: 5 };
+/// Token requests from one address.
+pub const TOKEN_PER_ADDRESS: Limit = Limit { name: "token-address", per_window: 30 };
+
+/// Counts a hit for `key` under `limit`; `Err(RateLimited)` with the seconds
+/// until the window ends once the limit is passed.
+pub async fn hit(pool: &AnyPool, limit: Limit, key: &str) -> Result<(), PortalError> {
+    let now = unix_seconds();
+    let window_start = now - now.rem_euclid(WINDOW_SECONDS);
+    let bucket = format!("{}:{key}", limit.name);
+    // One statement counts and reads, so concurrent hits cannot both see a
+    // count under the limit.
+    let hits: i64 = sqlx::query_scalar(
+        "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, 1)
+         ON CONFLICT (bucket) DO UPDATE SET
+             hits = CASE WHEN rate_limit.window_start = excluded.window_start THEN rate_limit.hits + 1 ELSE 1 END,
+             window_start = excluded.window_start
+         RETURNING hits",
+    )
+    .bind(&bucket)
+    .bind(window_start)
+    .fetch_one(pool)
+    .await?;
+    if hits > limit.per_window {
+        let retry_after = u64::try_from(window_start + WINDOW_SECONDS - now).unwrap_or(1).max(1);
+        return Err(PortalError::RateLimited { retry_after });
+    }
+    Ok(())
+}
+
+/// The key for the client at `peer`: its IP address, without the port.
+pub fn address_key(peer: SocketAddr) -> String {
+    peer.ip().to_string()
+}

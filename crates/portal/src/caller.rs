@@ -24,6 +24,10 @@ pub struct Caller {
 }
 
 impl Caller {
+    pub fn subject(&self) -> &str {
+        &self.profile.person.subject
+    }
+
     /// The acting profile as the `X-Acting-As` header writes it.
     pub fn acting_as_header(&self) -> String {
         match &self.acting_as {

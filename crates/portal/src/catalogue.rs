@@ -1,7 +1,7 @@
 //! The catalogue as the portal keeps it: seeded from `assets/catalogue`, with
 //! a version that grows only when a procedure actually changes.
 
-use hoso_domain::catalogue::Procedure;
+use hoso_domain::catalogue::{Procedure, ProcedureCode};
 use hoso_protocol::api::Catalogue;
 use sqlx::AnyPool;
 
@@ -64,4 +64,13 @@ pub async fn load(pool: &AnyPool) -> Result<Catalogue, PortalError> {
     let procedures =
         bodies.iter().map(|body| serde_json::from_str(body).map_err(PortalError::Corrupt)).collect::<Result<_, _>>()?;
     Ok(Catalogue { version: u64::try_from(version).unwrap_or_default(), procedures })
+}
+
+/// One procedure by its national code, without loading the catalogue.
+pub async fn procedure(pool: &AnyPool, code: &ProcedureCode) -> Result<Option<Procedure>, PortalError> {
+    let body: Option<String> = sqlx::query_scalar("SELECT body FROM procedure WHERE code = $1")
+        .bind(code.as_str())
+        .fetch_optional(pool)
+        .await?;
+    body.map(|b| serde_json::from_str(&b).map_err(PortalError::Corrupt)).transpose()
 }

@@ -41,6 +41,8 @@ pub enum PortalError {
     Unauthenticated,
     #[error("not allowed for this profile")]
     Forbidden,
+    #[error("{message}")]
+    Refused { status: StatusCode, kind: ErrorKind, message: &'static str },
     #[error("too many requests; try again in {retry_after} s")]
     RateLimited { retry_after: u64 },
     #[error("the request took too long")]
@@ -55,6 +57,7 @@ impl IntoResponse for PortalError {
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, ErrorKind::Unauthenticated),
             Self::Forbidden => (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorKind::RateLimited),
+            Self::Refused { status, kind, .. } => (*status, *kind),
             Self::Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorKind::Network),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal),
         };

@@ -22,7 +22,7 @@ use crate::caller::Caller;
 use crate::forms::Forms;
 use crate::oidc::endpoints;
 use crate::oidc::keys::KeyRing;
-use crate::{PortalError, catalogue, demo};
+use crate::{PortalError, catalogue, demo, uploads};
 
 /// The largest JSON body any route reads. Uploads have their own, per
 /// required document.
@@ -57,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         .route(endpoints::REVOKE, post(endpoints::revoke))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
         .route(path::PROFILE, get(get_profile))
+        .route(path::UPLOADS, post(uploads::create))
+        .route(path::UPLOAD, axum::routing::head(uploads::head).patch(uploads::patch))
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))

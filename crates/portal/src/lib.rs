@@ -13,6 +13,7 @@ mod forms;
 mod http;
 pub mod oidc;
 mod rate_limit;
+mod uploads;
 
 use std::net::SocketAddr;
 

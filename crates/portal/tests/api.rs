@@ -683,7 +683,174 @@ async fn a_spoofed_forwarded_for_header_buys_no_fresh_attempts(backend: Backend)
     assert_rate_limited(login_attempt(&base, &client, "user-new", "198.51.100.7").await).await;
 }
 
+fn b64(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `POST /api/v1/uploads` for a birth certificate scan of `length` bytes.
+async fn create_upload(
+    base: &str,
+    client: &reqwest::Client,
+    token: &str,
+    sha256: &str,
+    length: usize,
+    media_type: &str,
+) -> reqwest::Response {
+    let metadata = format!(
+        "sha256 {},media_type {},name {},procedure {},document {}",
+        b64(sha256),
+        b64(media_type),
+        b64("giay-chung-sinh.pdf"),
+        b64("1.001193"),
+        b64("giay-chung-sinh")
+    );
+    client
+        .post(format!("{base}{}", path::UPLOADS))
+        .bearer_auth(token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", length.to_string())
+        .header("Upload-Metadata", metadata)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn patch_upload(
+    base: &str,
+    client: &reqwest::Client,
+    token: &str,
+    sha256: &str,
+    offset: usize,
+    chunk: &[u8],
+) -> reqwest::Response {
+    client
+        .patch(format!("{base}{}/{sha256}", path::UPLOADS))
+        .bearer_auth(token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", offset.to_string())
+        .body(chunk.to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn upload_offset(base: &str, client: &reqwest::Client, token: &str, sha256: &str) -> Option<u64> {
+    let response = client
+        .head(format!("{base}{}/{sha256}", path::UPLOADS))
+        .bearer_auth(token)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    (response.status() == 200).then(|| response.headers()["upload-offset"].to_str().unwrap().parse().unwrap())
+}
+
+fn scan() -> Vec<u8> {
+    (0..300_000u32).flat_map(|i| i.to_le_bytes()).collect()
+}
+
+async fn an_interrupted_upload_resumes_from_the_offset_the_portal_holds(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let content = scan();
+    let sha256 = sha256_hex(&content);
+
+    let created = create_upload(&base, &client, &token, &sha256, content.len(), "application/pdf").await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["location"], format!("{}/{sha256}", path::UPLOADS));
+    let half = content.len() / 2;
+    assert_eq!(patch_upload(&base, &client, &token, &sha256, 0, &content[..half]).await.status(), 204);
+
+    // The connection dropped here; the app asks where to carry on.
+    let offset = upload_offset(&base, &client, &token, &sha256).await.unwrap();
+    assert_eq!(offset, half as u64);
+    let stale = patch_upload(&base, &client, &token, &sha256, 0, &content[..half]).await;
+    assert_eq!(stale.status(), 409);
+    let done = patch_upload(&base, &client, &token, &sha256, half, &content[half..]).await;
+    assert_eq!(done.status(), 204);
+    assert_eq!(done.headers()["upload-offset"], content.len().to_string().as_str());
+
+    // Creating it again answers where it stands: complete, nothing to send.
+    let again = create_upload(&base, &client, &token, &sha256, content.len(), "application/pdf").await;
+    assert_eq!(again.headers()["upload-offset"], content.len().to_string().as_str());
+}
+
+async fn uploads_are_refused_at_the_edge_by_the_documents_limits(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let sha256 = sha256_hex(b"x");
+    assert_eq!(create_upload(&base, &client, &token, &sha256, 10, "application/zip").await.status(), 415);
+    let too_big = create_upload(&base, &client, &token, &sha256, 10 * 1024 * 1024 + 1, "application/pdf").await;
+    assert_eq!(too_big.status(), 413);
+    assert_eq!(too_big.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::TooLarge);
+    let anonymous =
+        client.post(format!("{base}{}", path::UPLOADS)).header("Tus-Resumable", "1.0.0").send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+
+    // More bytes than the upload lacks are refused, not stored.
+    assert_eq!(create_upload(&base, &client, &token, &sha256, 4, "application/pdf").await.status(), 201);
+    assert_eq!(patch_upload(&base, &client, &token, &sha256, 0, b"far too long").await.status(), 413);
+    assert_eq!(upload_offset(&base, &client, &token, &sha256).await, Some(0));
+}
+
+async fn bytes_that_do_not_match_their_hash_never_complete(backend: Backend) {
+    use base64::Engine;
+    use sha2::Digest;
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let declared = sha256_hex(b"the real scan");
+    assert_eq!(create_upload(&base, &client, &token, &declared, 13, "application/pdf").await.status(), 201);
+
+    let checksum = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(b"something else"));
+    let bad_chunk = client
+        .patch(format!("{base}{}/{declared}", path::UPLOADS))
+        .bearer_auth(&token)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .header("Upload-Offset", "0")
+        .header("Upload-Checksum", format!("sha256 {checksum}"))
+        .body(b"the real scan".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_chunk.status(), 460);
+
+    let forged = patch_upload(&base, &client, &token, &declared, 0, b"the fake scan").await;
+    assert_eq!(forged.status(), 409);
+    assert_eq!(upload_offset(&base, &client, &token, &declared).await, Some(0));
+}
+
+async fn one_persons_upload_is_invisible_to_another(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let citizen = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let business = access_token_for(&base, &client, ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB")).await;
+    let content = b"private scan";
+    let sha256 = sha256_hex(content);
+    assert_eq!(create_upload(&base, &client, &citizen, &sha256, content.len(), "image/png").await.status(), 201);
+    assert_eq!(upload_offset(&base, &client, &business, &sha256).await, None);
+    assert_eq!(patch_upload(&base, &client, &business, &sha256, 0, content).await.status(), 404);
+}
+
 contract![
+    an_interrupted_upload_resumes_from_the_offset_the_portal_holds,
+    uploads_are_refused_at_the_edge_by_the_documents_limits,
+    bytes_that_do_not_match_their_hash_never_complete,
+    one_persons_upload_is_invisible_to_another,
     guessing_one_user_name_is_slowed_with_429_and_retry_after,
     a_spoofed_forwarded_for_header_buys_no_fresh_attempts,
     the_api_acts_only_for_profiles_the_caller_holds_a_mandate_for,

@@ -22,7 +22,7 @@ use crate::caller::Caller;
 use crate::forms::Forms;
 use crate::oidc::endpoints;
 use crate::oidc::keys::KeyRing;
-use crate::{PortalError, catalogue, demo, uploads};
+use crate::{PortalError, catalogue, demo, dossiers, uploads};
 
 /// The largest JSON body any route reads. Uploads have their own, per
 /// required document.
@@ -57,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         .route(endpoints::REVOKE, post(endpoints::revoke))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
         .route(path::PROFILE, get(get_profile))
+        .route(path::DOSSIERS, post(dossiers::submit))
+        .route(path::DOSSIER_CHANGES, get(dossiers::changes))
         .route(path::UPLOADS, post(uploads::create))
         .route(path::UPLOAD, axum::routing::head(uploads::head).patch(uploads::patch))
         .fallback(|| async { PortalError::NotFound })
@@ -86,7 +88,7 @@ async fn get_form(
     Path((id, version)): Path<(String, u32)>,
 ) -> Result<Json<FormDefinition>, PortalError> {
     let form = state.forms.get(&id, version).ok_or(PortalError::NotFound)?;
-    Ok(Json(form.clone()))
+    Ok(Json(form.definition.clone()))
 }
 
 async fn get_jwks(State(state): State<AppState>) -> impl IntoResponse {

@@ -8,6 +8,7 @@ mod caller;
 mod catalogue;
 mod db;
 mod demo;
+mod dossiers;
 mod error;
 mod forms;
 mod http;

@@ -846,7 +846,156 @@ async fn one_persons_upload_is_invisible_to_another(backend: Backend) {
     assert_eq!(patch_upload(&base, &client, &business, &sha256, 0, content).await.status(), 404);
 }
 
+/// The shipped valid birth-registration answers, with the birth certificate
+/// pointing at `scan` (uploaded by the caller first).
+fn birth_registration(client_id: &str, scan: &[u8]) -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/forms/examples/ho-tich.khai-sinh.v1.valid.json");
+    let mut data: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let attachment = serde_json::json!({
+        "sha256": sha256_hex(scan), "media_type": "application/pdf", "bytes": scan.len(), "name": "giay-chung-sinh.pdf"
+    });
+    data["attachments"]["giay-chung-sinh"] = attachment.clone();
+    let mut reference = attachment;
+    reference["document"] = "giay-chung-sinh".into();
+    serde_json::json!({
+        "client_id": client_id,
+        "procedure": "1.001193",
+        "form": {"id": "ho-tich.khai-sinh", "version": 1},
+        "acting_as": "myself",
+        "channel": "online",
+        "data": data,
+        "attachments": [reference],
+    })
+}
+
+async fn upload_whole(base: &str, client: &reqwest::Client, token: &str, content: &[u8]) {
+    let sha256 = sha256_hex(content);
+    assert_eq!(create_upload(base, client, token, &sha256, content.len(), "application/pdf").await.status(), 201);
+    assert_eq!(patch_upload(base, client, token, &sha256, 0, content).await.status(), 204);
+}
+
+async fn submit(base: &str, client: &reqwest::Client, token: &str, body: &serde_json::Value) -> reqwest::Response {
+    client
+        .post(format!("{base}{}", path::DOSSIERS))
+        .bearer_auth(token)
+        .header("Idempotency-Key", body["client_id"].as_str().unwrap())
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_dossier_is_filed_exactly_once_however_often_it_is_sent(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let scan = b"%PDF-1.7 giay chung sinh".to_vec();
+    upload_whole(&base, &client, &token, &scan).await;
+    let body = birth_registration("client-0001", &scan);
+
+    let first = submit(&base, &client, &token, &body).await;
+    assert_eq!(first.status(), 201);
+    let first: serde_json::Value = first.json().await.unwrap();
+    let code = first["code"].as_str().unwrap().to_owned();
+    assert!(code.starts_with("000.00.00.X01-"), "{code}");
+    assert_eq!(first["status"], "submitted");
+
+    let replay = submit(&base, &client, &token, &body).await;
+    assert_eq!(replay.status(), 200);
+    assert_eq!(replay.json::<serde_json::Value>().await.unwrap()["code"], code.as_str());
+
+    let mut changed = body.clone();
+    changed["data"]["child"]["full_name"] = "Nguyễn Văn Bình".into();
+    let conflict = submit(&base, &client, &token, &changed).await;
+    assert_eq!(conflict.status(), 422);
+    assert_eq!(conflict.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Conflict);
+
+    let feed: serde_json::Value = client
+        .get(format!("{base}{}?since=0", path::DOSSIER_CHANGES))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let changes = feed["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "one dossier, however often sent: {feed}");
+    assert_eq!(changes[0]["dossier"]["code"], code.as_str());
+    let after: serde_json::Value = client
+        .get(format!("{base}{}?since={}", path::DOSSIER_CHANGES, feed["next"]))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["changes"], serde_json::json!([]));
+}
+
+async fn invalid_answers_and_unbacked_attachments_come_back_as_field_errors(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    // The scan is never uploaded, and the mother's ID number is malformed.
+    let mut body = birth_registration("client-0002", b"not uploaded");
+    body["data"]["mother"]["citizen_id"] = "12345".into();
+    let refused = submit(&base, &client, &token, &body).await;
+    assert_eq!(refused.status(), 422);
+    let envelope: ErrorEnvelope = refused.json().await.unwrap();
+    assert_eq!(envelope.kind, ErrorKind::InvalidInput);
+    let found: Vec<(&str, &str)> = envelope.fields.iter().map(|f| (f.pointer.as_str(), f.code.as_str())).collect();
+    assert_eq!(
+        found,
+        vec![("/attachments/giay-chung-sinh", "upload_incomplete"), ("/mother/citizen_id", "cccd.shape")]
+    );
+}
+
+async fn dossiers_are_seen_only_by_the_profile_they_belong_to(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let citizen = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let business = access_token_for(&base, &client, ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB")).await;
+    let scan = b"%PDF-1.7 scan".to_vec();
+    upload_whole(&base, &client, &citizen, &scan).await;
+    assert_eq!(submit(&base, &client, &citizen, &birth_registration("client-0003", &scan)).await.status(), 201);
+
+    for (token, acting_as) in [(&business, "myself"), (&business, "0100233488")] {
+        let feed: serde_json::Value = client
+            .get(format!("{base}{}", path::DOSSIER_CHANGES))
+            .bearer_auth(token)
+            .header("X-Acting-As", acting_as)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(feed["changes"], serde_json::json!([]), "acting as {acting_as}");
+    }
+    // Filing for an enterprise one holds no mandate for is refused outright.
+    let mut for_enterprise = birth_registration("client-0004", &scan);
+    for_enterprise["acting_as"] = serde_json::json!({"enterprise": "0100233488"});
+    let refused = client
+        .post(format!("{base}{}", path::DOSSIERS))
+        .bearer_auth(&citizen)
+        .header("Idempotency-Key", "client-0004")
+        .header("X-Acting-As", "0100233488")
+        .json(&for_enterprise)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}
+
 contract![
+    a_dossier_is_filed_exactly_once_however_often_it_is_sent,
+    invalid_answers_and_unbacked_attachments_come_back_as_field_errors,
+    dossiers_are_seen_only_by_the_profile_they_belong_to,
     an_interrupted_upload_resumes_from_the_offset_the_portal_holds,
     uploads_are_refused_at_the_edge_by_the_documents_limits,
     bytes_that_do_not_match_their_hash_never_complete,

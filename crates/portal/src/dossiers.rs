@@ -1,0 +1,279 @@
+//! Receiving dossiers exactly once, and the changes feed the app syncs from.
+//!
+//! A submission carries a client-generated id, also sent as `Idempotency-Key`:
+//! a replay of the same body answers with the same dossier code, the same key
+//! with another body is refused (422), so a flaky network can never file a
+//! dossier twice. On receipt the portal judges the answers with the same
+//! validator the app used, checks the caller may act for the profile and
+//! procedure, and accepts only attachments that are complete uploads of the
+//! submitter.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hoso_domain::catalogue::{Applicant, ChannelKind};
+use hoso_domain::dossier::DossierStatus;
+use hoso_domain::form::FieldError;
+use hoso_domain::profile::ActingAs;
+use hoso_protocol::api::IDEMPOTENCY_KEY_HEADER;
+use hoso_protocol::api::dossier::{Changes, DossierChange, DossierSummary, SubmitDossier, Submitted};
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::caller::Caller;
+use crate::http::AppState;
+use crate::{PortalError, catalogue, unix_seconds};
+
+/// The largest page of the changes feed.
+pub const MAX_PAGE: i64 = 500;
+
+/// The profile a dossier belongs to, as stored.
+fn owner_key(caller: &Caller) -> String {
+    match &caller.acting_as {
+        ActingAs::Myself => format!("person:{}", caller.subject()),
+        ActingAs::Enterprise(tax_code) => format!("enterprise:{}", tax_code.as_str()),
+    }
+}
+
+fn refuse(status: StatusCode, kind: ErrorKind, message: &'static str) -> PortalError {
+    PortalError::Refused { status, kind, message }
+}
+
+fn invalid_fields(fields: Vec<FieldError>) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorEnvelope::invalid_fields(fields))).into_response()
+}
+
+fn to_offset(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Json(body): Json<SubmitDossier>,
+) -> Result<Response, PortalError> {
+    let key = headers.get(IDEMPOTENCY_KEY_HEADER).and_then(|v| v.to_str().ok());
+    if key != Some(body.client_id.as_str()) || body.client_id.is_empty() || body.client_id.len() > 128 {
+        return Err(refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "Idempotency-Key must equal client_id"));
+    }
+    if body.acting_as != caller.acting_as {
+        return Err(PortalError::Forbidden);
+    }
+    let request_hash: String = Sha256::digest(serde_json::to_vec(&body).map_err(PortalError::Corrupt)?)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if let Some(answer) = replay(&state, &caller, &body.client_id, &request_hash).await? {
+        return Ok(answer);
+    }
+
+    let today = hoso_domain::dossier::vietnam_date(OffsetDateTime::now_utc());
+    let procedure = catalogue::procedure(&state.pool, &body.procedure).await?.ok_or(refuse(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::InvalidInput,
+        "unknown procedure",
+    ))?;
+    let applicant = match body.acting_as {
+        ActingAs::Myself => Applicant::Citizen,
+        ActingAs::Enterprise(_) => Applicant::Enterprise,
+    };
+    if !procedure.is_in_force(today) || !procedure.applicants.contains(&applicant) {
+        return Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::InvalidInput,
+            "procedure not open to this profile",
+        ));
+    }
+    if !caller.profile.person.may_act(&body.acting_as, body.procedure.as_str(), today) {
+        return Err(PortalError::Forbidden);
+    }
+    if body.channel != ChannelKind::Online || procedure.online_channel().is_none() {
+        return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, ErrorKind::InvalidInput, "not filed online"));
+    }
+    if procedure.form.as_ref() != Some(&body.form) {
+        return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, ErrorKind::Conflict, "the form version is not current"));
+    }
+    let form = state.forms.get(&body.form.id, body.form.version).ok_or(PortalError::NotFound)?;
+    let mut errors = form.validator.validate(&body.data);
+    errors.extend(unbacked_attachments(&state, &caller, &body).await?);
+    if !errors.is_empty() {
+        errors.sort();
+        return Ok(invalid_fields(errors));
+    }
+
+    let now = unix_seconds();
+    let owner = owner_key(&caller);
+    let mut tx = state.pool.begin().await?;
+    let prefix = format!("{}-{}", procedure.agency.code, yymmdd(today));
+    let serial: i64 = sqlx::query_scalar(
+        "INSERT INTO dossier_serial (prefix, next_serial) VALUES ($1, 1)
+         ON CONFLICT (prefix) DO UPDATE SET next_serial = dossier_serial.next_serial + 1 RETURNING next_serial",
+    )
+    .bind(&prefix)
+    .fetch_one(&mut *tx)
+    .await?;
+    let code = format!("{prefix}-{serial:08}");
+    let inserted = sqlx::query(
+        "INSERT INTO dossier (code, submitter, client_id, request_hash, owner, acting_as, procedure_code, form_id,
+                              form_version, channel, data, attachments, status, submitted_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+         ON CONFLICT (submitter, client_id) DO NOTHING",
+    )
+    .bind(&code)
+    .bind(caller.subject())
+    .bind(&body.client_id)
+    .bind(&request_hash)
+    .bind(&owner)
+    .bind(serde_json::to_string(&body.acting_as).map_err(PortalError::Corrupt)?)
+    .bind(body.procedure.as_str())
+    .bind(&body.form.id)
+    .bind(i64::from(body.form.version))
+    .bind("online")
+    .bind(body.data.to_string())
+    .bind(serde_json::to_string(&body.attachments).map_err(PortalError::Corrupt)?)
+    .bind(DossierStatus::Submitted.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() != 1 {
+        // A concurrent replay won the race: answer as a replay.
+        tx.rollback().await?;
+        return replay(&state, &caller, &body.client_id, &request_hash).await?.ok_or(PortalError::NotFound);
+    }
+    sqlx::query("INSERT INTO dossier_change (owner, code) VALUES ($1, $2)")
+        .bind(&owner)
+        .bind(&code)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let submitted =
+        Submitted { code, client_id: body.client_id, status: DossierStatus::Submitted, received_at: to_offset(now) };
+    Ok((StatusCode::CREATED, Json(submitted)).into_response())
+}
+
+/// The answer to a replayed submission, if this key was used before.
+async fn replay(
+    state: &AppState,
+    caller: &Caller,
+    client_id: &str,
+    hash: &str,
+) -> Result<Option<Response>, PortalError> {
+    let found: Option<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT code, request_hash, status, submitted_at FROM dossier WHERE submitter = $1 AND client_id = $2",
+    )
+    .bind(caller.subject())
+    .bind(client_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some((code, stored_hash, status, submitted_at)) = found else { return Ok(None) };
+    if stored_hash != hash {
+        return Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Conflict,
+            "this Idempotency-Key was used with another body",
+        ));
+    }
+    let status = status_from(&status)?;
+    let submitted = Submitted { code, client_id: client_id.to_owned(), status, received_at: to_offset(submitted_at) };
+    Ok(Some((StatusCode::OK, Json(submitted)).into_response()))
+}
+
+/// Attachments the answers name that are not complete uploads of the
+/// submitter for that document, as field errors.
+async fn unbacked_attachments(
+    state: &AppState,
+    caller: &Caller,
+    body: &SubmitDossier,
+) -> Result<Vec<FieldError>, PortalError> {
+    let mut errors = Vec::new();
+    let Some(answers) = body.data.get("attachments").and_then(|a| a.as_object()) else { return Ok(errors) };
+    for (document, answer) in answers {
+        let pointer = format!("/attachments/{document}");
+        let sha256 = answer.get("sha256").and_then(|s| s.as_str()).unwrap_or_default();
+        let listed = body.attachments.iter().any(|a| &a.document == document && a.sha256 == sha256);
+        let complete: Option<i64> = sqlx::query_scalar(
+            "SELECT complete FROM upload WHERE owner = $1 AND sha256 = $2 AND document = $3 AND procedure_code = $4",
+        )
+        .bind(caller.subject())
+        .bind(sha256)
+        .bind(document)
+        .bind(body.procedure.as_str())
+        .fetch_optional(&state.pool)
+        .await?;
+        if !listed || complete != Some(1) {
+            errors.push(FieldError { pointer, code: "upload_incomplete".into(), limit: None });
+        }
+    }
+    Ok(errors)
+}
+
+fn yymmdd(date: time::Date) -> String {
+    format!("{:02}{:02}{:02}", date.year().rem_euclid(100), u8::from(date.month()), date.day())
+}
+
+fn status_from(stored: &str) -> Result<DossierStatus, PortalError> {
+    serde_json::from_value(serde_json::Value::String(stored.to_owned())).map_err(PortalError::Corrupt)
+}
+
+#[derive(Deserialize)]
+pub struct ChangesQuery {
+    #[serde(default)]
+    since: i64,
+    limit: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    seq: i64,
+    code: String,
+    client_id: String,
+    procedure_code: String,
+    acting_as: String,
+    status: String,
+    submitted_at: i64,
+    updated_at: i64,
+}
+
+/// `GET /api/v1/dossiers/changes?since=CURSOR&limit=N` for the acting profile.
+pub async fn changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ChangesQuery>,
+) -> Result<Json<Changes>, PortalError> {
+    let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+    let rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT c.seq, d.code, d.client_id, d.procedure_code, d.acting_as, d.status, d.submitted_at, d.updated_at
+         FROM dossier_change c JOIN dossier d ON d.code = c.code
+         WHERE c.owner = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3",
+    )
+    .bind(owner_key(&caller))
+    .bind(query.since.max(0))
+    .bind(limit + 1)
+    .fetch_all(&state.pool)
+    .await?;
+    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
+    let mut changes = Vec::new();
+    for row in rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
+        let corrupt = |what: &str| PortalError::CorruptRecord(format!("dossier {}: {what}", row.code));
+        changes.push(DossierChange {
+            cursor: u64::try_from(row.seq).unwrap_or_default(),
+            dossier: DossierSummary {
+                code: row.code.clone(),
+                client_id: row.client_id.clone(),
+                procedure: hoso_domain::catalogue::ProcedureCode::parse(&row.procedure_code)
+                    .map_err(|_| corrupt("procedure"))?,
+                acting_as: serde_json::from_str(&row.acting_as).map_err(|_| corrupt("acting_as"))?,
+                status: status_from(&row.status)?,
+                submitted_at: to_offset(row.submitted_at),
+                updated_at: to_offset(row.updated_at),
+                due_on: None,
+            },
+        });
+    }
+    let next = changes.last().map_or(u64::try_from(query.since.max(0)).unwrap_or_default(), |c| c.cursor);
+    Ok(Json(Changes { changes, next, more }))
+}

@@ -9,15 +9,17 @@
 //! submitter.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hoso_domain::catalogue::{Applicant, ChannelKind};
-use hoso_domain::dossier::DossierStatus;
+use hoso_domain::dossier::{Actor, DossierStatus};
 use hoso_domain::form::FieldError;
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::api::IDEMPOTENCY_KEY_HEADER;
-use hoso_protocol::api::dossier::{Changes, DossierChange, DossierSummary, SubmitDossier, Submitted};
+use hoso_protocol::api::dossier::{
+    Changes, DossierChange, DossierDetail, DossierSummary, SubmitDossier, Submitted, TimelineEntry, Withdraw,
+};
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -144,6 +146,7 @@ pub async fn submit(
         tx.rollback().await?;
         return replay(&state, &caller, &body.client_id, &request_hash).await?.ok_or(PortalError::NotFound);
     }
+    record_event(&mut tx, &code, 0, now, None, DossierStatus::Submitted, Actor::System, None).await?;
     sqlx::query("INSERT INTO dossier_change (owner, code) VALUES ($1, $2)")
         .bind(&owner)
         .bind(&code)
@@ -229,13 +232,8 @@ pub struct ChangesQuery {
 #[derive(sqlx::FromRow)]
 struct ChangeRow {
     seq: i64,
-    code: String,
-    client_id: String,
-    procedure_code: String,
-    acting_as: String,
-    status: String,
-    submitted_at: i64,
-    updated_at: i64,
+    #[sqlx(flatten)]
+    dossier: DossierRow,
 }
 
 /// `GET /api/v1/dossiers/changes?since=CURSOR&limit=N` for the acting profile.
@@ -246,7 +244,8 @@ pub async fn changes(
 ) -> Result<Json<Changes>, PortalError> {
     let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let rows: Vec<ChangeRow> = sqlx::query_as(
-        "SELECT c.seq, d.code, d.client_id, d.procedure_code, d.acting_as, d.status, d.submitted_at, d.updated_at
+        "SELECT c.seq, d.code, d.client_id, d.owner, d.acting_as, d.procedure_code, d.form_id, d.form_version, d.data,
+                d.attachments, d.status, d.submitted_at, d.updated_at
          FROM dossier_change c JOIN dossier d ON d.code = c.code
          WHERE c.owner = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3",
     )
@@ -256,24 +255,196 @@ pub async fn changes(
     .fetch_all(&state.pool)
     .await?;
     let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    let mut changes = Vec::new();
-    for row in rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)) {
-        let corrupt = |what: &str| PortalError::CorruptRecord(format!("dossier {}: {what}", row.code));
-        changes.push(DossierChange {
-            cursor: u64::try_from(row.seq).unwrap_or_default(),
-            dossier: DossierSummary {
-                code: row.code.clone(),
-                client_id: row.client_id.clone(),
-                procedure: hoso_domain::catalogue::ProcedureCode::parse(&row.procedure_code)
-                    .map_err(|_| corrupt("procedure"))?,
-                acting_as: serde_json::from_str(&row.acting_as).map_err(|_| corrupt("acting_as"))?,
-                status: status_from(&row.status)?,
-                submitted_at: to_offset(row.submitted_at),
-                updated_at: to_offset(row.updated_at),
-                due_on: None,
-            },
-        });
-    }
+    let changes = rows
+        .iter()
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|row| {
+            Ok(DossierChange { cursor: u64::try_from(row.seq).unwrap_or_default(), dossier: summary_of(&row.dossier)? })
+        })
+        .collect::<Result<Vec<_>, PortalError>>()?;
     let next = changes.last().map_or(u64::try_from(query.since.max(0)).unwrap_or_default(), |c| c.cursor);
     Ok(Json(Changes { changes, next, more }))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    code: &str,
+    position: i64,
+    at: i64,
+    from: Option<DossierStatus>,
+    to: DossierStatus,
+    actor: Actor,
+    note: Option<&str>,
+) -> Result<(), PortalError> {
+    sqlx::query(
+        "INSERT INTO dossier_event (code, position, at, from_status, to_status, actor, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(code)
+    .bind(position)
+    .bind(at)
+    .bind(from.map(DossierStatus::as_str))
+    .bind(to.as_str())
+    .bind(json_name(&actor)?)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn json_name<T: serde::Serialize>(value: &T) -> Result<String, PortalError> {
+    match serde_json::to_value(value).map_err(PortalError::Corrupt)? {
+        serde_json::Value::String(name) => Ok(name),
+        other => Ok(other.to_string()),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DossierRow {
+    code: String,
+    client_id: String,
+    owner: String,
+    acting_as: String,
+    procedure_code: String,
+    form_id: String,
+    form_version: i64,
+    data: String,
+    attachments: String,
+    status: String,
+    submitted_at: i64,
+    updated_at: i64,
+}
+
+/// The dossier `code` if it belongs to the caller's acting profile. Another
+/// profile's dossier answers exactly like a missing one, so codes cannot be probed.
+async fn owned(state: &AppState, caller: &Caller, code: &str) -> Result<DossierRow, PortalError> {
+    let row: Option<DossierRow> = sqlx::query_as(
+        "SELECT code, client_id, owner, acting_as, procedure_code, form_id, form_version, data, attachments, status,
+                submitted_at, updated_at
+         FROM dossier WHERE code = $1 AND owner = $2",
+    )
+    .bind(code)
+    .bind(owner_key(caller))
+    .fetch_optional(&state.pool)
+    .await?;
+    row.ok_or(PortalError::NotFound)
+}
+
+fn summary_of(row: &DossierRow) -> Result<DossierSummary, PortalError> {
+    let corrupt = |what: &str| PortalError::CorruptRecord(format!("dossier {}: {what}", row.code));
+    Ok(DossierSummary {
+        code: row.code.clone(),
+        client_id: row.client_id.clone(),
+        procedure: hoso_domain::catalogue::ProcedureCode::parse(&row.procedure_code)
+            .map_err(|_| corrupt("procedure"))?,
+        acting_as: serde_json::from_str(&row.acting_as).map_err(|_| corrupt("acting_as"))?,
+        status: status_from(&row.status)?,
+        submitted_at: to_offset(row.submitted_at),
+        updated_at: to_offset(row.updated_at),
+        due_on: None,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    at: i64,
+    from_status: Option<String>,
+    to_status: String,
+    actor: String,
+    note: Option<String>,
+}
+
+async fn timeline(state: &AppState, code: &str) -> Result<Vec<TimelineEntry>, PortalError> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT at, from_status, to_status, actor, note FROM dossier_event WHERE code = $1 ORDER BY position",
+    )
+    .bind(code)
+    .fetch_all(&state.pool)
+    .await?;
+    rows.into_iter()
+        .map(|EventRow { at, from_status: from, to_status: to, actor, note }| {
+            Ok(TimelineEntry {
+                at: to_offset(at),
+                from: from.as_deref().map(status_from).transpose()?,
+                to: status_from(&to)?,
+                actor: serde_json::from_value(serde_json::Value::String(actor)).map_err(PortalError::Corrupt)?,
+                note,
+            })
+        })
+        .collect()
+}
+
+/// `GET /api/v1/dossiers/{code}`: the dossier with its timeline.
+pub async fn detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Result<Json<DossierDetail>, PortalError> {
+    let row = owned(&state, &caller, &code).await?;
+    let corrupt = |what: &str| PortalError::CorruptRecord(format!("dossier {code}: {what}"));
+    Ok(Json(DossierDetail {
+        summary: summary_of(&row)?,
+        form: hoso_domain::catalogue::FormRef {
+            id: row.form_id.clone(),
+            version: u32::try_from(row.form_version).map_err(|_| corrupt("form version"))?,
+        },
+        data: serde_json::from_str(&row.data).map_err(|_| corrupt("data"))?,
+        attachments: serde_json::from_str(&row.attachments).map_err(|_| corrupt("attachments"))?,
+        timeline: timeline(&state, &code).await?,
+        clock: None,
+        supplement_request: None,
+        payment: None,
+        result: None,
+    }))
+}
+
+/// `POST /api/v1/dossiers/{code}/withdraw`: before intake the citizen
+/// withdraws at once; after intake, withdrawal is a request the agency decides.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Json(body): Json<Withdraw>,
+) -> Result<Json<DossierSummary>, PortalError> {
+    if body.reason.trim().is_empty() || body.reason.len() > 2000 {
+        return Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::InvalidInput,
+            "a reason of at most 2000 characters",
+        ));
+    }
+    let row = owned(&state, &caller, &code).await?;
+    let from = status_from(&row.status)?;
+    let to =
+        if from == DossierStatus::Submitted { DossierStatus::Withdrawn } else { DossierStatus::WithdrawalRequested };
+    hoso_domain::dossier::transition(from, to, Actor::Citizen)
+        .map_err(|_| refuse(StatusCode::CONFLICT, ErrorKind::Conflict, "the dossier can no longer be withdrawn"))?;
+    let now = unix_seconds();
+    let mut tx = state.pool.begin().await?;
+    // Moving only from the status just read: a concurrent change makes this
+    // touch no row, and the citizen is told to look again.
+    let moved = sqlx::query("UPDATE dossier SET status = $1, updated_at = $2 WHERE code = $3 AND status = $4")
+        .bind(to.as_str())
+        .bind(now)
+        .bind(&code)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?;
+    if moved.rows_affected() != 1 {
+        return Err(refuse(StatusCode::CONFLICT, ErrorKind::Conflict, "the dossier changed meanwhile"));
+    }
+    let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dossier_event WHERE code = $1")
+        .bind(&code)
+        .fetch_one(&mut *tx)
+        .await?;
+    record_event(&mut tx, &code, position, now, Some(from), to, Actor::Citizen, Some(body.reason.trim())).await?;
+    sqlx::query("INSERT INTO dossier_change (owner, code) VALUES ($1, $2)")
+        .bind(&row.owner)
+        .bind(&code)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let updated = owned(&state, &caller, &code).await?;
+    Ok(Json(summary_of(&updated)?))
 }

@@ -59,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .route(path::PROFILE, get(get_profile))
         .route(path::DOSSIERS, post(dossiers::submit))
         .route(path::DOSSIER_CHANGES, get(dossiers::changes))
+        .route(path::DOSSIER, get(dossiers::detail))
+        .route(path::DOSSIER_WITHDRAW, post(dossiers::withdraw))
         .route(path::UPLOADS, post(uploads::create))
         .route(path::UPLOAD, axum::routing::head(uploads::head).patch(uploads::patch))
         .fallback(|| async { PortalError::NotFound })

@@ -992,7 +992,62 @@ async fn dossiers_are_seen_only_by_the_profile_they_belong_to(backend: Backend) 
     assert_eq!(refused.status(), 403);
 }
 
+async fn a_citizen_follows_their_dossier_and_withdraws_it_before_intake(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let citizen = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let business = access_token_for(&base, &client, ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB")).await;
+    let scan = b"%PDF-1.7 withdraw me".to_vec();
+    upload_whole(&base, &client, &citizen, &scan).await;
+    let submitted: serde_json::Value =
+        submit(&base, &client, &citizen, &birth_registration("client-0005", &scan)).await.json().await.unwrap();
+    let code = submitted["code"].as_str().unwrap();
+    let url = format!("{base}/api/v1/dossiers/{code}");
+
+    let detail: serde_json::Value = client.get(&url).bearer_auth(&citizen).send().await.unwrap().json().await.unwrap();
+    assert_eq!(detail["summary"]["status"], "submitted");
+    assert_eq!(detail["timeline"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["timeline"][0]["actor"], "system");
+    assert_eq!(detail["data"]["child"]["full_name"], birth_registration("x", &scan)["data"]["child"]["full_name"]);
+
+    // Someone else's dossier is indistinguishable from a missing one.
+    assert_eq!(client.get(&url).bearer_auth(&business).send().await.unwrap().status(), 404);
+    let withdraw = |token: &str| {
+        client
+            .post(format!("{url}/withdraw"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"reason": "Nộp nhầm"}))
+            .send()
+    };
+    assert_eq!(withdraw(&business).await.unwrap().status(), 404);
+
+    let withdrawn: serde_json::Value = withdraw(&citizen).await.unwrap().json().await.unwrap();
+    assert_eq!(withdrawn["status"], "withdrawn");
+    assert_eq!(withdraw(&citizen).await.unwrap().status(), 409);
+    let detail: serde_json::Value = client.get(&url).bearer_auth(&citizen).send().await.unwrap().json().await.unwrap();
+    let timeline = detail["timeline"].as_array().unwrap();
+    assert_eq!(
+        (timeline.len(), &timeline[1]["actor"], &timeline[1]["note"]),
+        (2, &"citizen".into(), &"Nộp nhầm".into())
+    );
+
+    let feed: serde_json::Value = client
+        .get(format!("{base}{}", path::DOSSIER_CHANGES))
+        .bearer_auth(&citizen)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<&str> =
+        feed["changes"].as_array().unwrap().iter().map(|c| c["dossier"]["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["withdrawn", "withdrawn"], "each change is in the feed; the dossier as it is now");
+}
+
 contract![
+    a_citizen_follows_their_dossier_and_withdraws_it_before_intake,
     a_dossier_is_filed_exactly_once_however_often_it_is_sent,
     invalid_answers_and_unbacked_attachments_come_back_as_field_errors,
     dossiers_are_seen_only_by_the_profile_they_belong_to,

@@ -375,6 +375,20 @@ async fn timeline(state: &AppState, code: &str) -> Result<Vec<TimelineEntry>, Po
         .collect()
 }
 
+/// `GET /api/v1/dossiers`: the acting profile's dossiers, newest first.
+pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<DossierSummary>>, PortalError> {
+    let rows: Vec<DossierRow> = sqlx::query_as(
+        "SELECT code, client_id, owner, acting_as, procedure_code, form_id, form_version, data, attachments, status,
+                submitted_at, updated_at
+         FROM dossier WHERE owner = $1 ORDER BY submitted_at DESC, code DESC LIMIT $2",
+    )
+    .bind(owner_key(&caller))
+    .bind(MAX_PAGE)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(Json(rows.iter().map(summary_of).collect::<Result<_, _>>()?))
+}
+
 /// `GET /api/v1/dossiers/{code}`: the dossier with its timeline.
 pub async fn detail(
     State(state): State<AppState>,

@@ -57,7 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route(endpoints::REVOKE, post(endpoints::revoke))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
         .route(path::PROFILE, get(get_profile))
-        .route(path::DOSSIERS, post(dossiers::submit))
+        .route(path::DOSSIERS, post(dossiers::submit).get(dossiers::list))
         .route(path::DOSSIER_CHANGES, get(dossiers::changes))
         .route(path::DOSSIER, get(dossiers::detail))
         .route(path::DOSSIER_WITHDRAW, post(dossiers::withdraw))

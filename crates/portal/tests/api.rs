@@ -1011,6 +1011,27 @@ async fn a_citizen_follows_their_dossier_and_withdraws_it_before_intake(backend:
     assert_eq!(detail["timeline"][0]["actor"], "system");
     assert_eq!(detail["data"]["child"]["full_name"], birth_registration("x", &scan)["data"]["child"]["full_name"]);
 
+    let listed: serde_json::Value = client
+        .get(format!("{base}{}", path::DOSSIERS))
+        .bearer_auth(&citizen)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["code"], code);
+    let theirs: serde_json::Value = client
+        .get(format!("{base}{}", path::DOSSIERS))
+        .bearer_auth(&business)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs, serde_json::json!([]));
+
     // Someone else's dossier is indistinguishable from a missing one.
     assert_eq!(client.get(&url).bearer_auth(&business).send().await.unwrap().status(), 404);
     let withdraw = |token: &str| {

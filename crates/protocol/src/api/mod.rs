@@ -28,7 +28,8 @@ pub mod path {
     /// `GET`: the signed-in person and what they may act for, [`super::account::Profile`].
     pub const PROFILE: &str = "/api/v1/profile";
     /// `POST`: submit a dossier ([`super::dossier::SubmitDossier`], header `Idempotency-Key`);
-    /// `GET`: list the acting profile's dossiers.
+    /// `GET`: the acting profile's latest dossiers (at most 500), newest
+    /// first; the changes feed is how an app keeps all of them.
     pub const DOSSIERS: &str = "/api/v1/dossiers";
     /// `GET ?since=CURSOR&limit=N`: changes to the acting profile's dossiers, [`super::dossier::Changes`].
     pub const DOSSIER_CHANGES: &str = "/api/v1/dossiers/changes";

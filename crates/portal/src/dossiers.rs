@@ -27,7 +27,8 @@ use time::OffsetDateTime;
 
 use crate::caller::Caller;
 use crate::http::AppState;
-use crate::{PortalError, catalogue, unix_seconds};
+use crate::json_body::JsonBody;
+use crate::{PortalError, catalogue, rate_limit, unix_seconds};
 
 /// The largest page of the changes feed.
 pub const MAX_PAGE: i64 = 500;
@@ -56,8 +57,9 @@ pub async fn submit(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    Json(body): Json<SubmitDossier>,
+    JsonBody(body): JsonBody<SubmitDossier>,
 ) -> Result<Response, PortalError> {
+    rate_limit::hit(&state.pool, rate_limit::SUBMIT_PER_PERSON, caller.subject()).await?;
     let key = headers.get(IDEMPOTENCY_KEY_HEADER).and_then(|v| v.to_str().ok());
     if key != Some(body.client_id.as_str()) || body.client_id.is_empty() || body.client_id.len() > 128 {
         return Err(refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "Idempotency-Key must equal client_id"));
@@ -419,7 +421,7 @@ pub async fn withdraw(
     State(state): State<AppState>,
     caller: Caller,
     Path(code): Path<String>,
-    Json(body): Json<Withdraw>,
+    JsonBody(body): JsonBody<Withdraw>,
 ) -> Result<Json<DossierSummary>, PortalError> {
     if body.reason.trim().is_empty() || body.reason.len() > 2000 {
         return Err(refuse(

@@ -12,6 +12,7 @@ mod dossiers;
 mod error;
 mod forms;
 mod http;
+mod json_body;
 pub mod oidc;
 mod rate_limit;
 mod uploads;

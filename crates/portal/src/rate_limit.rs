@@ -1,5 +1,4 @@
-//! Rate limits on the routes people could hammer (sign-in, token, later
-//! submit): fixed one-minute windows counted in the database, so every
+//! Rate limits on the routes people could hammer (sign-in, token, submit): fixed one-minute windows counted in the database, so every
 //! portal process on one PostgreSQL shares the count. The client is the TCP
 //! peer address; `X-Forwarded-For` is never trusted, so a spoofed header
 //! cannot buy fresh attempts.
@@ -25,6 +24,9 @@ pub const LOGIN_PER_ADDRESS: Limit = Limit { name: "login-address", per_window: 
 /// Sign-in attempts at one user name, from anywhere (slows password guessing
 /// spread over many addresses).
 pub const LOGIN_PER_USERNAME: Limit = Limit { name: "login-username", per_window: 5 };
+/// Submissions by one person (replays included: an app retrying in a loop
+/// is slowed like anyone else).
+pub const SUBMIT_PER_PERSON: Limit = Limit { name: "submit-person", per_window: 30 };
 /// Token requests from one address.
 pub const TOKEN_PER_ADDRESS: Limit = Limit { name: "token-address", per_window: 30 };
 

@@ -1067,7 +1067,49 @@ async fn a_citizen_follows_their_dossier_and_withdraws_it_before_intake(backend:
     assert_eq!(statuses, ["withdrawn", "withdrawn"], "each change is in the feed; the dossier as it is now");
 }
 
+async fn malformed_or_oversized_bodies_are_refused_with_an_envelope(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let post = |body: Vec<u8>, content_type: &'static str| {
+        client
+            .post(format!("{base}{}", path::DOSSIERS))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "k")
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+    };
+    let cases: [(Vec<u8>, &str, u16, ErrorKind); 4] = [
+        (b"{not json".to_vec(), "application/json", 400, ErrorKind::InvalidInput),
+        (b"{\"client_id\": 7}".to_vec(), "application/json", 422, ErrorKind::InvalidInput),
+        (b"{}".to_vec(), "text/plain", 415, ErrorKind::InvalidInput),
+        (vec![b' '; 2 * 1024 * 1024], "application/json", 413, ErrorKind::TooLarge),
+    ];
+    for (body, content_type, status, kind) in cases {
+        let response = post(body, content_type).await.unwrap();
+        assert_eq!(response.status(), status, "{content_type}");
+        assert_eq!(response.json::<ErrorEnvelope>().await.unwrap().kind, kind, "{content_type} {status}");
+    }
+}
+
+async fn a_client_submitting_in_a_loop_is_slowed(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let body = birth_registration("loop", b"never uploaded");
+    let attempt = || client.post(format!("{base}{}", path::DOSSIERS)).bearer_auth(&token).json(&body).send();
+    for _ in 0..30 {
+        assert_ne!(attempt().await.unwrap().status(), 429);
+    }
+    assert_rate_limited(attempt().await.unwrap()).await;
+}
+
 contract![
+    malformed_or_oversized_bodies_are_refused_with_an_envelope,
+    a_client_submitting_in_a_loop_is_slowed,
     a_citizen_follows_their_dossier_and_withdraws_it_before_intake,
     a_dossier_is_filed_exactly_once_however_often_it_is_sent,
     invalid_answers_and_unbacked_attachments_come_back_as_field_errors,

@@ -3,6 +3,15 @@
 
 use std::path::PathBuf;
 
+/// Why the command line could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LaunchError {
+    #[error("{0} needs a value")]
+    MissingValue(&'static str),
+    #[error("unknown option {0:?}")]
+    UnknownOption(String),
+}
+
 /// Start-up options, from the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Launch {
@@ -18,15 +27,17 @@ impl Launch {
         \n  --portal URL     run against the portal at URL\
         \n  --data-dir DIR   keep local data in DIR instead of the platform's app-data directory";
 
-    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Self, LaunchError> {
         let mut launch = Self { portal_url: None, data_dir: None };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--demo" => launch.portal_url = None,
-                "--portal" => launch.portal_url = Some(args.next().ok_or("--portal needs a URL")?),
-                "--data-dir" => launch.data_dir = Some(args.next().ok_or("--data-dir needs a directory")?.into()),
-                other => return Err(format!("unknown option {other:?}")),
+                "--portal" => launch.portal_url = Some(args.next().ok_or(LaunchError::MissingValue("--portal"))?),
+                "--data-dir" => {
+                    launch.data_dir = Some(args.next().ok_or(LaunchError::MissingValue("--data-dir"))?.into());
+                }
+                other => return Err(LaunchError::UnknownOption(other.to_owned())),
             }
         }
         Ok(launch)
@@ -37,7 +48,7 @@ impl Launch {
 mod tests {
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Launch, String> {
+    fn parse(args: &[&str]) -> Result<Launch, LaunchError> {
         Launch::from_args(args.iter().map(|a| a.to_string()))
     }
 

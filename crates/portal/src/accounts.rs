@@ -10,6 +10,7 @@ use sqlx::AnyPool;
 
 use crate::PortalError;
 use crate::oidc::credentials::{CredentialError, OneTimeCodes, verify_password};
+use crate::wire_name::{from_name, to_name};
 
 /// A person to store, with their password already hashed.
 pub struct NewAccount<'a> {
@@ -49,7 +50,7 @@ pub async fn upsert(pool: &AnyPool, account: &NewAccount<'_>) -> Result<(), Port
     .bind(person.date_of_birth.to_string())
     .bind(person.phone.as_ref().map(PhoneNumber::national))
     .bind(account.profile.address.as_deref())
-    .bind(json_name(&account.profile.assurance)?)
+    .bind(to_name(&account.profile.assurance)?)
     .bind(account.password_hash)
     .bind(account.totp_secret)
     .execute(&mut *tx)
@@ -70,7 +71,7 @@ pub async fn upsert(pool: &AnyPool, account: &NewAccount<'_>) -> Result<(), Port
         sqlx::query("INSERT INTO mandate (subject, tax_code, role, scope, expires_on) VALUES ($1, $2, $3, $4, $5)")
             .bind(&person.subject)
             .bind(enterprise.tax_code.as_str())
-            .bind(json_name(&mandate.role)?)
+            .bind(to_name(&mandate.role)?)
             .bind(serde_json::to_string(&mandate.scope).map_err(PortalError::Seed)?)
             .bind(mandate.expires_on.map(|d| d.to_string()))
             .execute(&mut *tx)
@@ -168,7 +169,7 @@ pub async fn profile(pool: &AnyPool, subject: &str) -> Result<Option<Profile>, P
     for MandateRow { tax_code, name, parent, role, scope, expires_on } in mandates {
         let tax_code = TaxCode::parse(&tax_code).map_err(|_| corrupt("tax code"))?;
         let parent = parent.map(|p| TaxCode::parse(&p)).transpose().map_err(|_| corrupt("parent tax code"))?;
-        let role: MandateRole = from_json_name(&role).ok_or_else(|| corrupt("mandate role"))?;
+        let role: MandateRole = from_name(&role).map_err(|_| corrupt("mandate role"))?;
         let scope: MandateScope = serde_json::from_str(&scope).map_err(|_| corrupt("mandate scope"))?;
         let expires_on = expires_on.map(|d| parse_date(&d)).transpose().map_err(|_| corrupt("mandate expiry"))?;
         enterprises.push(EnterpriseAccess {
@@ -189,7 +190,7 @@ pub async fn profile(pool: &AnyPool, subject: &str) -> Result<Option<Profile>, P
         phone,
         mandates: enterprises.iter().map(|e| e.mandate.clone()).collect(),
     };
-    let assurance: AssuranceLevel = from_json_name(&assurance).ok_or_else(|| corrupt("assurance"))?;
+    let assurance: AssuranceLevel = from_name(&assurance).map_err(|_| corrupt("assurance"))?;
     Ok(Some(Profile { person, assurance, address, enterprises }))
 }
 
@@ -202,18 +203,6 @@ fn dummy_hash() -> &'static str {
 
 fn parse_date(text: &str) -> Result<time::Date, time::error::Parse> {
     time::Date::parse(text, &time::format_description::well_known::Iso8601::DATE)
-}
-
-/// The snake_case wire name of a unit enum, as stored.
-fn json_name<T: serde::Serialize>(value: &T) -> Result<String, PortalError> {
-    match serde_json::to_value(value).map_err(PortalError::Seed)? {
-        serde_json::Value::String(name) => Ok(name),
-        other => Ok(other.to_string()),
-    }
-}
-
-fn from_json_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
 
 #[cfg(test)]

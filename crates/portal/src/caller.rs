@@ -4,6 +4,7 @@
 //! an active mandate for it. Authorisation on each object builds on this.
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use hoso_domain::identity::TaxCode;
@@ -50,15 +51,15 @@ pub async fn access_token_owner(pool: &AnyPool, token: &str) -> Result<Option<(S
 }
 
 /// The bearer token of a request, if it carries one.
-pub fn bearer(parts: &Parts) -> Option<&str> {
-    parts.headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = PortalError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts).ok_or(PortalError::Unauthenticated)?;
+        let token = bearer(&parts.headers).ok_or(PortalError::Unauthenticated)?;
         let (subject, _scope) = access_token_owner(&state.pool, token).await?.ok_or(PortalError::Unauthenticated)?;
         let profile = accounts::profile(&state.pool, &subject).await?.ok_or(PortalError::Unauthenticated)?;
         let acting_as = match parts.headers.get(ACTING_AS_HEADER).map(|v| v.to_str()) {

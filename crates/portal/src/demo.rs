@@ -13,6 +13,7 @@ use sqlx::AnyPool;
 use crate::PortalError;
 use crate::accounts::{self, NewAccount};
 use crate::oidc::credentials::hash_password;
+use crate::wire_name::{from_name, to_name};
 
 const IDENTITIES: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/identities.json"));
 
@@ -50,14 +51,13 @@ pub async fn seed(pool: &AnyPool) -> Result<(), PortalError> {
     let entries: Vec<DemoEntry> = serde_json::from_str(IDENTITIES).map_err(PortalError::Seed)?;
     for entry in &entries {
         let identity = &entry.identity;
-        let role = serde_json::to_value(identity.role).map_err(PortalError::Seed)?;
         sqlx::query(
             "INSERT INTO demo_identity (username, full_name, role) VALUES ($1, $2, $3)
              ON CONFLICT (username) DO UPDATE SET full_name = excluded.full_name, role = excluded.role",
         )
         .bind(&identity.username)
         .bind(&identity.full_name)
-        .bind(role.as_str())
+        .bind(to_name(&identity.role)?)
         .execute(pool)
         .await?;
         let profile = entry.profile();
@@ -109,9 +109,6 @@ pub async fn identities(pool: &AnyPool) -> Result<Vec<DemoIdentity>, PortalError
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT username, full_name, role FROM demo_identity ORDER BY username").fetch_all(pool).await?;
     rows.into_iter()
-        .map(|(username, full_name, role)| {
-            let role = serde_json::from_value(serde_json::Value::String(role)).map_err(PortalError::Corrupt)?;
-            Ok(DemoIdentity { username, full_name, role })
-        })
+        .map(|(username, full_name, role)| Ok(DemoIdentity { username, full_name, role: from_name(&role)? }))
         .collect()
 }

@@ -28,6 +28,7 @@ use time::OffsetDateTime;
 use crate::caller::Caller;
 use crate::http::AppState;
 use crate::json_body::JsonBody;
+use crate::wire_name::{from_name, to_name};
 use crate::{PortalError, catalogue, rate_limit, unix_seconds};
 
 /// The largest page of the changes feed.
@@ -182,7 +183,7 @@ async fn replay(
             "this Idempotency-Key was used with another body",
         ));
     }
-    let status = status_from(&status)?;
+    let status = from_name::<DossierStatus>(&status)?;
     let submitted = Submitted { code, client_id: client_id.to_owned(), status, received_at: to_offset(submitted_at) };
     Ok(Some((StatusCode::OK, Json(submitted)).into_response()))
 }
@@ -218,10 +219,6 @@ async fn unbacked_attachments(
 
 fn yymmdd(date: time::Date) -> String {
     format!("{:02}{:02}{:02}", date.year().rem_euclid(100), u8::from(date.month()), date.day())
-}
-
-fn status_from(stored: &str) -> Result<DossierStatus, PortalError> {
-    serde_json::from_value(serde_json::Value::String(stored.to_owned())).map_err(PortalError::Corrupt)
 }
 
 #[derive(Deserialize)]
@@ -288,18 +285,11 @@ async fn record_event(
     .bind(at)
     .bind(from.map(DossierStatus::as_str))
     .bind(to.as_str())
-    .bind(json_name(&actor)?)
+    .bind(to_name(&actor)?)
     .bind(note)
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-fn json_name<T: serde::Serialize>(value: &T) -> Result<String, PortalError> {
-    match serde_json::to_value(value).map_err(PortalError::Corrupt)? {
-        serde_json::Value::String(name) => Ok(name),
-        other => Ok(other.to_string()),
-    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -341,7 +331,7 @@ fn summary_of(row: &DossierRow) -> Result<DossierSummary, PortalError> {
         procedure: hoso_domain::catalogue::ProcedureCode::parse(&row.procedure_code)
             .map_err(|_| corrupt("procedure"))?,
         acting_as: serde_json::from_str(&row.acting_as).map_err(|_| corrupt("acting_as"))?,
-        status: status_from(&row.status)?,
+        status: from_name::<DossierStatus>(&row.status)?,
         submitted_at: to_offset(row.submitted_at),
         updated_at: to_offset(row.updated_at),
         due_on: None,
@@ -368,9 +358,9 @@ async fn timeline(state: &AppState, code: &str) -> Result<Vec<TimelineEntry>, Po
         .map(|EventRow { at, from_status: from, to_status: to, actor, note }| {
             Ok(TimelineEntry {
                 at: to_offset(at),
-                from: from.as_deref().map(status_from).transpose()?,
-                to: status_from(&to)?,
-                actor: serde_json::from_value(serde_json::Value::String(actor)).map_err(PortalError::Corrupt)?,
+                from: from.as_deref().map(from_name::<DossierStatus>).transpose()?,
+                to: from_name::<DossierStatus>(&to)?,
+                actor: from_name(&actor)?,
                 note,
             })
         })
@@ -431,7 +421,7 @@ pub async fn withdraw(
         ));
     }
     let row = owned(&state, &caller, &code).await?;
-    let from = status_from(&row.status)?;
+    let from = from_name::<DossierStatus>(&row.status)?;
     let to =
         if from == DossierStatus::Submitted { DossierStatus::Withdrawn } else { DossierStatus::WithdrawalRequested };
     hoso_domain::dossier::transition(from, to, Actor::Citizen)

@@ -16,6 +16,7 @@ mod json_body;
 pub mod oidc;
 mod rate_limit;
 mod uploads;
+mod wire_name;
 
 use std::net::SocketAddr;
 

@@ -721,6 +721,7 @@ async fn create_upload(
         .unwrap()
 }
 
+/// A tus `PATCH`, with an `Upload-Checksum: sha256 <checksum>` when given.
 async fn patch_upload(
     base: &str,
     client: &reqwest::Client,
@@ -728,17 +729,27 @@ async fn patch_upload(
     sha256: &str,
     offset: usize,
     chunk: &[u8],
+    checksum: Option<&str>,
 ) -> reqwest::Response {
-    client
+    let mut request = client
         .patch(format!("{base}{}/{sha256}", path::UPLOADS))
         .bearer_auth(token)
         .header("Tus-Resumable", "1.0.0")
         .header("Content-Type", "application/offset+octet-stream")
-        .header("Upload-Offset", offset.to_string())
-        .body(chunk.to_vec())
-        .send()
-        .await
-        .unwrap()
+        .header("Upload-Offset", offset.to_string());
+    if let Some(checksum) = checksum {
+        request = request.header("Upload-Checksum", format!("sha256 {checksum}"));
+    }
+    request.body(chunk.to_vec()).send().await.unwrap()
+}
+
+/// `GET url` as `token`, optionally acting for `acting_as`, read as JSON.
+async fn get_json(client: &reqwest::Client, url: &str, token: &str, acting_as: Option<&str>) -> serde_json::Value {
+    let mut request = client.get(url).bearer_auth(token);
+    if let Some(acting_as) = acting_as {
+        request = request.header("X-Acting-As", acting_as);
+    }
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 async fn upload_offset(base: &str, client: &reqwest::Client, token: &str, sha256: &str) -> Option<u64> {
@@ -768,14 +779,14 @@ async fn an_interrupted_upload_resumes_from_the_offset_the_portal_holds(backend:
     assert_eq!(created.status(), 201);
     assert_eq!(created.headers()["location"], format!("{}/{sha256}", path::UPLOADS));
     let half = content.len() / 2;
-    assert_eq!(patch_upload(&base, &client, &token, &sha256, 0, &content[..half]).await.status(), 204);
+    assert_eq!(patch_upload(&base, &client, &token, &sha256, 0, &content[..half], None).await.status(), 204);
 
     // The connection dropped here; the app asks where to carry on.
     let offset = upload_offset(&base, &client, &token, &sha256).await.unwrap();
     assert_eq!(offset, half as u64);
-    let stale = patch_upload(&base, &client, &token, &sha256, 0, &content[..half]).await;
+    let stale = patch_upload(&base, &client, &token, &sha256, 0, &content[..half], None).await;
     assert_eq!(stale.status(), 409);
-    let done = patch_upload(&base, &client, &token, &sha256, half, &content[half..]).await;
+    let done = patch_upload(&base, &client, &token, &sha256, half, &content[half..], None).await;
     assert_eq!(done.status(), 204);
     assert_eq!(done.headers()["upload-offset"], content.len().to_string().as_str());
 
@@ -800,7 +811,7 @@ async fn uploads_are_refused_at_the_edge_by_the_documents_limits(backend: Backen
 
     // More bytes than the upload lacks are refused, not stored.
     assert_eq!(create_upload(&base, &client, &token, &sha256, 4, "application/pdf").await.status(), 201);
-    assert_eq!(patch_upload(&base, &client, &token, &sha256, 0, b"far too long").await.status(), 413);
+    assert_eq!(patch_upload(&base, &client, &token, &sha256, 0, b"far too long", None).await.status(), 413);
     assert_eq!(upload_offset(&base, &client, &token, &sha256).await, Some(0));
 }
 
@@ -815,20 +826,10 @@ async fn bytes_that_do_not_match_their_hash_never_complete(backend: Backend) {
     assert_eq!(create_upload(&base, &client, &token, &declared, 13, "application/pdf").await.status(), 201);
 
     let checksum = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(b"something else"));
-    let bad_chunk = client
-        .patch(format!("{base}{}/{declared}", path::UPLOADS))
-        .bearer_auth(&token)
-        .header("Tus-Resumable", "1.0.0")
-        .header("Content-Type", "application/offset+octet-stream")
-        .header("Upload-Offset", "0")
-        .header("Upload-Checksum", format!("sha256 {checksum}"))
-        .body(b"the real scan".to_vec())
-        .send()
-        .await
-        .unwrap();
+    let bad_chunk = patch_upload(&base, &client, &token, &declared, 0, b"the real scan", Some(&checksum)).await;
     assert_eq!(bad_chunk.status(), 460);
 
-    let forged = patch_upload(&base, &client, &token, &declared, 0, b"the fake scan").await;
+    let forged = patch_upload(&base, &client, &token, &declared, 0, b"the fake scan", None).await;
     assert_eq!(forged.status(), 409);
     assert_eq!(upload_offset(&base, &client, &token, &declared).await, Some(0));
 }
@@ -843,7 +844,7 @@ async fn one_persons_upload_is_invisible_to_another(backend: Backend) {
     let sha256 = sha256_hex(content);
     assert_eq!(create_upload(&base, &client, &citizen, &sha256, content.len(), "image/png").await.status(), 201);
     assert_eq!(upload_offset(&base, &client, &business, &sha256).await, None);
-    assert_eq!(patch_upload(&base, &client, &business, &sha256, 0, content).await.status(), 404);
+    assert_eq!(patch_upload(&base, &client, &business, &sha256, 0, content, None).await.status(), 404);
 }
 
 /// The shipped valid birth-registration answers, with the birth certificate
@@ -871,7 +872,7 @@ fn birth_registration(client_id: &str, scan: &[u8]) -> serde_json::Value {
 async fn upload_whole(base: &str, client: &reqwest::Client, token: &str, content: &[u8]) {
     let sha256 = sha256_hex(content);
     assert_eq!(create_upload(base, client, token, &sha256, content.len(), "application/pdf").await.status(), 201);
-    assert_eq!(patch_upload(base, client, token, &sha256, 0, content).await.status(), 204);
+    assert_eq!(patch_upload(base, client, token, &sha256, 0, content, None).await.status(), 204);
 }
 
 async fn submit(base: &str, client: &reqwest::Client, token: &str, body: &serde_json::Value) -> reqwest::Response {
@@ -911,27 +912,13 @@ async fn a_dossier_is_filed_exactly_once_however_often_it_is_sent(backend: Backe
     assert_eq!(conflict.status(), 422);
     assert_eq!(conflict.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Conflict);
 
-    let feed: serde_json::Value = client
-        .get(format!("{base}{}?since=0", path::DOSSIER_CHANGES))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let feed: serde_json::Value =
+        get_json(&client, &format!("{base}{}?since=0", path::DOSSIER_CHANGES), &token, None).await;
     let changes = feed["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 1, "one dossier, however often sent: {feed}");
     assert_eq!(changes[0]["dossier"]["code"], code.as_str());
-    let after: serde_json::Value = client
-        .get(format!("{base}{}?since={}", path::DOSSIER_CHANGES, feed["next"]))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: serde_json::Value =
+        get_json(&client, &format!("{base}{}?since={}", path::DOSSIER_CHANGES, feed["next"]), &token, None).await;
     assert_eq!(after["changes"], serde_json::json!([]));
 }
 
@@ -965,16 +952,8 @@ async fn dossiers_are_seen_only_by_the_profile_they_belong_to(backend: Backend) 
     assert_eq!(submit(&base, &client, &citizen, &birth_registration("client-0003", &scan)).await.status(), 201);
 
     for (token, acting_as) in [(&business, "myself"), (&business, "0100233488")] {
-        let feed: serde_json::Value = client
-            .get(format!("{base}{}", path::DOSSIER_CHANGES))
-            .bearer_auth(token)
-            .header("X-Acting-As", acting_as)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let feed: serde_json::Value =
+            get_json(&client, &format!("{base}{}", path::DOSSIER_CHANGES), token, Some(acting_as)).await;
         assert_eq!(feed["changes"], serde_json::json!([]), "acting as {acting_as}");
     }
     // Filing for an enterprise one holds no mandate for is refused outright.
@@ -1005,31 +984,15 @@ async fn a_citizen_follows_their_dossier_and_withdraws_it_before_intake(backend:
     let code = submitted["code"].as_str().unwrap();
     let url = format!("{base}/api/v1/dossiers/{code}");
 
-    let detail: serde_json::Value = client.get(&url).bearer_auth(&citizen).send().await.unwrap().json().await.unwrap();
+    let detail = get_json(&client, &url, &citizen, None).await;
     assert_eq!(detail["summary"]["status"], "submitted");
     assert_eq!(detail["timeline"].as_array().unwrap().len(), 1);
     assert_eq!(detail["timeline"][0]["actor"], "system");
     assert_eq!(detail["data"]["child"]["full_name"], birth_registration("x", &scan)["data"]["child"]["full_name"]);
 
-    let listed: serde_json::Value = client
-        .get(format!("{base}{}", path::DOSSIERS))
-        .bearer_auth(&citizen)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: serde_json::Value = get_json(&client, &format!("{base}{}", path::DOSSIERS), &citizen, None).await;
     assert_eq!(listed[0]["code"], code);
-    let theirs: serde_json::Value = client
-        .get(format!("{base}{}", path::DOSSIERS))
-        .bearer_auth(&business)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let theirs: serde_json::Value = get_json(&client, &format!("{base}{}", path::DOSSIERS), &business, None).await;
     assert_eq!(theirs, serde_json::json!([]));
 
     // Someone else's dossier is indistinguishable from a missing one.
@@ -1046,22 +1009,14 @@ async fn a_citizen_follows_their_dossier_and_withdraws_it_before_intake(backend:
     let withdrawn: serde_json::Value = withdraw(&citizen).await.unwrap().json().await.unwrap();
     assert_eq!(withdrawn["status"], "withdrawn");
     assert_eq!(withdraw(&citizen).await.unwrap().status(), 409);
-    let detail: serde_json::Value = client.get(&url).bearer_auth(&citizen).send().await.unwrap().json().await.unwrap();
+    let detail = get_json(&client, &url, &citizen, None).await;
     let timeline = detail["timeline"].as_array().unwrap();
     assert_eq!(
         (timeline.len(), &timeline[1]["actor"], &timeline[1]["note"]),
         (2, &"citizen".into(), &"Nộp nhầm".into())
     );
 
-    let feed: serde_json::Value = client
-        .get(format!("{base}{}", path::DOSSIER_CHANGES))
-        .bearer_auth(&citizen)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let feed: serde_json::Value = get_json(&client, &format!("{base}{}", path::DOSSIER_CHANGES), &citizen, None).await;
     let statuses: Vec<&str> =
         feed["changes"].as_array().unwrap().iter().map(|c| c["dossier"]["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["withdrawn", "withdrawn"], "each change is in the feed; the dossier as it is now");

@@ -8,7 +8,7 @@ use axum::Json;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Form, Query, State};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION, PRAGMA, WWW_AUTHENTICATE};
+use axum::http::header::{CACHE_CONTROL, LOCATION, PRAGMA, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -485,10 +485,7 @@ fn unauthorized() -> Response {
 }
 
 pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PortalError> {
-    let Some(token) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return Ok(unauthorized());
-    };
+    let Some(token) = crate::caller::bearer(&headers) else { return Ok(unauthorized()) };
     let Some((subject, scope)) = crate::caller::access_token_owner(&state.pool, token).await? else {
         return Ok(unauthorized());
     };

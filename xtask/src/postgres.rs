@@ -1,5 +1,6 @@
 //! A throwaway PostgreSQL for the portal's contract tests, from Debian's
-//! server package: a fresh cluster in `target/pg` on every run, listening only
+//! server package: a fresh cluster on every run (in `target/pg`, or under the
+//! system temp directory when it must run as the `postgres` user), listening only
 //! on a Unix socket inside it and on 127.0.0.1 at a free port, with durability
 //! off because nothing in it outlives the run. It is stopped when the tests
 //! are done, failed or not.
@@ -40,10 +41,10 @@ pub struct ThrowawayPostgres {
 
 impl ThrowawayPostgres {
     pub fn start(root: &Path) -> anyhow::Result<Self> {
-        step("Starting a throwaway PostgreSQL in target/pg");
         let bin = server_bin_dir()?;
-        let dir = target_dir(root).join("pg");
         let as_postgres_user = capture(Command::new("id").arg("-u"))?.trim() == "0";
+        let dir = cluster_dir(root, as_postgres_user);
+        step(&format!("Starting a throwaway PostgreSQL in {}", dir.display()));
         let mut server = Self {
             bin,
             data: dir.join("data"),
@@ -169,6 +170,21 @@ impl Drop for ThrowawayPostgres {
 }
 
 /// The `bin` directory of the newest PostgreSQL Debian's packages installed.
+/// Where the cluster lives. As the current user, in `target/pg`. As the
+/// `postgres` user (when run as root), the checkout may sit in a directory
+/// only root can enter (a `mktemp -d` is mode 700), so the cluster goes under
+/// the system temp directory instead, named after the checkout so a leftover
+/// server of the same checkout is found and stopped next time.
+fn cluster_dir(root: &Path, as_postgres_user: bool) -> PathBuf {
+    if !as_postgres_user {
+        return target_dir(root).join("pg");
+    }
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut hasher);
+    std::env::temp_dir().join(format!("hoso-pg-{:016x}", hasher.finish()))
+}
+
 fn server_bin_dir() -> anyhow::Result<PathBuf> {
     let newest = fs::read_dir(DEBIAN_VERSIONS_DIR)
         .into_iter()

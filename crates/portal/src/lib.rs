@@ -25,6 +25,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use error::PortalError;
+pub use http::JSON_BODY_LIMIT;
 
 /// How to start a portal.
 #[derive(Debug, Clone)]
@@ -88,20 +89,28 @@ fn unix_seconds() -> i64 {
     unix_millis() / 1000
 }
 
-/// Opens the database, migrates and seeds it, binds the address and serves in
-/// a background task. Returns once the port is bound, so the URL is usable.
-pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
+/// The portal's HTTP service on `config`'s database, without a listener:
+/// opens, migrates and seeds the database and loads the keys. [`start`]
+/// serves it; tests drive it in-process to see exactly what a route reads.
+/// Routes that rate-limit by peer address need axum's `ConnectInfo`.
+pub async fn service(config: &Config, issuer: String) -> Result<axum::Router, PortalError> {
     let pool = db::open(&config.database_url).await?;
     catalogue::seed(&pool).await?;
     if config.demo {
         demo::seed(&pool).await?;
     }
-    let listener = TcpListener::bind(config.addr).await.map_err(PortalError::Bind)?;
-    let addr = listener.local_addr().map_err(PortalError::Bind)?;
     let forms = forms::Forms::load()?;
     let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
-    let issuer = format!("http://{addr}");
-    let app = http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo });
+    Ok(http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo }))
+}
+
+/// Binds the address, then prepares the [`service`] and serves it in a
+/// background task. Returns once the port is bound, so the URL is usable.
+pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
+    let listener = TcpListener::bind(config.addr).await.map_err(PortalError::Bind)?;
+    let addr = listener.local_addr().map_err(PortalError::Bind)?;
+    // The issuer is the URL clients reach this listener at, known only once bound.
+    let app = service(&config, format!("http://{addr}")).await?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         // The peer address feeds the rate limits; it is the TCP peer, never a

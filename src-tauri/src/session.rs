@@ -34,6 +34,7 @@ impl Session {
                     addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
                     database_url: format!("sqlite:{}", dir.join("portal.db").display()),
                     demo: true,
+                    ..Default::default()
                 })
                 .await?;
                 tracing::info!(url = %portal.url(), "demo portal started in-process");

@@ -19,7 +19,9 @@ async fn catalogue_lists_what_the_portal_serves_and_keeps_it_for_offline_use() {
     let dir = tempfile::tempdir().unwrap();
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let database_url = format!("sqlite:{}", dir.path().join("portal.db").display());
-    let portal = hoso_portal::start(hoso_portal::Config { addr, database_url, demo: false }).await.unwrap();
+    let portal = hoso_portal::start(hoso_portal::Config { addr, database_url, demo: false, ..Default::default() })
+        .await
+        .unwrap();
     let url = portal.url();
     let data = dir.path().join("cli");
 

@@ -9,7 +9,7 @@ use hoso_protocol::error::ErrorKind;
 async fn spawn_portal(dir: &tempfile::TempDir) -> hoso_portal::RunningPortal {
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let database_url = format!("sqlite:{}", dir.path().join("portal.db").display());
-    hoso_portal::start(hoso_portal::Config { addr, database_url, demo: true }).await.unwrap()
+    hoso_portal::start(hoso_portal::Config { addr, database_url, demo: true, ..Default::default() }).await.unwrap()
 }
 
 #[tokio::test]

@@ -60,7 +60,7 @@ pub async fn submit(
     headers: HeaderMap,
     JsonBody(body): JsonBody<SubmitDossier>,
 ) -> Result<Response, PortalError> {
-    rate_limit::hit(&state.pool, rate_limit::SUBMIT_PER_PERSON, caller.subject()).await?;
+    rate_limit::hit(&state.pool, state.rate_limits.submit_per_person, caller.subject()).await?;
     let key = headers.get(IDEMPOTENCY_KEY_HEADER).and_then(|v| v.to_str().ok());
     if key != Some(body.client_id.as_str()) || body.client_id.is_empty() || body.client_id.len() > 128 {
         return Err(refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "Idempotency-Key must equal client_id"));

@@ -22,6 +22,7 @@ use crate::caller::Caller;
 use crate::forms::Forms;
 use crate::oidc::endpoints;
 use crate::oidc::keys::KeyRing;
+use crate::rate_limit::RateLimits;
 use crate::{PortalError, catalogue, demo, dossiers, uploads};
 
 /// The largest JSON body any route reads. Uploads have their own, per
@@ -41,6 +42,7 @@ pub struct AppState {
     /// The identity provider's issuer URL: the base URL clients reach it at.
     pub issuer: String,
     pub demo: bool,
+    pub rate_limits: RateLimits,
 }
 
 pub fn router(state: AppState) -> Router {

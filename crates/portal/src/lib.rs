@@ -14,7 +14,7 @@ mod forms;
 mod http;
 mod json_body;
 pub mod oidc;
-mod rate_limit;
+pub mod rate_limit;
 mod uploads;
 mod wire_name;
 
@@ -38,6 +38,20 @@ pub struct Config {
     pub database_url: String,
     /// Seed the demo identities and expose the demo endpoints.
     pub demo: bool,
+    pub rate_limits: rate_limit::RateLimits,
+}
+
+impl Default for Config {
+    /// A portal on a free loopback port with its data in `hoso-portal.db`,
+    /// without demo data, with the deployment's rate limits.
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: "sqlite:hoso-portal.db".to_owned(),
+            demo: false,
+            rate_limits: rate_limit::RateLimits::default(),
+        }
+    }
 }
 
 /// A portal serving in the background until [`RunningPortal::shutdown`] or drop.
@@ -101,7 +115,7 @@ pub async fn service(config: &Config, issuer: String) -> Result<axum::Router, Po
     }
     let forms = forms::Forms::load()?;
     let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
-    Ok(http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo }))
+    Ok(http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo, rate_limits: config.rate_limits }))
 }
 
 /// Binds the address, then prepares the [`service`] and serves it in a

@@ -21,6 +21,9 @@ struct Args {
     /// Seed the demo identities and expose the demo endpoints.
     #[arg(long)]
     demo: bool,
+    /// Submissions one person may make per minute before answers turn 429.
+    #[arg(long, default_value_t = hoso_portal::rate_limit::SUBMIT_PER_PERSON.per_window)]
+    submit_per_minute: i64,
 }
 
 #[tokio::main]
@@ -32,9 +35,10 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    let portal = hoso_portal::start(hoso_portal::Config { addr: args.addr, database_url: args.db, demo: args.demo })
-        .await
-        .context("starting the portal")?;
+    let mut rate_limits = hoso_portal::rate_limit::RateLimits::default();
+    rate_limits.submit_per_person.per_window = args.submit_per_minute;
+    let config = hoso_portal::Config { addr: args.addr, database_url: args.db, demo: args.demo, rate_limits };
+    let portal = hoso_portal::start(config).await.context("starting the portal")?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", portal.url())?;
     stdout.flush()?;

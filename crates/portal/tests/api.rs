@@ -167,7 +167,7 @@ async fn spawn_portal(backend: Backend, demo: bool) -> TestPortal {
 
 async fn start_on(database: &TestDatabase, demo: bool) -> hoso_portal::RunningPortal {
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let config = hoso_portal::Config { addr, database_url: database.url.clone(), demo };
+    let config = hoso_portal::Config { addr, database_url: database.url.clone(), demo, ..Default::default() };
     hoso_portal::start(config).await.unwrap()
 }
 
@@ -180,7 +180,12 @@ async fn get_catalogue(url: &str) -> Catalogue {
 #[tokio::test]
 async fn a_database_url_of_another_kind_is_refused_with_the_kinds_it_takes() {
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let config = hoso_portal::Config { addr, database_url: "mysql://hoso:secret@127.0.0.1/portal".into(), demo: false };
+    let config = hoso_portal::Config {
+        addr,
+        database_url: "mysql://hoso:secret@127.0.0.1/portal".into(),
+        demo: false,
+        ..Default::default()
+    };
     let Err(error) = hoso_portal::start(config).await else { panic!("a MySQL URL was accepted") };
     let message = error.to_string();
     assert!(message.contains("`mysql`") && message.contains("sqlite:") && message.contains("postgres://"), "{message}");
@@ -1056,7 +1061,7 @@ async fn a_client_submitting_in_a_loop_is_slowed(backend: Backend) {
     let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
     let body = birth_registration("loop", b"never uploaded");
     let attempt = || client.post(format!("{base}{}", path::DOSSIERS)).bearer_auth(&token).json(&body).send();
-    for _ in 0..30 {
+    for _ in 0..hoso_portal::rate_limit::SUBMIT_PER_PERSON.per_window {
         assert_ne!(attempt().await.unwrap().status(), 429);
     }
     assert_rate_limited(attempt().await.unwrap()).await;

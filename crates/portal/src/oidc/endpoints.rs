@@ -134,8 +134,8 @@ pub async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PortalError> {
-    rate_limit::hit(&state.pool, rate_limit::LOGIN_PER_ADDRESS, &rate_limit::address_key(peer)).await?;
-    rate_limit::hit(&state.pool, rate_limit::LOGIN_PER_USERNAME, &form.username.to_lowercase()).await?;
+    rate_limit::hit(&state.pool, state.rate_limits.login_per_address, &rate_limit::address_key(peer)).await?;
+    rate_limit::hit(&state.pool, state.rate_limits.login_per_username, &form.username.to_lowercase()).await?;
     let now = unix_seconds();
     let pending: Option<PendingRequest> = sqlx::query_as(
         "SELECT client_id, redirect_uri, scope, state, nonce, code_challenge FROM auth_request
@@ -245,7 +245,7 @@ pub async fn token(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PortalError> {
-    rate_limit::hit(&state.pool, rate_limit::TOKEN_PER_ADDRESS, &rate_limit::address_key(peer)).await?;
+    rate_limit::hit(&state.pool, state.rate_limits.token_per_address, &rate_limit::address_key(peer)).await?;
     match form.grant_type.as_str() {
         "authorization_code" => code_grant(&state, form).await,
         "refresh_token" => refresh_grant(&state, form).await,

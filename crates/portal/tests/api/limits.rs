@@ -51,7 +51,12 @@ async fn oversize_bodies_are_refused_after_reading_at_most_the_limit_and_64_kib(
 
     // A second service on the same database, driven in-process, sees the
     // same accounts, tokens and uploads.
-    let config = hoso_portal::Config { addr: test.portal.addr(), database_url: test._database.url.clone(), demo: true };
+    let config = hoso_portal::Config {
+        addr: test.portal.addr(),
+        database_url: test._database.url.clone(),
+        demo: true,
+        ..Default::default()
+    };
     let service = hoso_portal::service(&config, base.clone()).await.unwrap();
     let json_limit = hoso_portal::JSON_BODY_LIMIT;
     let bearer = format!("Bearer {token}");

@@ -274,7 +274,7 @@ async fn round(load: &Arc<Load>, route: Route, seconds: f64) -> anyhow::Result<f
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
-    if values.len() % 2 == 0 { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
+    if values.len().is_multiple_of(2) { (values[middle - 1] + values[middle]) / 2.0 } else { values[middle] }
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 1)]

@@ -27,6 +27,9 @@ pub const LOGIN_PER_USERNAME: Limit = Limit { name: "login-username", per_window
 /// Submissions by one person (replays included: an app retrying in a loop
 /// is slowed like anyone else).
 pub const SUBMIT_PER_PERSON: Limit = Limit { name: "submit-person", per_window: 30 };
+/// Passkey ceremonies started from one address: each stores state until it
+/// expires, so starting is bounded too.
+pub const PASSKEY_START_PER_ADDRESS: Limit = Limit { name: "passkey-start-address", per_window: 30 };
 /// Token requests from one address.
 pub const TOKEN_PER_ADDRESS: Limit = Limit { name: "token-address", per_window: 30 };
 

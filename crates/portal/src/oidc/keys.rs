@@ -5,8 +5,9 @@
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse, ThumbprintHash};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// How many retired keys stay published after a rotation.
 pub const RETIRED_KEPT: usize = 2;
@@ -97,6 +98,20 @@ impl KeyRing {
         let old = std::mem::replace(&mut self.current, next);
         self.retired.insert(0, old);
         self.retired.truncate(RETIRED_KEPT);
+    }
+
+    /// The claims of a token one of these keys signed for `issuer`, checked
+    /// for signature and issuer but not expiry: an ID token used as a hint
+    /// (end-session) may be long expired and still name its session.
+    pub fn verify_hint<T: DeserializeOwned>(&self, token: &str, issuer: &str) -> Option<T> {
+        let kid = jsonwebtoken::decode_header(token).ok()?.kid?;
+        let key = std::iter::once(&self.current).chain(&self.retired).find(|k| k.kid() == kid)?;
+        let decoding = DecodingKey::from_jwk(&key.jwk).ok()?;
+        let mut validation = Validation::new(Algorithm::ES256);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[issuer]);
+        Some(jsonwebtoken::decode::<T>(token, &decoding, &validation).ok()?.claims)
     }
 
     /// The public keys, for `/.well-known/jwks.json`.

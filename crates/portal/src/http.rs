@@ -20,9 +20,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::caller::Caller;
 use crate::forms::Forms;
+use crate::oidc::keys::KeyRing;
 use crate::oidc::pages::PASSKEY_SCRIPT;
 use crate::oidc::{end_session, endpoints};
-use crate::oidc::keys::KeyRing;
 use crate::{PortalError, catalogue, demo, dossiers, passkeys, uploads};
 
 /// The largest JSON body any route reads. Uploads have their own, per

@@ -112,11 +112,17 @@ pub fn judge(request: &EndSessionRequest, hint: Option<Hint>, clients: &[Client]
     Ok(SignOut { subject: hint.sub, client_id: client.id.clone(), sid: hint.sid, redirect_uri })
 }
 
-pub async fn get(State(state): State<AppState>, Query(request): Query<EndSessionRequest>) -> Result<Response, PortalError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Query(request): Query<EndSessionRequest>,
+) -> Result<Response, PortalError> {
     end_session(&state, request).await
 }
 
-pub async fn post(State(state): State<AppState>, Form(request): Form<EndSessionRequest>) -> Result<Response, PortalError> {
+pub async fn post(
+    State(state): State<AppState>,
+    Form(request): Form<EndSessionRequest>,
+) -> Result<Response, PortalError> {
     end_session(&state, request).await
 }
 

@@ -154,5 +154,4 @@ mod tests {
         assert_eq!(judge::<String>(taken(&sign_in("r1"), NOW + 60), &sign_in("r2"), NOW), Err(CeremonyError::Mismatch));
         assert_eq!(judge::<String>(taken(&alice, NOW + 60), &sign_in("r1"), NOW), Err(CeremonyError::Mismatch));
     }
-
 }

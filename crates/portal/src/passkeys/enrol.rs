@@ -47,7 +47,10 @@ fn summary(stored: &store::StoredPasskey) -> Result<PasskeySummary, PortalError>
     })
 }
 
-pub async fn start(State(state): State<AppState>, caller: Caller) -> Result<Json<PasskeyRegistrationStarted>, PortalError> {
+pub async fn start(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<PasskeyRegistrationStarted>, PortalError> {
     let subject = caller.subject();
     let user_handle = store::user_handle(&state.pool, subject).await?;
     let username = store::username(&state.pool, subject).await?;
@@ -77,7 +80,11 @@ pub async fn finish(
     let now = unix_seconds();
     let subject = caller.subject();
     let Some(name) = passkey_name(&body.name) else {
-        return Err(refused(StatusCode::UNPROCESSABLE_ENTITY, ErrorKind::InvalidInput, "name the passkey (1-64 characters)"));
+        return Err(refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::InvalidInput,
+            "name the passkey (1-64 characters)",
+        ));
     };
     let purpose = Purpose::Register { subject: subject.to_owned() };
     let taken = ceremony::take(&state.pool, &body.ceremony).await?;
@@ -86,7 +93,11 @@ pub async fn finish(
         refused(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "the passkey ceremony is unknown, used or expired")
     })?;
     let credential: RegisterPublicKeyCredential = serde_json::from_value(body.credential).map_err(|_| {
-        refused(StatusCode::UNPROCESSABLE_ENTITY, ErrorKind::InvalidInput, "the credential does not have the expected shape")
+        refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::InvalidInput,
+            "the credential does not have the expected shape",
+        )
     })?;
     let webauthn = relying_party::for_issuer(&state.issuer)?;
     let passkey = webauthn

@@ -115,14 +115,13 @@ pub async fn finish(
         return Err(passkey_refused());
     };
     let keys = [DiscoverableKey::from(&stored.passkey)];
-    let result = webauthn.finish_discoverable_authentication(&body.credential, ceremony_state, &keys).map_err(
-        |error| {
+    let result =
+        webauthn.finish_discoverable_authentication(&body.credential, ceremony_state, &keys).map_err(|error| {
             if matches!(error, WebauthnError::CredentialPossibleCompromise) {
                 tracing::warn!("a passkey's signature counter went backwards: a cloned authenticator is refused");
             }
             passkey_refused()
-        },
-    )?;
+        })?;
     let mut updated = stored.passkey.clone();
     updated.update_credential(&result);
     let counter = i64::from(result.counter());

@@ -49,12 +49,8 @@ struct Enrolled {
 }
 
 async fn start_registration(base: &str, client: &reqwest::Client, access: &str) -> PasskeyRegistrationStarted {
-    let started = client
-        .post(format!("{base}{}", path::PASSKEY_REGISTRATION_START))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap();
+    let started =
+        client.post(format!("{base}{}", path::PASSKEY_REGISTRATION_START)).bearer_auth(access).send().await.unwrap();
     assert_eq!(started.status(), 200);
     started.json().await.unwrap()
 }
@@ -181,7 +177,7 @@ async fn a_passkey_enrolled_in_settings_signs_in_through_the_authorize_page(back
     let enrolled = enrol(&base, &client, &access, &mut device, "  Điện thoại của tôi ").await;
     assert_eq!(enrolled.summary.name, "Điện thoại của tôi");
     assert_eq!(enrolled.summary.last_used_at, None);
-    assert_eq!(list_passkeys(&base, &client, &access).await, [enrolled.summary.clone()]);
+    assert_eq!(list_passkeys(&base, &client, &access).await, std::slice::from_ref(&enrolled.summary));
 
     let tokens = passkey_tokens(&base, &client, &mut device, &enrolled, "openid profile").await;
     let claims = id_token_claims(tokens["id_token"].as_str().unwrap());
@@ -255,11 +251,11 @@ async fn a_passkey_of_one_person_neither_signs_in_as_nor_is_deleted_by_another(b
     assert_eq!(refused.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Unauthenticated);
 
     // Each sees only their own, and cannot delete the other's.
-    assert_eq!(list_passkeys(&base, &client, &business).await, [businesss.summary.clone()]);
+    assert_eq!(list_passkeys(&base, &client, &business).await, std::slice::from_ref(&businesss.summary));
     let passkey_path = |id: &str| format!("{base}{}", path::PASSKEY.replace("{id}", id));
     let foreign = client.delete(passkey_path(&citizens.summary.id)).bearer_auth(&business).send().await.unwrap();
     assert_eq!(foreign.status(), 404);
-    assert_eq!(list_passkeys(&base, &client, &citizen).await, [citizens.summary.clone()]);
+    assert_eq!(list_passkeys(&base, &client, &citizen).await, std::slice::from_ref(&citizens.summary));
 
     // The owner deletes it, and it signs in no more.
     let own = client.delete(passkey_path(&citizens.summary.id)).bearer_auth(&citizen).send().await.unwrap();
@@ -369,7 +365,8 @@ async fn passkey_bodies_are_bounded_and_attempts_count_against_the_sign_in_limit
     let mut device = Device::for_portal(&base);
     let access = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
     let enrolled = enrol(&base, &client, &access, &mut device, "Phone").await;
-    let mut body = passkey_answer(&base, &client, &mut device, &request, &enrolled.summary.id, &enrolled.user_handle).await;
+    let mut body =
+        passkey_answer(&base, &client, &mut device, &request, &enrolled.summary.id, &enrolled.user_handle).await;
     body["ceremony"] = json!("guessed");
     // The password sign-in above spent one attempt of this address's ten.
     for _ in 0..9 {

@@ -36,7 +36,7 @@ CREATE TABLE passkey_ceremony (
 
 -- How the person signed in for a code (RFC 8176 `amr` values), carried into
 -- the ID token.
-ALTER TABLE auth_code ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd otp';
+ALTER TABLE auth_code ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd otp mfa';
 -- The sign-in session a grant belongs to: the ID token's `sid`, which
 -- end-session uses to revoke exactly that session's grant.
 ALTER TABLE oidc_grant ADD COLUMN sid TEXT;

@@ -173,8 +173,9 @@ pub async fn login(
 
 pub(crate) const REQUEST_EXPIRED: &str = "Yêu cầu đăng nhập đã hết hạn. / The sign-in request expired.";
 pub(crate) const REQUEST_USED: &str = "Yêu cầu đăng nhập đã được dùng. / The sign-in request was already used.";
-/// How a password sign-in authenticated (RFC 8176): a password and a one-time code.
-pub(crate) const AMR_PASSWORD: &str = "pwd otp";
+/// How a password sign-in authenticated (RFC 8176): a password and a
+/// one-time code, two factors.
+pub(crate) const AMR_PASSWORD: &str = "pwd otp mfa";
 
 /// The authorization request waiting for a sign-in, if it has not expired.
 pub(crate) async fn pending_request(

@@ -188,6 +188,25 @@ mod tests {
         assert_eq!(ring.jwks().keys.len(), 1 + RETIRED_KEPT);
     }
 
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    struct IdClaims {
+        iss: String,
+        sub: String,
+        exp: u64,
+    }
+
+    #[test]
+    fn a_hint_verifies_long_after_it_expired_but_only_from_this_ring_and_issuer() {
+        let ring = KeyRing::new(SigningKey::generate().unwrap());
+        let expired = IdClaims { iss: "http://portal".into(), sub: "citizen-1".into(), exp: 1 };
+        let token = ring.current().sign(&expired).unwrap();
+        assert_eq!(ring.verify_hint::<IdClaims>(&token, "http://portal"), Some(expired));
+        assert_eq!(ring.verify_hint::<IdClaims>(&token, "http://elsewhere"), None);
+        let stranger = KeyRing::new(SigningKey::generate().unwrap());
+        assert_eq!(stranger.verify_hint::<IdClaims>(&token, "http://portal"), None);
+        assert_eq!(ring.verify_hint::<IdClaims>("not.a.token", "http://portal"), None);
+    }
+
     #[test]
     fn a_stored_key_comes_back_with_the_same_kid() {
         let key = SigningKey::generate().unwrap();

@@ -26,9 +26,11 @@ use crate::{PortalError, rate_limit, unix_seconds};
 pub const START: &str = "/login/passkey/start";
 pub const FINISH: &str = "/login/passkey/finish";
 
-/// How a passkey sign-in authenticated (RFC 8176): a hardware-bound key,
-/// unlocked by the person (user verification is required).
-const AMR_PASSKEY: &str = "hwk user";
+/// How a passkey sign-in authenticated (RFC 8176): proof of possession of
+/// a key (hardware or synced, the portal cannot tell), which the
+/// authenticator unlocked only after verifying the person (required), so
+/// two factors.
+const AMR_PASSKEY: &str = "pop mfa";
 
 #[derive(Deserialize)]
 pub struct StartSignIn {

@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hoso_protocol::api::passkey::{PasskeyRegistrationStarted, PasskeySummary};
 use serde_json::{Value, json};
-use sqlx::{Connection, SqliteConnection};
+use sqlx::{AnyConnection, Connection};
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse, Url};
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
@@ -182,7 +182,7 @@ async fn a_passkey_enrolled_in_settings_signs_in_through_the_authorize_page(back
     let tokens = passkey_tokens(&base, &client, &mut device, &enrolled, "openid profile").await;
     let claims = id_token_claims(tokens["id_token"].as_str().unwrap());
     assert_eq!(claims["sub"], "demo-citizen-0001");
-    assert_eq!(claims["amr"], json!(["hwk", "user"]));
+    assert_eq!(claims["amr"], json!(["pop", "mfa"]));
     let userinfo: Value = client
         .get(format!("{base}/userinfo"))
         .bearer_auth(tokens["access_token"].as_str().unwrap())
@@ -268,20 +268,57 @@ async fn a_passkey_of_one_person_neither_signs_in_as_nor_is_deleted_by_another(b
     assert_eq!(finish_sign_in(&base, &client, &body).await.status(), 401);
 }
 
-/// Moves every stored ceremony's expiry into the past, through the test's
-/// own connection to the portal's database.
+/// The test's own connection to the portal's database, for changing what
+/// only time or another device would change.
+async fn database_of(test: &TestPortal) -> AnyConnection {
+    sqlx::any::install_default_drivers();
+    AnyConnection::connect(&test._database.url).await.unwrap()
+}
+
+/// Moves every stored ceremony's expiry into the past.
 async fn expire_ceremonies(test: &TestPortal) {
-    let url = &test._database.url;
-    let statement = "UPDATE passkey_ceremony SET expires_at = 0";
-    if url.starts_with("sqlite:") {
-        let mut connection = SqliteConnection::connect(url).await.unwrap();
-        let expired = sqlx::query(statement).execute(&mut connection).await.unwrap();
-        assert_eq!(expired.rows_affected(), 1);
-    } else {
-        let mut connection = PgConnection::connect(url).await.unwrap();
-        let expired = sqlx::query(statement).execute(&mut connection).await.unwrap();
-        assert_eq!(expired.rows_affected(), 1);
-    }
+    let mut database = database_of(test).await;
+    let expired = sqlx::query("UPDATE passkey_ceremony SET expires_at = 0").execute(&mut database).await.unwrap();
+    assert_eq!(expired.rows_affected(), 1);
+}
+
+/// Records that the genuine authenticator of `credential_id` has already
+/// signed `counter` times, as if another copy of it had been used.
+async fn advance_stored_counter(test: &TestPortal, credential_id: &str, counter: u32) {
+    let mut database = database_of(test).await;
+    let stored: String = sqlx::query_scalar("SELECT passkey FROM passkey WHERE credential_id = $1")
+        .bind(credential_id)
+        .fetch_one(&mut database)
+        .await
+        .unwrap();
+    let mut passkey: Value = serde_json::from_str(&stored).unwrap();
+    assert!(passkey["cred"]["counter"].is_u64(), "{passkey}");
+    passkey["cred"]["counter"] = json!(counter);
+    sqlx::query("UPDATE passkey SET passkey = $1, counter = $2 WHERE credential_id = $3")
+        .bind(passkey.to_string())
+        .bind(i64::from(counter))
+        .bind(credential_id)
+        .execute(&mut database)
+        .await
+        .unwrap();
+}
+
+async fn a_cloned_authenticator_whose_counter_goes_backwards_is_refused(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let access = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let mut device = Device::for_portal(&base);
+    let enrolled = enrol(&base, &client, &access, &mut device, "Phone").await;
+    passkey_tokens(&base, &client, &mut device, &enrolled, "openid").await;
+
+    // Another copy of the key has signed 100 times; this one is at 2.
+    advance_stored_counter(&test, &enrolled.summary.id, 100).await;
+    let (request, _) = open_sign_in_page(&base, &client, "openid").await;
+    let body = passkey_answer(&base, &client, &mut device, &request, &enrolled.summary.id, &enrolled.user_handle).await;
+    let refused = finish_sign_in(&base, &client, &body).await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Unauthenticated);
 }
 
 async fn an_expired_ceremony_is_refused(backend: Backend) {
@@ -349,7 +386,7 @@ async fn the_sign_in_page_offers_a_passkey_through_its_own_script_and_works_with
     assert_eq!(answer.status(), 303);
     let code = query_param(answer.headers()["location"].to_str().unwrap(), "code").unwrap();
     let tokens: Value = redeem(&base, &client, &code, &verifier).await.json().await.unwrap();
-    assert_eq!(id_token_claims(tokens["id_token"].as_str().unwrap())["amr"], json!(["pwd", "otp"]));
+    assert_eq!(id_token_claims(tokens["id_token"].as_str().unwrap())["amr"], json!(["pwd", "otp", "mfa"]));
 }
 
 async fn passkey_bodies_are_bounded_and_attempts_count_against_the_sign_in_limit(backend: Backend) {
@@ -456,6 +493,7 @@ contract![
     a_finished_ceremony_cannot_be_replayed,
     a_passkey_of_one_person_neither_signs_in_as_nor_is_deleted_by_another,
     an_expired_ceremony_is_refused,
+    a_cloned_authenticator_whose_counter_goes_backwards_is_refused,
     the_sign_in_page_offers_a_passkey_through_its_own_script_and_works_without_it,
     passkey_bodies_are_bounded_and_attempts_count_against_the_sign_in_limit,
     end_session_ends_that_sign_in_and_returns_to_a_registered_address_with_state,

@@ -33,6 +33,9 @@ impl Needs {
 const APP_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
+    // webauthn-rs (the portal's passkeys, linked into the app for demo mode)
+    // builds against OpenSSL.
+    "libssl-dev",
     "libwebkit2gtk-4.1-dev",
     "libgtk-3-dev",
     "librsvg2-dev",

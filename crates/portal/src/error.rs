@@ -47,6 +47,10 @@ pub enum PortalError {
     RateLimited { retry_after: u64 },
     #[error("the request took too long")]
     Timeout,
+    #[error("passkey relying party: {0}")]
+    RelyingParty(#[from] crate::passkeys::relying_party::RelyingPartyError),
+    #[error("webauthn: {0}")]
+    WebAuthn(#[source] webauthn_rs::prelude::WebauthnError),
 }
 
 impl IntoResponse for PortalError {

@@ -9,7 +9,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use hoso_domain::form::FormDefinition;
 use hoso_protocol::api::account::Profile;
@@ -20,10 +20,11 @@ use tower_http::trace::TraceLayer;
 
 use crate::caller::Caller;
 use crate::forms::Forms;
-use crate::oidc::endpoints;
 use crate::oidc::keys::KeyRing;
+use crate::oidc::pages::PASSKEY_SCRIPT;
+use crate::oidc::{end_session, endpoints};
 use crate::rate_limit::RateLimits;
-use crate::{PortalError, catalogue, demo, dossiers, uploads};
+use crate::{PortalError, catalogue, demo, dossiers, passkeys, uploads};
 
 /// The largest JSON body any route reads. Uploads have their own, per
 /// required document.
@@ -57,6 +58,14 @@ pub fn router(state: AppState) -> Router {
         .route(endpoints::TOKEN, post(endpoints::token))
         .route(endpoints::USERINFO, get(endpoints::userinfo))
         .route(endpoints::REVOKE, post(endpoints::revoke))
+        .route(end_session::END_SESSION, get(end_session::get).post(end_session::post))
+        .route(PASSKEY_SCRIPT, get(passkeys::script::serve))
+        .route(passkeys::sign_in::START, post(passkeys::sign_in::start).layer(passkey_limit()))
+        .route(passkeys::sign_in::FINISH, post(passkeys::sign_in::finish).layer(passkey_limit()))
+        .route(path::PASSKEYS, get(passkeys::enrol::list))
+        .route(path::PASSKEY, delete(passkeys::enrol::delete))
+        .route(path::PASSKEY_REGISTRATION_START, post(passkeys::enrol::start).layer(passkey_limit()))
+        .route(path::PASSKEY_REGISTRATION_FINISH, post(passkeys::enrol::finish).layer(passkey_limit()))
         .route(path::DEMO_IDENTITIES, get(get_demo_identities))
         .route(path::PROFILE, get(get_profile))
         .route(path::DOSSIERS, post(dossiers::submit).get(dossiers::list))
@@ -71,6 +80,12 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Passkey routes read far less than the API's limit; the route's own
+/// limit is the one axum applies.
+fn passkey_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(passkeys::BODY_LIMIT)
 }
 
 /// The catalogue's entity tag: its version, quoted as RFC 9110 wants.

@@ -29,6 +29,9 @@ pub const LOGIN_PER_USERNAME: Limit = Limit { name: "login-username", per_window
 /// business filing a batch from a spreadsheet, whose outbox honours
 /// `Retry-After` when it goes faster.
 pub const SUBMIT_PER_PERSON: Limit = Limit { name: "submit-person", per_window: 120 };
+/// Passkey ceremonies started from one address: each stores state until it
+/// expires, so starting is bounded too.
+pub const PASSKEY_START_PER_ADDRESS: Limit = Limit { name: "passkey-start-address", per_window: 30 };
 /// Token requests from one address.
 pub const TOKEN_PER_ADDRESS: Limit = Limit { name: "token-address", per_window: 30 };
 
@@ -40,6 +43,7 @@ pub struct RateLimits {
     pub login_per_username: Limit,
     pub submit_per_person: Limit,
     pub token_per_address: Limit,
+    pub passkey_start_per_address: Limit,
 }
 
 impl Default for RateLimits {
@@ -49,6 +53,7 @@ impl Default for RateLimits {
             login_per_username: LOGIN_PER_USERNAME,
             submit_per_person: SUBMIT_PER_PERSON,
             token_per_address: TOKEN_PER_ADDRESS,
+            passkey_start_per_address: PASSKEY_START_PER_ADDRESS,
         }
     }
 }

@@ -1098,5 +1098,9 @@ contract![
     unknown_paths_and_forms_answer_a_not_found_envelope,
     a_wrong_method_answers_405_with_an_envelope,
 ];
+
 #[path = "api/limits.rs"]
 mod limits;
+
+#[path = "api/passkeys.rs"]
+mod passkeys;

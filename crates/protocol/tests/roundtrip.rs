@@ -12,6 +12,7 @@ use hoso_protocol::api::dossier::{
     SubmitSupplement, Submitted, SupplementRequest, TimelineEntry, Withdraw,
 };
 use hoso_protocol::api::event::LiveEvent;
+use hoso_protocol::api::passkey::{FinishPasskeyRegistration, PasskeyRegistrationStarted, PasskeySummary};
 use hoso_protocol::api::payment::{PaymentDue, PaymentStarted, PaymentStatus, Receipt};
 use hoso_protocol::api::upload::{AttachmentRef, CreateUpload, UploadStatus};
 use hoso_protocol::api::{Catalogue, DemoIdentity, DemoRole};
@@ -186,6 +187,18 @@ proptest! {
         round_trips(&Withdraw { reason: name.clone() })?;
         round_trips(&DemoIdentity { username: name.clone(), full_name: name, role: DemoRole::Citizen })?;
         round_trips(&AppInfo { mode: AppMode::Demo, version: "0.1.0".into() })?;
+    }
+}
+
+proptest! {
+    #[test]
+    fn passkey_enrolment_types_round_trip(
+        id in "[A-Za-z0-9_-]{1,43}", name in text(), created_at in instant(), last_used_at in prop::option::of(instant()),
+        options in json_value(),
+    ) {
+        round_trips(&PasskeyRegistrationStarted { ceremony: id.clone(), options: options.clone() })?;
+        round_trips(&FinishPasskeyRegistration { ceremony: id.clone(), name: name.clone(), credential: options })?;
+        round_trips(&PasskeySummary { id, name, created_at, last_used_at })?;
     }
 }
 

@@ -15,6 +15,9 @@ use super::redirect::{self, RedirectError};
 pub struct Client {
     pub id: String,
     pub redirect_uris: Vec<String>,
+    /// Where end-session may send the browser afterwards; matched like
+    /// redirect URIs, loopback port rule included.
+    pub post_logout_redirect_uris: Vec<String>,
 }
 
 impl Client {
@@ -25,6 +28,13 @@ impl Client {
             redirect_uris: ["http://127.0.0.1/callback", "http://[::1]/callback", "vn.hoso.app:/callback"]
                 .map(String::from)
                 .to_vec(),
+            post_logout_redirect_uris: [
+                "http://127.0.0.1/signed-out",
+                "http://[::1]/signed-out",
+                "vn.hoso.app:/signed-out",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }

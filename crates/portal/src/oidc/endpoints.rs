@@ -1,6 +1,7 @@
 //! The provider's HTTP endpoints: discovery, authorize (with the sign-in
-//! page), token (authorization code and refresh token grants), userinfo and
-//! revocation. Each handler loads
+//! page), the password sign-in and the code issuing every sign-in method
+//! ends with, token (authorization code and refresh token grants), userinfo
+//! and revocation. Each handler loads
 //! what the rules in this module's siblings need, lets them decide, and
 //! stores the outcome; no rule is decided here.
 
@@ -35,7 +36,7 @@ pub const REVOKE: &str = "/revoke";
 /// How long a person has to sign in once the app sent them here.
 const REQUEST_LIFETIME_SECONDS: i64 = 600;
 
-fn clients() -> [Client; 1] {
+pub(crate) fn clients() -> [Client; 1] {
     [Client::hoso_app()]
 }
 
@@ -47,6 +48,7 @@ pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
         "token_endpoint": format!("{issuer}{TOKEN}"),
         "userinfo_endpoint": format!("{issuer}{USERINFO}"),
         "revocation_endpoint": format!("{issuer}{REVOKE}"),
+        "end_session_endpoint": format!("{issuer}{}", super::end_session::END_SESSION),
         "jwks_uri": format!("{issuer}{}", hoso_protocol::api::path::JWKS),
         "response_types_supported": ["code"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
@@ -55,7 +57,7 @@ pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["none"],
         "scopes_supported": SCOPES,
-        "claims_supported": ["sub", "name", "birthdate", "citizen_id", "phone_number", "address", "acr", "enterprises"],
+        "claims_supported": ["sub", "name", "birthdate", "citizen_id", "phone_number", "address", "acr", "amr", "sid", "enterprises"],
         "authorization_response_iss_parameter_supported": true,
     }))
 }
@@ -63,9 +65,15 @@ pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
 /// Adds `pairs` to the query of `uri`, the issuer included (RFC 9207), so the
 /// client can tell which provider answered.
 fn redirect_with(uri: &str, pairs: &[(&str, Option<&str>)]) -> Response {
-    let Ok(mut url) = url::Url::parse(uri) else {
-        return pages::refused(StatusCode::BAD_REQUEST, "redirect_uri");
-    };
+    match redirect_location(uri, pairs) {
+        Some(location) => (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response(),
+        None => pages::refused(StatusCode::BAD_REQUEST, "redirect_uri"),
+    }
+}
+
+/// `uri` with `pairs` added to its query; `None` if it is not a URL.
+pub(crate) fn redirect_location(uri: &str, pairs: &[(&str, Option<&str>)]) -> Option<String> {
+    let mut url = url::Url::parse(uri).ok()?;
     {
         let mut query = url.query_pairs_mut();
         for (name, value) in pairs {
@@ -74,7 +82,7 @@ fn redirect_with(uri: &str, pairs: &[(&str, Option<&str>)]) -> Response {
             }
         }
     }
-    (StatusCode::SEE_OTHER, [(LOCATION, url.as_str().to_owned())]).into_response()
+    Some(url.into())
 }
 
 pub async fn authorize(State(state): State<AppState>, Query(raw): Query<RawRequest>) -> Result<Response, PortalError> {
@@ -120,7 +128,7 @@ pub struct LoginForm {
 }
 
 #[derive(sqlx::FromRow)]
-struct PendingRequest {
+pub(crate) struct PendingRequest {
     client_id: String,
     redirect_uri: String,
     scope: String,
@@ -137,19 +145,8 @@ pub async fn login(
     rate_limit::hit(&state.pool, state.rate_limits.login_per_address, &rate_limit::address_key(peer)).await?;
     rate_limit::hit(&state.pool, state.rate_limits.login_per_username, &form.username.to_lowercase()).await?;
     let now = unix_seconds();
-    let pending: Option<PendingRequest> = sqlx::query_as(
-        "SELECT client_id, redirect_uri, scope, state, nonce, code_challenge FROM auth_request
-         WHERE id = $1 AND expires_at > $2",
-    )
-    .bind(&form.request_id)
-    .bind(now)
-    .fetch_optional(&state.pool)
-    .await?;
-    let Some(pending) = pending else {
-        return Ok(pages::refused(
-            StatusCode::BAD_REQUEST,
-            "Yêu cầu đăng nhập đã hết hạn. / The sign-in request expired.",
-        ));
+    let Some(pending) = pending_request(&state.pool, &form.request_id, now).await? else {
+        return Ok(pages::refused(StatusCode::BAD_REQUEST, REQUEST_EXPIRED));
     };
     let signed_in =
         accounts::sign_in(&state.pool, &form.username, &form.password, &form.code, u64::try_from(now).unwrap_or(0))
@@ -168,23 +165,61 @@ pub async fn login(
             return Ok(pages::login(&form.request_id, &form.username, Some(message)));
         }
     };
+    match issue_code(&state, &form.request_id, &pending, &subject, AMR_PASSWORD, now).await? {
+        Some(location) => Ok((StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response()),
+        None => Ok(pages::refused(StatusCode::BAD_REQUEST, REQUEST_USED)),
+    }
+}
+
+pub(crate) const REQUEST_EXPIRED: &str = "Yêu cầu đăng nhập đã hết hạn. / The sign-in request expired.";
+pub(crate) const REQUEST_USED: &str = "Yêu cầu đăng nhập đã được dùng. / The sign-in request was already used.";
+/// How a password sign-in authenticated (RFC 8176): a password and a
+/// one-time code, two factors.
+pub(crate) const AMR_PASSWORD: &str = "pwd otp mfa";
+
+/// The authorization request waiting for a sign-in, if it has not expired.
+pub(crate) async fn pending_request(
+    pool: &sqlx::AnyPool,
+    request_id: &str,
+    now: i64,
+) -> Result<Option<PendingRequest>, PortalError> {
+    Ok(sqlx::query_as(
+        "SELECT client_id, redirect_uri, scope, state, nonce, code_challenge FROM auth_request
+         WHERE id = $1 AND expires_at > $2",
+    )
+    .bind(request_id)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Ends a pending authorization request with a code for `subject`, who
+/// signed in by `amr`; returns where to send the browser: the client's
+/// redirect URI with the code and state. `None` when the request was
+/// already used. Every sign-in method ends here, so they all answer alike.
+pub(crate) async fn issue_code(
+    state: &AppState,
+    request_id: &str,
+    pending: &PendingRequest,
+    subject: &str,
+    amr: &str,
+    now: i64,
+) -> Result<Option<String>, PortalError> {
     let code = new_secret();
     let mut tx = state.pool.begin().await?;
     // Deleting the request and checking it was still there is one statement,
     // so a double-submitted form issues one code.
-    let taken = sqlx::query("DELETE FROM auth_request WHERE id = $1").bind(&form.request_id).execute(&mut *tx).await?;
+    let taken = sqlx::query("DELETE FROM auth_request WHERE id = $1").bind(request_id).execute(&mut *tx).await?;
     if taken.rows_affected() != 1 {
-        return Ok(pages::refused(
-            StatusCode::BAD_REQUEST,
-            "Yêu cầu đăng nhập đã được dùng. / The sign-in request was already used.",
-        ));
+        return Ok(None);
     }
     sqlx::query(
-        "INSERT INTO auth_code (code_hash, subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO auth_code (code_hash, subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time,
+                                expires_at, amr)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(hash_secret(&code))
-    .bind(&subject)
+    .bind(subject)
     .bind(&pending.client_id)
     .bind(&pending.redirect_uri)
     .bind(&pending.scope)
@@ -192,10 +227,11 @@ pub async fn login(
     .bind(&pending.code_challenge)
     .bind(now)
     .bind(now + CODE_LIFETIME_SECONDS)
+    .bind(amr)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(redirect_with(
+    Ok(redirect_location(
         &pending.redirect_uri,
         &[("code", Some(&code)), ("state", pending.state.as_deref()), ("iss", Some(&state.issuer))],
     ))
@@ -227,6 +263,7 @@ struct CodeRow {
     auth_time: i64,
     expires_at: i64,
     grant_id: Option<String>,
+    amr: String,
 }
 
 #[derive(Serialize)]
@@ -238,6 +275,10 @@ struct IdTokenClaims<'a> {
     iat: i64,
     auth_time: i64,
     nonce: &'a str,
+    /// How the person signed in (RFC 8176).
+    amr: Vec<&'a str>,
+    /// The sign-in session (this grant), which end-session names.
+    sid: &'a str,
 }
 
 pub async fn token(
@@ -261,7 +302,7 @@ async fn code_grant(state: &AppState, form: TokenForm) -> Result<Response, Porta
     };
     let code_hash = hash_secret(&code);
     let row: Option<CodeRow> = sqlx::query_as(
-        "SELECT subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at, grant_id
+        "SELECT subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at, grant_id, amr
          FROM auth_code WHERE code_hash = $1",
     )
     .bind(&code_hash)
@@ -289,15 +330,20 @@ async fn code_grant(state: &AppState, form: TokenForm) -> Result<Response, Porta
     }
 
     let grant_id = new_secret();
+    // The session id is not the grant id: the grant id keys tokens in the
+    // database and never leaves it.
+    let sid = new_secret();
     let mut tx = state.pool.begin().await?;
     sqlx::query(
-        "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at, sid)
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
     )
     .bind(&grant_id)
     .bind(&row.subject)
     .bind(&row.client_id)
     .bind(&row.scope)
     .bind(now)
+    .bind(&sid)
     .execute(&mut *tx)
     .await?;
     // Claiming the code and checking it was unclaimed is one statement: of two
@@ -322,6 +368,8 @@ async fn code_grant(state: &AppState, form: TokenForm) -> Result<Response, Porta
         iat: now,
         auth_time: row.auth_time,
         nonce: &row.nonce,
+        amr: row.amr.split(' ').collect(),
+        sid: &sid,
     })?;
     Ok(token_response(issued, Some(id_token), &row.scope))
 }
@@ -469,7 +517,7 @@ pub async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>)
 }
 
 /// Revokes a grant and every token it issued.
-async fn revoke_grant(state: &AppState, grant_id: &str) -> Result<(), PortalError> {
+pub(crate) async fn revoke_grant(state: &AppState, grant_id: &str) -> Result<(), PortalError> {
     let mut tx = state.pool.begin().await?;
     sqlx::query("UPDATE oidc_grant SET revoked = 1 WHERE id = $1").bind(grant_id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM access_token WHERE grant_id = $1").bind(grant_id).execute(&mut *tx).await?;

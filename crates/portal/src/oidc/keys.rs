@@ -5,8 +5,9 @@
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse, ThumbprintHash};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// How many retired keys stay published after a rotation.
 pub const RETIRED_KEPT: usize = 2;
@@ -99,6 +100,20 @@ impl KeyRing {
         self.retired.truncate(RETIRED_KEPT);
     }
 
+    /// The claims of a token one of these keys signed for `issuer`, checked
+    /// for signature and issuer but not expiry: an ID token used as a hint
+    /// (end-session) may be long expired and still name its session.
+    pub fn verify_hint<T: DeserializeOwned>(&self, token: &str, issuer: &str) -> Option<T> {
+        let kid = jsonwebtoken::decode_header(token).ok()?.kid?;
+        let key = std::iter::once(&self.current).chain(&self.retired).find(|k| k.kid() == kid)?;
+        let decoding = DecodingKey::from_jwk(&key.jwk).ok()?;
+        let mut validation = Validation::new(Algorithm::ES256);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[issuer]);
+        Some(jsonwebtoken::decode::<T>(token, &decoding, &validation).ok()?.claims)
+    }
+
     /// The public keys, for `/.well-known/jwks.json`.
     pub fn jwks(&self) -> JwkSet {
         JwkSet { keys: std::iter::once(&self.current).chain(&self.retired).map(|k| k.jwk.clone()).collect() }
@@ -171,6 +186,25 @@ mod tests {
         }
         assert_eq!(verify(&before, &ring.jwks()), Err(Refused::KidNotPublished));
         assert_eq!(ring.jwks().keys.len(), 1 + RETIRED_KEPT);
+    }
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    struct IdClaims {
+        iss: String,
+        sub: String,
+        exp: u64,
+    }
+
+    #[test]
+    fn a_hint_verifies_long_after_it_expired_but_only_from_this_ring_and_issuer() {
+        let ring = KeyRing::new(SigningKey::generate().unwrap());
+        let expired = IdClaims { iss: "http://portal".into(), sub: "citizen-1".into(), exp: 1 };
+        let token = ring.current().sign(&expired).unwrap();
+        assert_eq!(ring.verify_hint::<IdClaims>(&token, "http://portal"), Some(expired));
+        assert_eq!(ring.verify_hint::<IdClaims>(&token, "http://elsewhere"), None);
+        let stranger = KeyRing::new(SigningKey::generate().unwrap());
+        assert_eq!(stranger.verify_hint::<IdClaims>(&token, "http://portal"), None);
+        assert_eq!(ring.verify_hint::<IdClaims>("not.a.token", "http://portal"), None);
     }
 
     #[test]

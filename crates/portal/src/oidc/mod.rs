@@ -6,10 +6,11 @@
 
 pub mod authorize;
 pub mod credentials;
+pub mod end_session;
 pub mod endpoints;
 pub mod grant;
 pub mod keys;
 pub mod keystore;
-mod pages;
+pub(crate) mod pages;
 pub mod pkce;
 pub mod redirect;

@@ -1,7 +1,9 @@
 //! The provider's HTML pages: the sign-in form (plain HTML that works
-//! without JavaScript) and the error page shown when a request cannot be
-//! trusted enough to redirect. Vietnamese first, English beside it. Every
-//! page forbids framing, scripts and caching.
+//! without JavaScript, offering a passkey first when the portal's own script
+//! runs), the error page shown when a request cannot be trusted enough to
+//! redirect, and the signed-out page. Vietnamese first, English beside it.
+//! Every page forbids framing and caching; only the sign-in page runs a
+//! script, the same-origin file `/passkey.js`, never an inline one.
 
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_FRAME_OPTIONS};
 use axum::http::{HeaderValue, StatusCode};
@@ -24,18 +26,26 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// No script at all.
+const CSP_STATIC: &str = "default-src 'none'; form-action 'self'; frame-ancestors 'none'";
+/// Scripts and requests only from the portal itself: the passkey script and
+/// its calls to the passkey endpoints.
+const CSP_SIGN_IN: &str =
+    "default-src 'none'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'";
+
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    page_with(status, title, "", body, CSP_STATIC)
+}
+
+fn page_with(status: StatusCode, title: &str, head: &str, body: &str, csp: &'static str) -> Response {
     let html = format!(
         "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title></head><body><main>{body}</main></body></html>\n",
+         <title>{}</title>{head}</head><body><main>{body}</main></body></html>\n",
         escape(title)
     );
     let headers = [
-        (
-            CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; form-action 'self'; frame-ancestors 'none'"),
-        ),
+        (CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)),
         (X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         (CACHE_CONTROL, HeaderValue::from_static("no-store")),
         (REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
@@ -43,12 +53,21 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     (status, headers, Html(html)).into_response()
 }
 
-/// The sign-in form for a pending authorization request.
+/// The sign-in form for a pending authorization request. The passkey
+/// button stays hidden unless the script can use it, so without JavaScript
+/// the page is the password form alone.
 pub fn login(request_id: &str, username: &str, error: Option<&str>) -> Response {
     let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
     let error = error.map(|e| format!("<p role=\"alert\" id=\"error\">{}</p>", escape(e))).unwrap_or_default();
     let body = format!(
         "<h1>Đăng nhập / Sign in</h1>{error}\
+         <section id=\"passkey-area\" hidden>\
+         <p><button type=\"button\" id=\"passkey\" data-request=\"{request}\">\
+         Đăng nhập bằng khóa truy cập / Sign in with a passkey</button></p>\
+         <p role=\"alert\" id=\"passkey-error\" hidden>\
+         Không đăng nhập được bằng khóa truy cập; hãy thử lại hoặc dùng mật khẩu. / \
+         The passkey did not work; try again or use your password.</p>\
+         <p>Hoặc / Or</p></section>\
          <form method=\"post\" action=\"/login\">\
          <input type=\"hidden\" name=\"request_id\" value=\"{request}\">\
          <p><label for=\"username\">Tên đăng nhập / User name</label><br>\
@@ -61,7 +80,28 @@ pub fn login(request_id: &str, username: &str, error: Option<&str>) -> Response 
         request = escape(request_id),
         username = escape(username),
     );
-    page(status, "Đăng nhập — Hồ sơ", &body)
+    let script = format!("<script src=\"{PASSKEY_SCRIPT}\" defer></script>");
+    page_with(status, "Đăng nhập — Hồ sơ", &script, &body, CSP_SIGN_IN)
+}
+
+/// Where the sign-in page's script is served.
+pub const PASSKEY_SCRIPT: &str = "/passkey.js";
+
+/// After end-session, when the client gave no address to return to.
+pub fn signed_out() -> Response {
+    let body = "<h1>Đã đăng xuất / Signed out</h1>\
+                <p>Bạn có thể đóng trang này. / You may close this page.</p>";
+    page(StatusCode::OK, "Đã đăng xuất — Hồ sơ", body)
+}
+
+/// An end-session request the provider will not act on; never redirected.
+pub fn sign_out_refused(reason: &str) -> Response {
+    let body = format!(
+        "<h1>Không thể đăng xuất / Cannot sign out</h1><p id=\"reason\">{}</p>\
+         <p>Vui lòng quay lại ứng dụng và thử lại. / Please go back to the app and try again.</p>",
+        escape(reason)
+    );
+    page(StatusCode::BAD_REQUEST, "Không thể đăng xuất — Hồ sơ", &body)
 }
 
 /// A request the provider will not act on and will not redirect anywhere.

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod dossier;
 pub mod event;
+pub mod passkey;
 pub mod payment;
 pub mod upload;
 
@@ -50,6 +51,15 @@ pub mod path {
     pub const UPLOAD: &str = "/api/v1/uploads/{sha256}";
     /// `GET`: server-sent [`super::event::LiveEvent`]s for the acting profile.
     pub const EVENTS: &str = "/api/v1/events";
+    /// `GET`: the signed-in person's passkeys, [`super::passkey::PasskeySummary`]s.
+    pub const PASSKEYS: &str = "/api/v1/passkeys";
+    /// `DELETE /api/v1/passkeys/{id}`: remove one of the person's passkeys (204).
+    pub const PASSKEY: &str = "/api/v1/passkeys/{id}";
+    /// `POST` (no body): start enrolling a passkey, [`super::passkey::PasskeyRegistrationStarted`].
+    pub const PASSKEY_REGISTRATION_START: &str = "/api/v1/passkeys/registration/start";
+    /// `POST`: finish enrolling, [`super::passkey::FinishPasskeyRegistration`]; answers 201
+    /// with the new [`super::passkey::PasskeySummary`].
+    pub const PASSKEY_REGISTRATION_FINISH: &str = "/api/v1/passkeys/registration/finish";
 }
 
 /// The header naming the profile a call acts for: absent or `myself` for the

@@ -1,0 +1,137 @@
+//! Signing in with a passkey on the provider's sign-in page: `start` hands
+//! the page's script the request options of a discoverable (usernameless)
+//! WebAuthn ceremony; `finish` verifies the authenticator's answer, finds
+//! the passkey by its credential id and the person by its user handle,
+//! records the signature counter, and then ends the authorization request
+//! exactly as the password path does, with a code for the client's redirect
+//! URI. The answer is JSON naming that address, which the script follows.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use hoso_protocol::error::ErrorKind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use webauthn_rs::prelude::{DiscoverableAuthentication, DiscoverableKey, PublicKeyCredential, WebauthnError};
+
+use super::ceremony::{self, Purpose};
+use super::{relying_party, store};
+use crate::http::AppState;
+use crate::json_body::JsonBody;
+use crate::oidc::endpoints::{REQUEST_EXPIRED, REQUEST_USED, issue_code, pending_request};
+use crate::{PortalError, rate_limit, unix_seconds};
+
+pub const START: &str = "/login/passkey/start";
+pub const FINISH: &str = "/login/passkey/finish";
+
+/// How a passkey sign-in authenticated (RFC 8176): proof of possession of
+/// a key (hardware or synced, the portal cannot tell), which the
+/// authenticator unlocked only after verifying the person (required), so
+/// two factors.
+const AMR_PASSKEY: &str = "pop mfa";
+
+#[derive(Deserialize)]
+pub struct StartSignIn {
+    request_id: String,
+}
+
+#[derive(Serialize)]
+pub struct SignInStarted {
+    ceremony: String,
+    /// `{"publicKey": {...}}` for `navigator.credentials.get`.
+    options: Value,
+}
+
+#[derive(Deserialize)]
+pub struct FinishSignIn {
+    request_id: String,
+    ceremony: String,
+    credential: PublicKeyCredential,
+}
+
+#[derive(Serialize)]
+pub struct SignedIn {
+    /// The client's redirect URI with the code and state.
+    redirect_to: String,
+}
+
+fn refused(status: StatusCode, kind: ErrorKind, message: &'static str) -> PortalError {
+    PortalError::Refused { status, kind, message }
+}
+
+/// One answer for every failed passkey, so a caller learns nothing about
+/// which credentials or people exist.
+fn passkey_refused() -> PortalError {
+    refused(StatusCode::UNAUTHORIZED, ErrorKind::Unauthenticated, "the passkey sign-in failed")
+}
+
+fn request_gone(message: &'static str) -> PortalError {
+    refused(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, message)
+}
+
+pub async fn start(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    JsonBody(body): JsonBody<StartSignIn>,
+) -> Result<Json<SignInStarted>, PortalError> {
+    rate_limit::hit(&state.pool, state.rate_limits.passkey_start_per_address, &rate_limit::address_key(peer)).await?;
+    let now = unix_seconds();
+    if pending_request(&state.pool, &body.request_id, now).await?.is_none() {
+        return Err(request_gone(REQUEST_EXPIRED));
+    }
+    let webauthn = relying_party::for_issuer(&state.issuer)?;
+    let (options, ceremony_state) = webauthn.start_discoverable_authentication().map_err(PortalError::WebAuthn)?;
+    let purpose = Purpose::SignIn { request_id: body.request_id };
+    let ceremony = ceremony::begin(&state.pool, &purpose, &ceremony_state, now).await?;
+    let options = serde_json::to_value(options).map_err(PortalError::Corrupt)?;
+    Ok(Json(SignInStarted { ceremony, options }))
+}
+
+pub async fn finish(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    JsonBody(body): JsonBody<FinishSignIn>,
+) -> Result<Json<SignedIn>, PortalError> {
+    // Counted with password attempts: guessing is guessing, whatever the method.
+    rate_limit::hit(&state.pool, state.rate_limits.login_per_address, &rate_limit::address_key(peer)).await?;
+    let now = unix_seconds();
+    let purpose = Purpose::SignIn { request_id: body.request_id.clone() };
+    let taken = ceremony::take(&state.pool, &body.ceremony).await?;
+    let ceremony_state: DiscoverableAuthentication = ceremony::judge(taken, &purpose, now).map_err(|error| {
+        tracing::info!(%error, "passkey sign-in ceremony refused");
+        refused(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "the passkey ceremony is unknown, used or expired")
+    })?;
+    let Some(pending) = pending_request(&state.pool, &body.request_id, now).await? else {
+        return Err(request_gone(REQUEST_EXPIRED));
+    };
+    let webauthn = relying_party::for_issuer(&state.issuer)?;
+    let (user_handle, credential_id) =
+        webauthn.identify_discoverable_authentication(&body.credential).map_err(|_| passkey_refused())?;
+    let stored = store::find(&state.pool, &store::credential_key(credential_id)).await?;
+    // The user handle is not signed; the signature is checked against the
+    // stored key below. Requiring the two to agree refuses an answer that
+    // names one person with another person's passkey.
+    let Some(stored) = stored.filter(|stored| stored.user_handle == user_handle) else {
+        return Err(passkey_refused());
+    };
+    let keys = [DiscoverableKey::from(&stored.passkey)];
+    let result =
+        webauthn.finish_discoverable_authentication(&body.credential, ceremony_state, &keys).map_err(|error| {
+            if matches!(error, WebauthnError::CredentialPossibleCompromise) {
+                tracing::warn!("a passkey's signature counter went backwards: a cloned authenticator is refused");
+            }
+            passkey_refused()
+        })?;
+    let mut updated = stored.passkey.clone();
+    updated.update_credential(&result);
+    let counter = i64::from(result.counter());
+    if !store::record_use(&state.pool, &stored, &updated, counter, now).await? {
+        return Err(passkey_refused());
+    }
+    match issue_code(&state, &body.request_id, &pending, &stored.subject, AMR_PASSKEY, now).await? {
+        Some(redirect_to) => Ok(Json(SignedIn { redirect_to })),
+        None => Err(request_gone(REQUEST_USED)),
+    }
+}

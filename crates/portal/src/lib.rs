@@ -6,15 +6,25 @@
 pub mod accounts;
 mod caller;
 mod catalogue;
+pub mod clock;
 mod db;
+mod deadline;
 mod demo;
+mod details;
 mod dossiers;
 mod error;
 mod forms;
+mod gateway;
 mod http;
 mod json_body;
+pub mod lifecycle;
+mod office;
 pub mod oidc;
+mod payments;
 mod rate_limit;
+mod ratings;
+mod results;
+mod supplement;
 mod uploads;
 mod wire_name;
 
@@ -101,7 +111,9 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
     let forms = forms::Forms::load()?;
     let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
     let issuer = format!("http://{addr}");
-    let app = http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo });
+    let gateway_key = std::sync::Arc::new(payments::load_or_create_key(&pool).await?);
+    let clock: clock::SharedClock = std::sync::Arc::new(clock::SystemClock);
+    let app = http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo, clock, gateway_key });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         // The peer address feeds the rate limits; it is the TCP peer, never a

@@ -1093,3 +1093,8 @@ contract![
     unknown_paths_and_forms_answer_a_not_found_envelope,
     a_wrong_method_answers_405_with_an_envelope,
 ];
+
+// A crate root looks for `tests/lifecycle.rs`, which cargo would build as a
+// test binary of its own; the module lives beside this file's other parts.
+#[path = "api/lifecycle.rs"]
+mod lifecycle;

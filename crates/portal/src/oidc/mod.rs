@@ -10,6 +10,6 @@ pub mod endpoints;
 pub mod grant;
 pub mod keys;
 pub mod keystore;
-mod pages;
+pub(crate) mod pages;
 pub mod pkce;
 pub mod redirect;

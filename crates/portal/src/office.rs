@@ -177,6 +177,13 @@ pub async fn make_move(
             .bind(now.unix_timestamp())
             .execute(&mut *tx)
             .await?;
+            // A payment page still open from an earlier request must not settle this one.
+            sqlx::query("UPDATE payment SET status = $1 WHERE code = $2 AND status = $3")
+                .bind(to_name(&PaymentStatus::Cancelled)?)
+                .bind(&code)
+                .bind(to_name(&PaymentStatus::AwaitingPayment)?)
+                .execute(&mut *tx)
+                .await?;
         }
         _ => {}
     }

@@ -5,6 +5,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH, X_CONTENT_TYPE_OPTIONS,
@@ -48,8 +49,14 @@ pub async fn issue(
     Path(code): Path<String>,
     Query(ResultQuery { name }): Query<ResultQuery>,
     headers: HeaderMap,
-    content: Bytes,
+    content: Result<Bytes, BytesRejection>,
 ) -> Result<Json<DossierSummary>, PortalError> {
+    let content = content.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            refuse(StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge, "a result is at most 20 MiB")
+        }
+        _ => refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "the result's bytes could not be read"),
+    })?;
     let media_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !RESULT_MEDIA_TYPES.contains(&media_type) {
         return Err(refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorKind::InvalidInput, "not a result media type"));

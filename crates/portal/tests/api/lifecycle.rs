@@ -277,7 +277,12 @@ async fn another_profile_cannot_see_or_download_the_result(backend: Backend) {
     let business = access_token_for(&filed.base, &filed.client, ("business", BUSINESS_TOTP)).await;
     assert_eq!(filed.moved(serde_json::json!({"move": "accept"})).await, "accepted");
     assert_eq!(filed.moved(serde_json::json!({"move": "start_processing"})).await, "processing");
-    assert_eq!(filed.issue_result("ket-qua.pdf", b"%PDF-1.7 result").await.status(), 200);
+    let too_large = filed.issue_result("ket-qua.pdf", &vec![b'%'; 20 * 1024 * 1024 + 1]).await;
+    assert_eq!(too_large.status(), 413);
+    assert_eq!(too_large.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::TooLarge);
+    // Larger than any JSON body: results have their own limit.
+    let result: Vec<u8> = (0..2 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    assert_eq!(filed.issue_result("ket-qua.pdf", &result).await.status(), 200);
     for (token, acting_as) in [(&business, "myself"), (&business, "0100233488"), (&filed.officer, "myself")] {
         let download = filed
             .client
@@ -294,6 +299,7 @@ async fn another_profile_cannot_see_or_download_the_result(backend: Backend) {
     }
     let owner = filed.client.get(filed.dossier_url("/result")).bearer_auth(&filed.citizen).send().await.unwrap();
     assert_eq!(owner.status(), 200);
+    assert_eq!(sha256_hex(&owner.bytes().await.unwrap()), sha256_hex(&result));
 }
 
 async fn a_citizen_cannot_use_the_officer_routes(backend: Backend) {

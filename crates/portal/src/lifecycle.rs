@@ -118,6 +118,17 @@ pub async fn move_dossier(
     Ok(Moved { owner, from, to })
 }
 
+/// Puts dossier `code` in its owner's changes feed when something the detail
+/// shows changed without a move (a payment started or cancelled), so the app
+/// syncs it too.
+pub async fn announce(conn: &mut AnyConnection, code: &str) -> Result<(), PortalError> {
+    sqlx::query("INSERT INTO dossier_change (owner, code) SELECT owner, code FROM dossier WHERE code = $1")
+        .bind(code)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Writes one timeline event as stored; the caller has judged it.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_event(

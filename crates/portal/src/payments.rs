@@ -150,6 +150,7 @@ pub async fn start(
             .bind(&code)
             .execute(&mut *tx)
             .await?;
+            lifecycle::announce(&mut tx, &code).await?;
             id
         }
     };
@@ -250,6 +251,8 @@ async fn settle(state: &AppState, notification: &Notification) -> Result<(), Por
             }
             Err(error) => return Err(error.into()),
         }
+    } else {
+        lifecycle::announce(&mut tx, &code).await?;
     }
     tx.commit().await?;
     Ok(())

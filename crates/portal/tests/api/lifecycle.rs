@@ -251,9 +251,10 @@ async fn a_dossier_goes_from_submission_to_a_rated_result(backend: Backend) {
     let detail = filed.detail().await;
     assert_eq!(detail["rating"], rating);
 
-    // Every move reached the owner's changes feed, in order.
+    // Every move reached the owner's changes feed, and so did starting the payment.
     let feed = get_json(&filed.client, &format!("{}{}", filed.base, path::DOSSIER_CHANGES), &filed.citizen, None).await;
-    assert_eq!(feed["changes"].as_array().unwrap().len(), detail["timeline"].as_array().unwrap().len(), "{feed}");
+    let changes = feed["changes"].as_array().unwrap().len();
+    assert_eq!(changes, detail["timeline"].as_array().unwrap().len() + 1, "{feed}");
     let moves: Vec<&str> =
         detail["timeline"].as_array().unwrap().iter().map(|event| event["to"].as_str().unwrap()).collect();
     assert_eq!(
@@ -418,6 +419,10 @@ async fn a_cancelled_payment_leaves_the_fee_due_and_can_be_retried(backend: Back
     assert_eq!(detail["summary"]["status"], "payment_requested");
     assert_eq!(detail["payment"]["status"], "cancelled");
     assert_eq!(detail["receipt"], serde_json::Value::Null);
+    // The app learns of the cancelled payment from the changes feed, although the status stayed.
+    let feed = get_json(&filed.client, &format!("{}{}", filed.base, path::DOSSIER_CHANGES), &filed.citizen, None).await;
+    let changes = feed["changes"].as_array().unwrap().len();
+    assert_eq!(changes, detail["timeline"].as_array().unwrap().len() + 2, "started and cancelled: {feed}");
     let second = filed.start_payment().await;
     assert_ne!(first, second);
     filed.press(&second, "pay").await;

@@ -286,7 +286,6 @@ pub async fn changes(
 pub struct DossierRow {
     pub code: String,
     pub client_id: String,
-    pub owner: String,
     pub acting_as: String,
     pub procedure_code: String,
     pub form_id: String,
@@ -301,7 +300,15 @@ pub struct DossierRow {
 /// The dossier `code` if it belongs to the caller's acting profile. Another
 /// profile's dossier answers exactly like a missing one, so codes cannot be probed.
 pub async fn owned(state: &AppState, caller: &Caller, code: &str) -> Result<DossierRow, PortalError> {
-    let row = find(state, code).await?.filter(|row| row.owner == owner_key(caller));
+    let row: Option<DossierRow> = sqlx::query_as(
+        "SELECT code, client_id, owner, acting_as, procedure_code, form_id, form_version, data, attachments, status,
+                submitted_at, updated_at
+         FROM dossier WHERE code = $1 AND owner = $2",
+    )
+    .bind(code)
+    .bind(owner_key(caller))
+    .fetch_optional(&state.pool)
+    .await?;
     row.ok_or(PortalError::NotFound)
 }
 

@@ -5,6 +5,7 @@
 //! exist 404.
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -62,8 +63,10 @@ pub struct QueueQuery {
 pub async fn queue(
     State(state): State<AppState>,
     _officer: Officer,
-    Query(query): Query<QueueQuery>,
+    query: Result<Query<QueueQuery>, QueryRejection>,
 ) -> Result<Json<Vec<DossierSummary>>, PortalError> {
+    let Query(query) =
+        query.map_err(|_| refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "status must name a status"))?;
     let statuses: Vec<DossierStatus> = query.status.map_or_else(|| AWAITING_OFFICER.to_vec(), |s| vec![s]);
     let mut summaries = Vec::new();
     for status in statuses {

@@ -155,6 +155,12 @@ async fn a_dossier_goes_from_submission_to_a_rated_result(backend: Backend) {
     let queue_url = format!("{}{}?status=submitted", filed.base, path::OFFICE_DOSSIERS);
     let queue = get_json(&filed.client, &queue_url, &filed.officer, None).await;
     assert_eq!(queue[0]["code"], filed.code.as_str(), "{queue}");
+    let nothing_accepted = format!("{}{}?status=accepted", filed.base, path::OFFICE_DOSSIERS);
+    assert_eq!(get_json(&filed.client, &nothing_accepted, &filed.officer, None).await, serde_json::json!([]));
+    let unknown = format!("{}{}?status=lost", filed.base, path::OFFICE_DOSSIERS);
+    let unknown = filed.client.get(unknown).bearer_auth(&filed.officer).send().await.unwrap();
+    assert_eq!(unknown.status(), 400);
+    assert_eq!(unknown.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::InvalidInput);
 
     assert_eq!(filed.moved(serde_json::json!({"move": "accept"})).await, "accepted");
     assert_eq!(filed.moved(serde_json::json!({"move": "start_processing"})).await, "processing");

@@ -81,6 +81,23 @@ pub async fn upsert(pool: &AnyPool, account: &NewAccount<'_>) -> Result<(), Port
     Ok(())
 }
 
+/// Gives `subject` the officer role: they may use the officer API and move
+/// any dossier. Real deployments grant it the same way the demo seed does.
+pub async fn grant_officer(pool: &AnyPool, subject: &str) -> Result<(), PortalError> {
+    sqlx::query("INSERT INTO officer (subject) VALUES ($1) ON CONFLICT (subject) DO NOTHING")
+        .bind(subject)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Whether `subject` holds the officer role.
+pub async fn is_officer(pool: &AnyPool, subject: &str) -> Result<bool, PortalError> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT subject FROM officer WHERE subject = $1").bind(subject).fetch_optional(pool).await?;
+    Ok(found.is_some())
+}
+
 /// Checks a username, password and one-time code; returns the subject.
 pub async fn sign_in(
     pool: &AnyPool,

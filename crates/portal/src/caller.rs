@@ -68,7 +68,7 @@ impl FromRequestParts<AppState> for Caller {
             Some(Err(_)) => return Err(PortalError::Forbidden),
         };
         if let ActingAs::Enterprise(tax_code) = &acting_as {
-            let today = hoso_domain::dossier::vietnam_date(time::OffsetDateTime::now_utc());
+            let today = state.clock.today();
             let allowed = profile.access_for(tax_code).is_some_and(|access| access.mandate.is_active(today));
             if !allowed {
                 return Err(PortalError::Forbidden);

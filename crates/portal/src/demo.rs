@@ -5,8 +5,8 @@
 
 use hoso_domain::identity::{CitizenId, PhoneNumber, TaxCode};
 use hoso_domain::profile::{Enterprise, Mandate, MandateRole, MandateScope, Person};
-use hoso_protocol::api::DemoIdentity;
 use hoso_protocol::api::account::{AssuranceLevel, EnterpriseAccess, Profile};
+use hoso_protocol::api::{DemoIdentity, DemoRole};
 use serde::Deserialize;
 use sqlx::AnyPool;
 
@@ -69,6 +69,9 @@ pub async fn seed(pool: &AnyPool) -> Result<(), PortalError> {
             totp_secret: &entry.account.totp_secret,
         };
         accounts::upsert(pool, &account).await?;
+        if identity.role == DemoRole::SupportOfficer {
+            accounts::grant_officer(pool, &entry.account.subject).await?;
+        }
     }
     Ok(())
 }

@@ -12,14 +12,15 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hoso_domain::catalogue::{Applicant, ChannelKind};
+use hoso_domain::catalogue::{Applicant, ChannelKind, FormRef, ProcedureCode};
 use hoso_domain::dossier::{Actor, DossierStatus};
 use hoso_domain::form::FieldError;
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::api::IDEMPOTENCY_KEY_HEADER;
 use hoso_protocol::api::dossier::{
-    Changes, DossierChange, DossierDetail, DossierSummary, SubmitDossier, Submitted, TimelineEntry, Withdraw,
+    Changes, DossierChange, DossierDetail, DossierSummary, SubmitDossier, Submitted, Withdraw,
 };
+use hoso_protocol::api::upload::AttachmentRef;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -28,29 +29,29 @@ use time::OffsetDateTime;
 use crate::caller::Caller;
 use crate::http::AppState;
 use crate::json_body::JsonBody;
-use crate::wire_name::{from_name, to_name};
-use crate::{PortalError, catalogue, rate_limit, unix_seconds};
+use crate::wire_name::from_name;
+use crate::{PortalError, catalogue, deadline, details, lifecycle, rate_limit};
 
 /// The largest page of the changes feed.
 pub const MAX_PAGE: i64 = 500;
 
 /// The profile a dossier belongs to, as stored.
-fn owner_key(caller: &Caller) -> String {
+pub fn owner_key(caller: &Caller) -> String {
     match &caller.acting_as {
         ActingAs::Myself => format!("person:{}", caller.subject()),
         ActingAs::Enterprise(tax_code) => format!("enterprise:{}", tax_code.as_str()),
     }
 }
 
-fn refuse(status: StatusCode, kind: ErrorKind, message: &'static str) -> PortalError {
+pub fn refuse(status: StatusCode, kind: ErrorKind, message: &'static str) -> PortalError {
     PortalError::Refused { status, kind, message }
 }
 
-fn invalid_fields(fields: Vec<FieldError>) -> Response {
+pub fn invalid_fields(fields: Vec<FieldError>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorEnvelope::invalid_fields(fields))).into_response()
 }
 
-fn to_offset(seconds: i64) -> OffsetDateTime {
+pub fn to_offset(seconds: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
@@ -76,7 +77,7 @@ pub async fn submit(
         return Ok(answer);
     }
 
-    let today = hoso_domain::dossier::vietnam_date(OffsetDateTime::now_utc());
+    let today = state.clock.today();
     let procedure = catalogue::procedure(&state.pool, &body.procedure).await?.ok_or(refuse(
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorKind::InvalidInput,
@@ -102,15 +103,12 @@ pub async fn submit(
     if procedure.form.as_ref() != Some(&body.form) {
         return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, ErrorKind::Conflict, "the form version is not current"));
     }
-    let form = state.forms.get(&body.form.id, body.form.version).ok_or(PortalError::NotFound)?;
-    let mut errors = form.validator.validate(&body.data);
-    errors.extend(unbacked_attachments(&state, &caller, &body).await?);
+    let errors = judge_answers(&state, &caller, &body.procedure, &body.form, &body.data, &body.attachments).await?;
     if !errors.is_empty() {
-        errors.sort();
         return Ok(invalid_fields(errors));
     }
 
-    let now = unix_seconds();
+    let now = state.clock.unix_seconds();
     let owner = owner_key(&caller);
     let mut tx = state.pool.begin().await?;
     let prefix = format!("{}-{}", procedure.agency.code, yymmdd(today));
@@ -149,7 +147,7 @@ pub async fn submit(
         tx.rollback().await?;
         return replay(&state, &caller, &body.client_id, &request_hash).await?.ok_or(PortalError::NotFound);
     }
-    record_event(&mut tx, &code, 0, now, None, DossierStatus::Submitted, Actor::System, None).await?;
+    lifecycle::record_event(&mut tx, &code, 0, now, None, DossierStatus::Submitted, Actor::System, None).await?;
     sqlx::query("INSERT INTO dossier_change (owner, code) VALUES ($1, $2)")
         .bind(&owner)
         .bind(&code)
@@ -188,26 +186,46 @@ async fn replay(
     Ok(Some((StatusCode::OK, Json(submitted)).into_response()))
 }
 
+/// Judges the answers of a submission or a supplement: the form's validator
+/// on the data, and every attachment the answers name must be a complete
+/// upload of the caller. The errors come sorted; none means accepted.
+pub async fn judge_answers(
+    state: &AppState,
+    caller: &Caller,
+    procedure: &ProcedureCode,
+    form: &FormRef,
+    data: &serde_json::Value,
+    attachments: &[AttachmentRef],
+) -> Result<Vec<FieldError>, PortalError> {
+    let form = state.forms.get(&form.id, form.version).ok_or(PortalError::NotFound)?;
+    let mut errors = form.validator.validate(data);
+    errors.extend(unbacked_attachments(state, caller, procedure, data, attachments).await?);
+    errors.sort();
+    Ok(errors)
+}
+
 /// Attachments the answers name that are not complete uploads of the
-/// submitter for that document, as field errors.
+/// caller for that document, as field errors.
 async fn unbacked_attachments(
     state: &AppState,
     caller: &Caller,
-    body: &SubmitDossier,
+    procedure: &ProcedureCode,
+    data: &serde_json::Value,
+    attachments: &[AttachmentRef],
 ) -> Result<Vec<FieldError>, PortalError> {
     let mut errors = Vec::new();
-    let Some(answers) = body.data.get("attachments").and_then(|a| a.as_object()) else { return Ok(errors) };
+    let Some(answers) = data.get("attachments").and_then(|a| a.as_object()) else { return Ok(errors) };
     for (document, answer) in answers {
         let pointer = format!("/attachments/{document}");
         let sha256 = answer.get("sha256").and_then(|s| s.as_str()).unwrap_or_default();
-        let listed = body.attachments.iter().any(|a| &a.document == document && a.sha256 == sha256);
+        let listed = attachments.iter().any(|a| &a.document == document && a.sha256 == sha256);
         let complete: Option<i64> = sqlx::query_scalar(
             "SELECT complete FROM upload WHERE owner = $1 AND sha256 = $2 AND document = $3 AND procedure_code = $4",
         )
         .bind(caller.subject())
         .bind(sha256)
         .bind(document)
-        .bind(body.procedure.as_str())
+        .bind(procedure.as_str())
         .fetch_optional(&state.pool)
         .await?;
         if !listed || complete != Some(1) {
@@ -254,63 +272,34 @@ pub async fn changes(
     .fetch_all(&state.pool)
     .await?;
     let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    let changes = rows
-        .iter()
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .map(|row| {
-            Ok(DossierChange { cursor: u64::try_from(row.seq).unwrap_or_default(), dossier: summary_of(&row.dossier)? })
-        })
-        .collect::<Result<Vec<_>, PortalError>>()?;
+    let rows: Vec<ChangeRow> = rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
+    let mut changes = Vec::with_capacity(rows.len());
+    for row in rows {
+        let dossier = summary_with_clock(&state, &row.dossier).await?;
+        changes.push(DossierChange { cursor: u64::try_from(row.seq).unwrap_or_default(), dossier });
+    }
     let next = changes.last().map_or(u64::try_from(query.since.max(0)).unwrap_or_default(), |c| c.cursor);
     Ok(Json(Changes { changes, next, more }))
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn record_event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    code: &str,
-    position: i64,
-    at: i64,
-    from: Option<DossierStatus>,
-    to: DossierStatus,
-    actor: Actor,
-    note: Option<&str>,
-) -> Result<(), PortalError> {
-    sqlx::query(
-        "INSERT INTO dossier_event (code, position, at, from_status, to_status, actor, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(code)
-    .bind(position)
-    .bind(at)
-    .bind(from.map(DossierStatus::as_str))
-    .bind(to.as_str())
-    .bind(to_name(&actor)?)
-    .bind(note)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 #[derive(sqlx::FromRow)]
-struct DossierRow {
-    code: String,
-    client_id: String,
-    owner: String,
-    acting_as: String,
-    procedure_code: String,
-    form_id: String,
-    form_version: i64,
-    data: String,
-    attachments: String,
-    status: String,
-    submitted_at: i64,
-    updated_at: i64,
+pub struct DossierRow {
+    pub code: String,
+    pub client_id: String,
+    pub acting_as: String,
+    pub procedure_code: String,
+    pub form_id: String,
+    pub form_version: i64,
+    pub data: String,
+    pub attachments: String,
+    pub status: String,
+    pub submitted_at: i64,
+    pub updated_at: i64,
 }
 
 /// The dossier `code` if it belongs to the caller's acting profile. Another
 /// profile's dossier answers exactly like a missing one, so codes cannot be probed.
-async fn owned(state: &AppState, caller: &Caller, code: &str) -> Result<DossierRow, PortalError> {
+pub async fn owned(state: &AppState, caller: &Caller, code: &str) -> Result<DossierRow, PortalError> {
     let row: Option<DossierRow> = sqlx::query_as(
         "SELECT code, client_id, owner, acting_as, procedure_code, form_id, form_version, data, attachments, status,
                 submitted_at, updated_at
@@ -323,7 +312,27 @@ async fn owned(state: &AppState, caller: &Caller, code: &str) -> Result<DossierR
     row.ok_or(PortalError::NotFound)
 }
 
-fn summary_of(row: &DossierRow) -> Result<DossierSummary, PortalError> {
+/// The dossier `code`, whoever it belongs to: for officers and the system.
+pub async fn find(state: &AppState, code: &str) -> Result<Option<DossierRow>, PortalError> {
+    Ok(sqlx::query_as(
+        "SELECT code, client_id, owner, acting_as, procedure_code, form_id, form_version, data, attachments, status,
+                submitted_at, updated_at
+         FROM dossier WHERE code = $1",
+    )
+    .bind(code)
+    .fetch_optional(&state.pool)
+    .await?)
+}
+
+/// The summary of a stored dossier, with the due date of its legal clock.
+pub async fn summary_with_clock(state: &AppState, row: &DossierRow) -> Result<DossierSummary, PortalError> {
+    let mut summary = summary_of(row)?;
+    let clock = deadline::clock_for(&state.pool, &row.code, &summary.procedure, summary.status, state.clock.today());
+    summary.due_on = clock.await?.map(|clock| clock.due_on);
+    Ok(summary)
+}
+
+pub fn summary_of(row: &DossierRow) -> Result<DossierSummary, PortalError> {
     let corrupt = |what: &str| PortalError::CorruptRecord(format!("dossier {}: {what}", row.code));
     Ok(DossierSummary {
         code: row.code.clone(),
@@ -338,35 +347,6 @@ fn summary_of(row: &DossierRow) -> Result<DossierSummary, PortalError> {
     })
 }
 
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    at: i64,
-    from_status: Option<String>,
-    to_status: String,
-    actor: String,
-    note: Option<String>,
-}
-
-async fn timeline(state: &AppState, code: &str) -> Result<Vec<TimelineEntry>, PortalError> {
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT at, from_status, to_status, actor, note FROM dossier_event WHERE code = $1 ORDER BY position",
-    )
-    .bind(code)
-    .fetch_all(&state.pool)
-    .await?;
-    rows.into_iter()
-        .map(|EventRow { at, from_status: from, to_status: to, actor, note }| {
-            Ok(TimelineEntry {
-                at: to_offset(at),
-                from: from.as_deref().map(from_name::<DossierStatus>).transpose()?,
-                to: from_name::<DossierStatus>(&to)?,
-                actor: from_name(&actor)?,
-                note,
-            })
-        })
-        .collect()
-}
-
 /// `GET /api/v1/dossiers`: the acting profile's dossiers, newest first.
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<DossierSummary>>, PortalError> {
     let rows: Vec<DossierRow> = sqlx::query_as(
@@ -378,7 +358,11 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
     .bind(MAX_PAGE)
     .fetch_all(&state.pool)
     .await?;
-    Ok(Json(rows.iter().map(summary_of).collect::<Result<_, _>>()?))
+    let mut summaries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        summaries.push(summary_with_clock(&state, row).await?);
+    }
+    Ok(Json(summaries))
 }
 
 /// `GET /api/v1/dossiers/{code}`: the dossier with its timeline.
@@ -388,21 +372,7 @@ pub async fn detail(
     Path(code): Path<String>,
 ) -> Result<Json<DossierDetail>, PortalError> {
     let row = owned(&state, &caller, &code).await?;
-    let corrupt = |what: &str| PortalError::CorruptRecord(format!("dossier {code}: {what}"));
-    Ok(Json(DossierDetail {
-        summary: summary_of(&row)?,
-        form: hoso_domain::catalogue::FormRef {
-            id: row.form_id.clone(),
-            version: u32::try_from(row.form_version).map_err(|_| corrupt("form version"))?,
-        },
-        data: serde_json::from_str(&row.data).map_err(|_| corrupt("data"))?,
-        attachments: serde_json::from_str(&row.attachments).map_err(|_| corrupt("attachments"))?,
-        timeline: timeline(&state, &code).await?,
-        clock: None,
-        supplement_request: None,
-        payment: None,
-        result: None,
-    }))
+    Ok(Json(details::detail_of(&state, &row).await?))
 }
 
 /// `POST /api/v1/dossiers/{code}/withdraw`: before intake the citizen
@@ -424,33 +394,21 @@ pub async fn withdraw(
     let from = from_name::<DossierStatus>(&row.status)?;
     let to =
         if from == DossierStatus::Submitted { DossierStatus::Withdrawn } else { DossierStatus::WithdrawalRequested };
-    hoso_domain::dossier::transition(from, to, Actor::Citizen)
-        .map_err(|_| refuse(StatusCode::CONFLICT, ErrorKind::Conflict, "the dossier can no longer be withdrawn"))?;
-    let now = unix_seconds();
     let mut tx = state.pool.begin().await?;
-    // Moving only from the status just read: a concurrent change makes this
-    // touch no row, and the citizen is told to look again.
-    let moved = sqlx::query("UPDATE dossier SET status = $1, updated_at = $2 WHERE code = $3 AND status = $4")
-        .bind(to.as_str())
-        .bind(now)
-        .bind(&code)
-        .bind(from.as_str())
-        .execute(&mut *tx)
-        .await?;
-    if moved.rows_affected() != 1 {
-        return Err(refuse(StatusCode::CONFLICT, ErrorKind::Conflict, "the dossier changed meanwhile"));
+    let moved = lifecycle::move_dossier(
+        &mut tx,
+        &code,
+        lifecycle::Target::Status(to),
+        Actor::Citizen,
+        Some(body.reason.trim()),
+        state.clock.now(),
+    )
+    .await;
+    if let Err(lifecycle::MoveError::NotAllowed { .. }) = moved {
+        return Err(refuse(StatusCode::CONFLICT, ErrorKind::Conflict, "the dossier can no longer be withdrawn"));
     }
-    let position: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dossier_event WHERE code = $1")
-        .bind(&code)
-        .fetch_one(&mut *tx)
-        .await?;
-    record_event(&mut tx, &code, position, now, Some(from), to, Actor::Citizen, Some(body.reason.trim())).await?;
-    sqlx::query("INSERT INTO dossier_change (owner, code) VALUES ($1, $2)")
-        .bind(&row.owner)
-        .bind(&code)
-        .execute(&mut *tx)
-        .await?;
+    moved?;
     tx.commit().await?;
     let updated = owned(&state, &caller, &code).await?;
-    Ok(Json(summary_of(&updated)?))
+    Ok(Json(summary_with_clock(&state, &updated).await?))
 }

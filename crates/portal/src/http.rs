@@ -19,12 +19,16 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::caller::Caller;
+use crate::clock::SharedClock;
 use crate::forms::Forms;
 use crate::oidc::keys::KeyRing;
 use crate::oidc::pages::PASSKEY_SCRIPT;
 use crate::oidc::{end_session, endpoints};
+use crate::payments::GatewayKey;
 use crate::rate_limit::RateLimits;
-use crate::{PortalError, catalogue, demo, dossiers, passkeys, uploads};
+use crate::{
+    PortalError, catalogue, demo, dossiers, gateway, office, passkeys, payments, ratings, results, supplement, uploads,
+};
 
 /// The largest JSON body any route reads. Uploads have their own, per
 /// required document.
@@ -44,6 +48,10 @@ pub struct AppState {
     pub issuer: String,
     pub demo: bool,
     pub rate_limits: RateLimits,
+    /// The one reading of "now" for dossiers; a virtual clock can take its place.
+    pub clock: SharedClock,
+    /// The key shared with the payment gateway, the same in every process.
+    pub gateway_key: Arc<GatewayKey>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -72,6 +80,17 @@ pub fn router(state: AppState) -> Router {
         .route(path::DOSSIER_CHANGES, get(dossiers::changes))
         .route(path::DOSSIER, get(dossiers::detail))
         .route(path::DOSSIER_WITHDRAW, post(dossiers::withdraw))
+        .route(path::DOSSIER_SUPPLEMENT, post(supplement::answer))
+        .route(path::DOSSIER_PAYMENT, post(payments::start))
+        .route(path::DOSSIER_RESULT, get(results::download))
+        .route(path::DOSSIER_RATING, post(ratings::rate))
+        .route(path::PAYMENT_CALLBACK, post(payments::callback))
+        .route(payments::GATEWAY_PAGE, get(gateway::page).post(gateway::choose))
+        .route(payments::RETURN_PAGE, get(payments::return_page))
+        .route(path::OFFICE_DOSSIERS, get(office::queue))
+        .route(path::OFFICE_DOSSIER, get(office::detail))
+        .route(path::OFFICE_MOVE, post(office::make_move))
+        .route(path::OFFICE_RESULT, post(results::issue).layer(DefaultBodyLimit::max(results::MAX_RESULT_BYTES)))
         .route(path::UPLOADS, post(uploads::create))
         .route(path::UPLOAD, axum::routing::head(uploads::head).patch(uploads::patch))
         .fallback(|| async { PortalError::NotFound })

@@ -6,16 +6,26 @@
 pub mod accounts;
 mod caller;
 mod catalogue;
+pub mod clock;
 mod db;
+mod deadline;
 mod demo;
+mod details;
 mod dossiers;
 mod error;
 mod forms;
+mod gateway;
 mod http;
 mod json_body;
+pub mod lifecycle;
+mod office;
 pub mod oidc;
 mod passkeys;
+mod payments;
 pub mod rate_limit;
+mod ratings;
+mod results;
+mod supplement;
 mod uploads;
 mod wire_name;
 
@@ -116,7 +126,19 @@ pub async fn service(config: &Config, issuer: String) -> Result<axum::Router, Po
     }
     let forms = forms::Forms::load()?;
     let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
-    Ok(http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo, rate_limits: config.rate_limits }))
+    let gateway_key = std::sync::Arc::new(payments::load_or_create_key(&pool).await?);
+    let clock: clock::SharedClock = std::sync::Arc::new(clock::SystemClock);
+    let state = http::AppState {
+        pool,
+        forms,
+        keys,
+        issuer,
+        demo: config.demo,
+        rate_limits: config.rate_limits,
+        clock,
+        gateway_key,
+    };
+    Ok(http::router(state))
 }
 
 /// Binds the address, then prepares the [`service`] and serves it in a

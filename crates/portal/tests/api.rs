@@ -1099,8 +1099,12 @@ contract![
     a_wrong_method_answers_405_with_an_envelope,
 ];
 
+// The suite's other parts live beside this file. A crate root would look for
+// `tests/NAME.rs`, which cargo would build as a test binary of its own, hence
+// the paths.
 #[path = "api/limits.rs"]
 mod limits;
-
 #[path = "api/passkeys.rs"]
 mod passkeys;
+#[path = "api/lifecycle.rs"]
+mod lifecycle;

@@ -12,6 +12,7 @@ use hoso_protocol::api::dossier::{
     SubmitSupplement, Submitted, SupplementRequest, TimelineEntry, Withdraw,
 };
 use hoso_protocol::api::event::LiveEvent;
+use hoso_protocol::api::office::OfficeMove;
 use hoso_protocol::api::passkey::{FinishPasskeyRegistration, PasskeyRegistrationStarted, PasskeySummary};
 use hoso_protocol::api::payment::{PaymentDue, PaymentStarted, PaymentStatus, Receipt};
 use hoso_protocol::api::upload::{AttachmentRef, CreateUpload, UploadStatus};
@@ -169,6 +170,8 @@ proptest! {
                 name: reason, media_type: "application/pdf".into(), bytes: amount, sha256: "0".repeat(64),
                 issued_at: requested_at,
             }),
+            receipt: Some(Receipt { payment_id: "pay-1".into(), amount_vnd: amount, paid_at: requested_at, reference: "GW-1".into() }),
+            rating: Some(Rating { score: 4, comment: None }),
         })?;
     }
 
@@ -268,4 +271,27 @@ fn a_profile_with_an_enterprise_mandate_round_trips() {
     .unwrap();
     round_trips(&profile).unwrap();
     assert!(profile.access_for(&TaxCode::parse("0314409058-002").unwrap()).is_some());
+}
+
+#[test]
+fn officer_moves_are_tagged_by_move() {
+    let moves = [
+        OfficeMove::Accept,
+        OfficeMove::Refuse { reason: "Thiếu giấy tờ".into() },
+        OfficeMove::StartProcessing,
+        OfficeMove::RequestSupplement {
+            reason: "Bản chụp mờ".into(),
+            fields: vec!["/child/full_name".into()],
+            documents: vec!["giay-chung-sinh".into()],
+        },
+        OfficeMove::RequestPayment { amount_vnd: 8_000, description: "Lệ phí".into() },
+        OfficeMove::Stop { reason: "Hết hạn".into() },
+        OfficeMove::ReturnResult,
+        OfficeMove::DecideWithdrawal { grant: false, note: Some("Đang xử lý".into()) },
+    ];
+    for one in &moves {
+        round_trips(one).unwrap();
+    }
+    let wire = serde_json::to_value(OfficeMove::RequestPayment { amount_vnd: 8_000, description: "Lệ phí".into() });
+    assert_eq!(wire.unwrap(), json!({"move": "request_payment", "amount_vnd": 8000, "description": "Lệ phí"}));
 }

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 /// Escapes text for HTML element content and double-quoted attributes.
 /// The pages are two small forms; a template engine would add more than it saves.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -33,7 +33,7 @@ const CSP_STATIC: &str = "default-src 'none'; form-action 'self'; frame-ancestor
 const CSP_SIGN_IN: &str =
     "default-src 'none'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'";
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     page_with(status, title, "", body, CSP_STATIC)
 }
 

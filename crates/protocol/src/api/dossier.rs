@@ -8,7 +8,7 @@ use hoso_domain::profile::ActingAs;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
-use super::payment::PaymentDue;
+use super::payment::{PaymentDue, Receipt};
 use super::upload::AttachmentRef;
 
 /// Body of `POST /api/v1/dossiers`. The `Idempotency-Key` header carries
@@ -140,6 +140,12 @@ pub struct DossierDetail {
     pub payment: Option<PaymentDue>,
     #[serde(default)]
     pub result: Option<ResultDocument>,
+    /// Proof of the last completed payment, once the gateway confirmed it.
+    #[serde(default)]
+    pub receipt: Option<Receipt>,
+    /// The citizen's rating, once given (only after completion).
+    #[serde(default)]
+    pub rating: Option<Rating>,
 }
 
 /// Body of `POST /api/v1/dossiers/{code}/supplement`; `client_id` is its idempotency key.

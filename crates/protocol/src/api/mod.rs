@@ -7,6 +7,7 @@
 pub mod account;
 pub mod dossier;
 pub mod event;
+pub mod office;
 pub mod passkey;
 pub mod payment;
 pub mod upload;
@@ -60,6 +61,19 @@ pub mod path {
     /// `POST`: finish enrolling, [`super::passkey::FinishPasskeyRegistration`]; answers 201
     /// with the new [`super::passkey::PasskeySummary`].
     pub const PASSKEY_REGISTRATION_FINISH: &str = "/api/v1/passkeys/registration/finish";
+    /// `GET ?status=NAME`: an officer's queue of dossiers awaiting action, oldest first,
+    /// [`super::dossier::DossierSummary`]s.
+    pub const OFFICE_DOSSIERS: &str = "/api/v1/office/dossiers";
+    /// `GET`: any dossier as an officer sees it, [`super::dossier::DossierDetail`].
+    pub const OFFICE_DOSSIER: &str = "/api/v1/office/dossiers/{code}";
+    /// `POST`: an officer moves a dossier on, [`super::office::OfficeMove`].
+    pub const OFFICE_MOVE: &str = "/api/v1/office/dossiers/{code}/moves";
+    /// `POST ?name=FILE`: an officer issues the result; the body is the file's bytes and
+    /// `Content-Type` its media type.
+    pub const OFFICE_RESULT: &str = "/api/v1/office/dossiers/{code}/result";
+    /// `POST`: the payment gateway's signed notification of a payment's outcome
+    /// (server to server; the signature is in [`super::payment::GATEWAY_SIGNATURE_HEADER`]).
+    pub const PAYMENT_CALLBACK: &str = "/api/v1/payments/callback";
 }
 
 /// The header naming the profile a call acts for: absent or `myself` for the

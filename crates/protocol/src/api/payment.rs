@@ -5,6 +5,10 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+/// The header of a gateway notification carrying `sha256=<hex>`, the
+/// HMAC-SHA256 of the request body under the key the portal shares with the gateway.
+pub const GATEWAY_SIGNATURE_HEADER: &str = "X-Gateway-Signature";
+
 /// Where a payment stands (the national portal's payment statuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

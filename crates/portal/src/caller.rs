@@ -59,10 +59,18 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = PortalError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(&parts.headers).ok_or(PortalError::Unauthenticated)?;
-        let (subject, _scope) = access_token_owner(&state.pool, token).await?.ok_or(PortalError::Unauthenticated)?;
-        let profile = accounts::profile(&state.pool, &subject).await?.ok_or(PortalError::Unauthenticated)?;
-        let acting_as = match parts.headers.get(ACTING_AS_HEADER).map(|v| v.to_str()) {
+        Self::identify(&state.pool, &parts.headers).await
+    }
+}
+
+impl Caller {
+    /// The caller a request's `Authorization` and `X-Acting-As` headers prove
+    /// now. Long-lived responses (live events) ask again from time to time.
+    pub async fn identify(pool: &AnyPool, headers: &HeaderMap) -> Result<Self, PortalError> {
+        let token = bearer(headers).ok_or(PortalError::Unauthenticated)?;
+        let (subject, _scope) = access_token_owner(pool, token).await?.ok_or(PortalError::Unauthenticated)?;
+        let profile = accounts::profile(pool, &subject).await?.ok_or(PortalError::Unauthenticated)?;
+        let acting_as = match headers.get(ACTING_AS_HEADER).map(|v| v.to_str()) {
             None | Some(Ok("myself")) => ActingAs::Myself,
             Some(Ok(text)) => ActingAs::Enterprise(TaxCode::parse(text).map_err(|_| PortalError::Forbidden)?),
             Some(Err(_)) => return Err(PortalError::Forbidden),

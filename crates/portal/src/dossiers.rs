@@ -35,7 +35,7 @@ use crate::{PortalError, catalogue, rate_limit, unix_seconds};
 pub const MAX_PAGE: i64 = 500;
 
 /// The profile a dossier belongs to, as stored.
-fn owner_key(caller: &Caller) -> String {
+pub(crate) fn owner_key(caller: &Caller) -> String {
     match &caller.acting_as {
         ActingAs::Myself => format!("person:{}", caller.subject()),
         ActingAs::Enterprise(tax_code) => format!("enterprise:{}", tax_code.as_str()),

@@ -10,6 +10,7 @@ mod db;
 mod demo;
 mod dossiers;
 mod error;
+mod events;
 mod forms;
 mod http;
 mod json_body;
@@ -91,6 +92,7 @@ fn unix_seconds() -> i64 {
 /// Opens the database, migrates and seeds it, binds the address and serves in
 /// a background task. Returns once the port is bound, so the URL is usable.
 pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
+    let backend = db::Backend::of(&config.database_url)?;
     let pool = db::open(&config.database_url).await?;
     catalogue::seed(&pool).await?;
     if config.demo {
@@ -101,7 +103,9 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
     let forms = forms::Forms::load()?;
     let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
     let issuer = format!("http://{addr}");
-    let app = http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo });
+    let events = events::Hub::default();
+    events::start_publisher(backend, &config.database_url, &pool, &events).await?;
+    let app = http::router(http::AppState { pool, forms, keys, issuer, demo: config.demo, events: events.clone() });
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         // The peer address feeds the rate limits; it is the TCP peer, never a
@@ -109,6 +113,8 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
+                // Open event streams never finish by themselves.
+                events.close();
             })
             .await
     });

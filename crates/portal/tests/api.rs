@@ -1093,3 +1093,5 @@ contract![
     unknown_paths_and_forms_answer_a_not_found_envelope,
     a_wrong_method_answers_405_with_an_envelope,
 ];
+#[path = "api/events.rs"]
+mod events;

@@ -23,6 +23,7 @@ use hoso_protocol::api::event::LiveEvent;
 use hoso_protocol::error::ErrorKind;
 use sqlx::AnyPool;
 use tokio::sync::{broadcast, mpsc};
+use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::delivered::Delivered;
@@ -44,7 +45,27 @@ const PAGE: i64 = 500;
 const QUEUE: usize = 64;
 const LAST_EVENT_ID: &str = "last-event-id";
 
-type Out = mpsc::Sender<Result<Event, Infallible>>;
+/// What a stream's task hands to the response body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Message {
+    /// A change of the stream's profile: an event whose id is its cursor.
+    Changed { cursor: u64, code: String },
+    /// The backlog has been sent; from here on, changes arrive as they happen.
+    Live,
+}
+
+impl Message {
+    fn into_event(self) -> Result<Event, Infallible> {
+        Ok(match self {
+            Self::Changed { cursor, code } => {
+                // A two-field enum of a string and a number always serialises.
+                let data = serde_json::to_string(&LiveEvent::DossierChanged { code, cursor }).unwrap_or_default();
+                Event::default().id(cursor.to_string()).data(data)
+            }
+            Self::Live => Event::default().comment("live"),
+        })
+    }
+}
 
 /// The stream's starting cursor: `Last-Event-ID` (sent by a reconnecting
 /// EventSource) wins over `?since=`; neither means "from now on".
@@ -115,11 +136,13 @@ pub async fn events(
         owner,
         credentials,
         delivered: Delivered::after(since),
+        recheck: RECHECK,
         out,
         _permit: permit,
     };
     tokio::spawn(subscriber.run(signals));
-    let sse = Sse::new(ReceiverStream::new(body)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"));
+    let sse = Sse::new(ReceiverStream::new(body).map(Message::into_event))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"));
     // Events are per person: no cache may keep them. Nginx would otherwise
     // buffer the stream.
     Ok((
@@ -142,18 +165,20 @@ struct Subscriber {
     owner: String,
     credentials: HeaderMap,
     delivered: Delivered,
-    out: Out,
+    /// How often the credentials are proved again.
+    recheck: Duration,
+    out: mpsc::Sender<Message>,
     _permit: StreamPermit,
 }
 
 impl Subscriber {
     async fn run(mut self, mut signals: broadcast::Receiver<Signal>) {
-        if self.catch_up().await.is_err() || self.send(Event::default().comment("live")).await.is_err() {
+        if self.catch_up().await.is_err() || self.send(Message::Live).await.is_err() {
             return;
         }
         let closed = self.hub.closed();
         tokio::pin!(closed);
-        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
+        let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + self.recheck, self.recheck);
         loop {
             let signal = tokio::select! {
                 () = self.out.closed() => return,
@@ -210,16 +235,11 @@ impl Subscriber {
         if !self.delivered.first_time(seq) {
             return Ok(());
         }
-        let cursor = u64::try_from(seq).unwrap_or_default();
-        let event = Event::default()
-            .id(cursor.to_string())
-            .json_data(LiveEvent::DossierChanged { code, cursor })
-            .map_err(|_| Ended)?;
-        self.send(event).await
+        self.send(Message::Changed { cursor: u64::try_from(seq).unwrap_or_default(), code }).await
     }
 
-    async fn send(&self, event: Event) -> Result<(), Ended> {
-        self.out.send(Ok(event)).await.map_err(|_| Ended)
+    async fn send(&self, message: Message) -> Result<(), Ended> {
+        self.out.send(message).await.map_err(|_| Ended)
     }
 }
 
@@ -247,5 +267,76 @@ mod tests {
             assert!(resume_point(&with_last_event_id(bad), None).is_err(), "{bad}");
             assert!(resume_point(&HeaderMap::new(), Some(&format!("since={bad}"))).is_err(), "{bad}");
         }
+    }
+
+    /// A dossier row and its change for `owner`; returns the change's cursor.
+    async fn insert_change(pool: &AnyPool, owner: &str, code: &str) -> i64 {
+        sqlx::query(
+            "INSERT INTO dossier (code, submitter, client_id, request_hash, owner, acting_as, procedure_code, form_id,
+                                  form_version, channel, data, attachments, status, submitted_at, updated_at)
+             VALUES ($1, 's', $2, 'h', $3, 'myself', 'p', 'f', 1, 'online', '{}', '[]', 'submitted', 0, 0)",
+        )
+        .bind(code)
+        .bind(code)
+        .bind(owner)
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query_scalar("INSERT INTO dossier_change (owner, code) VALUES ($1, $2) RETURNING seq")
+            .bind(owner)
+            .bind(code)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    fn change(seq: i64, owner: &str, code: &str) -> Signal {
+        Signal::Change(std::sync::Arc::new(super::super::Change { seq, owner: owner.into(), code: code.into() }))
+    }
+
+    /// The backlog and the live broadcast overlap: a change committed after
+    /// the stream subscribed but before it read the table is both queued on
+    /// the broadcast and in the table. It is sent once, and what follows
+    /// still arrives, another profile's changes never.
+    #[tokio::test]
+    async fn a_change_seen_in_the_backlog_and_live_is_sent_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::db::open(&format!("sqlite:{}", dir.path().join("portal.db").display())).await.unwrap();
+        let hub = Hub::default();
+        let signals = hub.subscribe();
+        let before = insert_change(&pool, "person:an", "D-1").await;
+        let overlapping = insert_change(&pool, "person:an", "D-2").await;
+        hub.publish(change(overlapping, "person:an", "D-2"));
+        let (out, mut body) = mpsc::channel(QUEUE);
+        let subscriber = Subscriber {
+            pool: pool.clone(),
+            hub: hub.clone(),
+            owner: "person:an".into(),
+            credentials: HeaderMap::new(),
+            delivered: Delivered::after(before),
+            // Long enough never to run here: this test has no token to prove.
+            recheck: Duration::from_secs(24 * 3600),
+            out,
+            _permit: hub.admit("an").unwrap(),
+        };
+        let task = tokio::spawn(subscriber.run(signals));
+        let changed =
+            |cursor: i64, code: &str| Message::Changed { cursor: u64::try_from(cursor).unwrap(), code: code.into() };
+        assert_eq!(body.recv().await, Some(changed(overlapping, "D-2")));
+        assert_eq!(body.recv().await, Some(Message::Live));
+
+        let other = insert_change(&pool, "person:binh", "D-3").await;
+        hub.publish(change(other, "person:binh", "D-3"));
+        let after = insert_change(&pool, "person:an", "D-4").await;
+        // A re-read, then the live signal: D-4 comes one way, not both.
+        hub.publish(Signal::Resync);
+        hub.publish(change(after, "person:an", "D-4"));
+        let last = insert_change(&pool, "person:an", "D-5").await;
+        hub.publish(change(last, "person:an", "D-5"));
+        assert_eq!(body.recv().await, Some(changed(after, "D-4")), "D-2 was not sent again, nor D-3 at all");
+        assert_eq!(body.recv().await, Some(changed(last, "D-5")), "D-4 was not sent again");
+        hub.close();
+        task.await.unwrap();
+        assert_eq!(body.recv().await, None);
     }
 }

@@ -44,6 +44,9 @@ const PAGE: i64 = 500;
 /// (and, if it lags, re-reads the table instead).
 const QUEUE: usize = 64;
 const LAST_EVENT_ID: &str = "last-event-id";
+/// When a person refused another stream may try again: by then a stream they
+/// closed has been noticed (at its next event or keep-alive at the latest).
+const RETRY_STREAM_AFTER: Duration = KEEP_ALIVE;
 
 /// What a stream's task hands to the response body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +108,7 @@ pub async fn events(
             message: "too many open event streams for this person; close one first",
         }
         .into_response();
-        refused.headers_mut().insert(RETRY_AFTER, HeaderValue::from(RECHECK.as_secs()));
+        refused.headers_mut().insert(RETRY_AFTER, HeaderValue::from(RETRY_STREAM_AFTER.as_secs()));
         return Ok(refused);
     };
     let owner = owner_key(&caller);

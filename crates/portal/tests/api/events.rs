@@ -385,6 +385,19 @@ async fn a_stream_ends_once_its_access_token_is_revoked(backend: Backend) {
     stream.end().await;
 }
 
+async fn stopping_the_portal_ends_its_open_streams(backend: Backend) {
+    let TestPortal { portal, _database } = spawn_portal(backend, true).await;
+    let base = portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let mut stream = open_events(&base, &client, &token, None, None).await;
+    stream.until_live().await;
+    // A graceful shutdown waits for responses in flight; a stream must not
+    // be one it waits for forever.
+    tokio::time::timeout(PATIENCE, portal.shutdown()).await.expect("stopped in time").unwrap();
+    stream.end().await;
+}
+
 /// A `hoso-portal` process, killed when dropped.
 struct PortalProcess {
     child: std::process::Child,
@@ -471,4 +484,5 @@ contract![
     a_representative_acting_for_an_enterprise_gets_only_its_events,
     a_person_holds_a_bounded_number_of_streams_and_needs_a_live_token,
     a_stream_ends_once_its_access_token_is_revoked,
+    stopping_the_portal_ends_its_open_streams,
 ];

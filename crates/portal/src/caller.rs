@@ -12,6 +12,7 @@ use hoso_domain::profile::ActingAs;
 use hoso_protocol::api::ACTING_AS_HEADER;
 use hoso_protocol::api::account::Profile;
 use sqlx::AnyPool;
+use time::Date;
 
 use crate::http::AppState;
 use crate::oidc::grant::hash_secret;
@@ -59,16 +60,23 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = PortalError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = bearer(&parts.headers).ok_or(PortalError::Unauthenticated)?;
-        let (subject, _scope) = access_token_owner(&state.pool, token).await?.ok_or(PortalError::Unauthenticated)?;
-        let profile = accounts::profile(&state.pool, &subject).await?.ok_or(PortalError::Unauthenticated)?;
-        let acting_as = match parts.headers.get(ACTING_AS_HEADER).map(|v| v.to_str()) {
+        Self::identify(&state.pool, state.clock.today(), &parts.headers).await
+    }
+}
+
+impl Caller {
+    /// The caller a request's `Authorization` and `X-Acting-As` headers prove
+    /// now, judging mandates on `today`. Long-lived responses (live events) ask again from time to time.
+    pub async fn identify(pool: &AnyPool, today: Date, headers: &HeaderMap) -> Result<Self, PortalError> {
+        let token = bearer(headers).ok_or(PortalError::Unauthenticated)?;
+        let (subject, _scope) = access_token_owner(pool, token).await?.ok_or(PortalError::Unauthenticated)?;
+        let profile = accounts::profile(pool, &subject).await?.ok_or(PortalError::Unauthenticated)?;
+        let acting_as = match headers.get(ACTING_AS_HEADER).map(|v| v.to_str()) {
             None | Some(Ok("myself")) => ActingAs::Myself,
             Some(Ok(text)) => ActingAs::Enterprise(TaxCode::parse(text).map_err(|_| PortalError::Forbidden)?),
             Some(Err(_)) => return Err(PortalError::Forbidden),
         };
         if let ActingAs::Enterprise(tax_code) = &acting_as {
-            let today = state.clock.today();
             let allowed = profile.access_for(tax_code).is_some_and(|access| access.mandate.is_active(today));
             if !allowed {
                 return Err(PortalError::Forbidden);

@@ -5,9 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::Request;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -27,7 +29,8 @@ use crate::oidc::{end_session, endpoints};
 use crate::payments::GatewayKey;
 use crate::rate_limit::RateLimits;
 use crate::{
-    PortalError, catalogue, demo, dossiers, gateway, office, passkeys, payments, ratings, results, supplement, uploads,
+    PortalError, catalogue, demo, dossiers, events, gateway, office, passkeys, payments, ratings, results, supplement,
+    uploads,
 };
 
 /// The largest JSON body any route reads. Uploads have their own, per
@@ -52,6 +55,8 @@ pub struct AppState {
     pub clock: SharedClock,
     /// The key shared with the payment gateway, the same in every process.
     pub gateway_key: Arc<GatewayKey>,
+    /// Live events: this process's publisher and open streams.
+    pub events: events::Hub,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -95,8 +100,14 @@ pub fn router(state: AppState) -> Router {
         .route(path::UPLOAD, axum::routing::head(uploads::head).patch(uploads::patch))
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        // Added after the timeout layer, so outside it: an event stream is
+        // meant to stay open for as long as its access token lives (it ends
+        // itself then), and a 30 s cut would only make every app reconnect
+        // and re-read its backlog twice a minute.
+        .route(path::EVENTS, get(events::events))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), wake_events_after_writes))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -105,6 +116,18 @@ pub fn router(state: AppState) -> Router {
 /// limit is the one axum applies.
 fn passkey_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(passkeys::BODY_LIMIT)
+}
+
+/// After any request that may have written, the live-events publisher looks
+/// for new changes at once instead of at its next poll. Done here rather
+/// than where rows are inserted, so no writer can forget it.
+async fn wake_events_after_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let may_write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let response = next.run(request).await;
+    if may_write {
+        state.events.wake();
+    }
+    response
 }
 
 /// The catalogue's entity tag: its version, quoted as RFC 9110 wants.

@@ -13,6 +13,7 @@ mod demo;
 mod details;
 mod dossiers;
 mod error;
+mod events;
 mod forms;
 mod gateway;
 mod http;
@@ -119,6 +120,13 @@ fn unix_seconds() -> i64 {
 /// serves it; tests drive it in-process to see exactly what a route reads.
 /// Routes that rate-limit by peer address need axum's `ConnectInfo`.
 pub async fn service(config: &Config, issuer: String) -> Result<axum::Router, PortalError> {
+    Ok(prepare(config, issuer).await?.0)
+}
+
+/// The [`service`] and this process's live-events hub, which [`start`] closes
+/// on shutdown because open event streams never finish by themselves.
+async fn prepare(config: &Config, issuer: String) -> Result<(axum::Router, events::Hub), PortalError> {
+    let backend = db::Backend::of(&config.database_url)?;
     let pool = db::open(&config.database_url).await?;
     catalogue::seed(&pool).await?;
     if config.demo {
@@ -127,6 +135,8 @@ pub async fn service(config: &Config, issuer: String) -> Result<axum::Router, Po
     let forms = forms::Forms::load()?;
     let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
     let gateway_key = std::sync::Arc::new(payments::load_or_create_key(&pool).await?);
+    let events = events::Hub::default();
+    events::start_publisher(backend, &config.database_url, &pool, &events).await?;
     let clock: clock::SharedClock = std::sync::Arc::new(clock::SystemClock);
     let state = http::AppState {
         pool,
@@ -137,8 +147,9 @@ pub async fn service(config: &Config, issuer: String) -> Result<axum::Router, Po
         rate_limits: config.rate_limits,
         clock,
         gateway_key,
+        events: events.clone(),
     };
-    Ok(http::router(state))
+    Ok((http::router(state), events))
 }
 
 /// Binds the address, then prepares the [`service`] and serves it in a
@@ -147,7 +158,7 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
     let listener = TcpListener::bind(config.addr).await.map_err(PortalError::Bind)?;
     let addr = listener.local_addr().map_err(PortalError::Bind)?;
     // The issuer is the URL clients reach this listener at, known only once bound.
-    let app = service(&config, format!("http://{addr}")).await?;
+    let (app, events) = prepare(&config, format!("http://{addr}")).await?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         // The peer address feeds the rate limits; it is the TCP peer, never a
@@ -155,6 +166,8 @@ pub async fn start(config: Config) -> Result<RunningPortal, PortalError> {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
+                // Open event streams never finish by themselves.
+                events.close();
             })
             .await
     });

@@ -1102,9 +1102,11 @@ contract![
 // The suite's other parts live beside this file. A crate root would look for
 // `tests/NAME.rs`, which cargo would build as a test binary of its own, hence
 // the paths.
+#[path = "api/events.rs"]
+mod events;
+#[path = "api/lifecycle.rs"]
+mod lifecycle;
 #[path = "api/limits.rs"]
 mod limits;
 #[path = "api/passkeys.rs"]
 mod passkeys;
-#[path = "api/lifecycle.rs"]
-mod lifecycle;

@@ -14,6 +14,7 @@ mod forms;
 mod http;
 mod json_body;
 pub mod oidc;
+mod openapi;
 mod rate_limit;
 mod uploads;
 mod wire_name;

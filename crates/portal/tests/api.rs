@@ -1095,3 +1095,5 @@ contract![
 ];
 #[path = "api/limits.rs"]
 mod limits;
+#[path = "api/openapi.rs"]
+mod openapi;

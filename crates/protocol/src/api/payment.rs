@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 /// Where a payment stands (the national portal's payment statuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     Unpaid,
@@ -18,6 +19,7 @@ pub enum PaymentStatus {
 
 /// What a dossier owes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentDue {
     pub amount_vnd: u64,
     pub description: String,
@@ -26,6 +28,7 @@ pub struct PaymentDue {
 
 /// Answer of starting a payment: the hosted page to open in the system browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentStarted {
     pub payment_id: String,
     pub payment_url: String,
@@ -33,6 +36,7 @@ pub struct PaymentStarted {
 
 /// Proof of a completed payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub payment_id: String,
     pub amount_vnd: u64,

@@ -162,3 +162,49 @@ async fn what_the_portal_answers_conforms_to_the_schemas_it_documents() {
     let detail = get_json(&client, &url(&dossier_path), &token, None).await;
     assert_conforms(&document, path::DOSSIER, "get", 200, &detail);
 }
+
+/// Every `$ref` in `value`, with where it was found.
+fn references<'a>(value: &'a Value, at: String, found: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("$ref", Value::String(target)) => found.push((at.clone(), target)),
+                    _ => references(inner, format!("{at}/{key}"), found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                references(inner, format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_committed_document_is_well_formed_openapi_3_1() {
+    let text = std::fs::read_to_string(committed_path()).expect("docs/api/openapi.json is committed");
+    assert!(text.ends_with("}\n") && !text.ends_with("\n\n"), "the file ends with one newline after the JSON");
+    let spec = oas3::from_json(&text).unwrap_or_else(|e| panic!("not an OpenAPI 3.1 document: {e}"));
+    let version = spec.validate_version().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((version.major, version.minor), (3, 1));
+    let mut operations = 0;
+    for (path, method, operation) in spec.operations() {
+        operation.parameters(&spec).unwrap_or_else(|e| panic!("{method} {path}: parameters: {e}"));
+        operation.request_body(&spec).unwrap_or_else(|e| panic!("{method} {path}: request body: {e}"));
+        assert!(!operation.responses(&spec).is_empty(), "{method} {path} documents no response");
+        operations += 1;
+    }
+    assert!(operations >= 20, "only {operations} operations");
+    // Every reference, schemas nested in schemas included, lands on something.
+    let document: Value = serde_json::from_str(&text).unwrap();
+    let mut found = Vec::new();
+    references(&document, String::new(), &mut found);
+    assert!(found.len() > 50, "only {} references", found.len());
+    for (at, target) in found {
+        let pointer = target.strip_prefix('#').unwrap_or_else(|| panic!("{at}: `{target}` is not local"));
+        assert!(document.pointer(pointer).is_some(), "{at}: `{target}` points at nothing");
+    }
+}

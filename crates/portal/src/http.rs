@@ -136,6 +136,7 @@ async fn get_catalogue(State(state): State<AppState>, headers: HeaderMap) -> Res
     ),
     responses(
         (status = 200, description = "The form: its JSON Schema and its layout.", body = FormDefinition),
+        (status = 400, description = "`version` is not a number (answered in plain text by the path parser)."),
         (status = 404, description = "No such form or version.", body = ErrorEnvelope),
     )
 )]

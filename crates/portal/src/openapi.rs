@@ -52,7 +52,10 @@ pub const BEARER: &str = "bearer";
                        provider. Every failure of API v1 answers the error envelope \
                        `{kind, message, fields?}`; `kind` is stable and machine-readable. \
                        Calls that act for a profile carry an access token from the provider \
-                       (`Authorization: Bearer …`) and may name an enterprise in `X-Acting-As`."
+                       (`Authorization: Bearer …`) and may name an enterprise in `X-Acting-As`. \
+                       Besides the answers each operation lists, any request may be answered 500 \
+                       (`internal`, no detail) or 408 (`network`, after 30 s), and an unknown path \
+                       or method 404 or 405 (`not_found`), all with the envelope."
     ),
     modifiers(&BearerToken),
     tags(

@@ -94,6 +94,24 @@ fn the_ui_does_not_link_the_form_validator() {
 }
 
 #[test]
+fn the_ui_does_not_compile_the_openapi_generator() {
+    // utoipa derives the portal's OpenAPI schemas; the UI has no use for them
+    // and would pay in build time and, were anything referenced, in wasm size.
+    let metadata = metadata();
+    let package = |name: &str| metadata.workspace_packages().into_iter().find(|p| p.name.as_str() == name).unwrap();
+    let ui = package("hoso-ui");
+    assert!(!ui.dependencies.iter().any(|d| d.name.starts_with("utoipa")), "the UI must not depend on utoipa");
+    for crate_name in ["hoso-domain", "hoso-protocol"] {
+        let dependency = ui.dependencies.iter().find(|d| d.name == crate_name).expect("the UI uses it");
+        assert!(!dependency.features.iter().any(|f| f == "openapi"), "the UI must not enable {crate_name}/openapi");
+        let defaults = package(crate_name).features.get("default").cloned().unwrap_or_default();
+        assert!(!defaults.iter().any(|f| f.contains("openapi")), "{crate_name} must not enable openapi by default");
+        let utoipa = package(crate_name).dependencies.iter().find(|d| d.name == "utoipa");
+        assert!(utoipa.is_none_or(|d| d.optional), "{crate_name} must take utoipa only behind its openapi feature");
+    }
+}
+
+#[test]
 fn the_portal_shares_only_domain_and_protocol_with_the_app() {
     let metadata = metadata();
     let forbidden = ["hoso-engine", "hoso-ui", "hoso-app", "tauri", "leptos"];

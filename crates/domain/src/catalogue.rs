@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// six digits.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(pattern = r"^[1-3]\.[0-9]{6}$", examples("1.001193")))]
 pub struct ProcedureCode(String);
 
 /// Why a text is not a procedure code; a machine code the UI translates.
@@ -73,6 +74,7 @@ impl fmt::Display for ProcedureCode {
 
 /// A text in Vietnamese, the language of record, and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Localized {
     pub vi: String,
     pub en: String,
@@ -80,6 +82,7 @@ pub struct Localized {
 
 /// Decree 42/2022: fully online (*toàn trình*) or partly online (*một phần*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceLevel {
     Full,
@@ -88,6 +91,7 @@ pub enum ServiceLevel {
 
 /// Which tier of government handles the procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyLevel {
     Ministry,
@@ -97,6 +101,7 @@ pub enum AgencyLevel {
 
 /// The implementing agency (*cơ quan thực hiện*).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agency {
     /// The agency's e-ID code (*mã định danh*), e.g. `000.00.00.H30`; opaque.
     pub code: String,
@@ -106,6 +111,7 @@ pub struct Agency {
 
 /// The field (*lĩnh vực*) a procedure belongs to, e.g. civil status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Field {
     /// The field code, e.g. `G03-GD10`; opaque.
     pub code: String,
@@ -114,6 +120,7 @@ pub struct Field {
 
 /// How a dossier reaches the agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     InPerson,
@@ -123,6 +130,7 @@ pub enum ChannelKind {
 
 /// *Phí* (a charge for a service) or *lệ phí* (a state levy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FeeKind {
     Charge,
@@ -131,6 +139,7 @@ pub enum FeeKind {
 
 /// When a fee is paid, or why it is not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FeeMode {
     /// Paid when submitting.
@@ -143,6 +152,7 @@ pub enum FeeMode {
 
 /// One fee of a channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fee {
     pub kind: FeeKind,
     pub mode: FeeMode,
@@ -153,6 +163,7 @@ pub struct Fee {
 
 /// One way to file, with its legal processing time and fees.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     pub kind: ChannelKind,
     /// Processing time in working days counted from valid acceptance.
@@ -171,6 +182,7 @@ impl Channel {
 /// One document of the dossier (*thành phần hồ sơ*), and the attachment slot
 /// that carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequiredDocument {
     /// Stable within the procedure; forms bind attachment slots to it.
     pub id: String,
@@ -198,6 +210,7 @@ impl RequiredDocument {
 
 /// Who may file the procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Applicant {
     Citizen,
@@ -206,6 +219,7 @@ pub enum Applicant {
 
 /// What the citizen receives at the end (*kết quả*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ResultKind {
     Decision,
@@ -218,6 +232,7 @@ pub enum ResultKind {
 
 /// The online form a procedure uses, by id and version (see [`crate::form`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormRef {
     pub id: String,
     pub version: u32,
@@ -225,6 +240,7 @@ pub struct FormRef {
 
 /// An administrative procedure (*thủ tục hành chính*) as the catalogue lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Procedure {
     pub code: ProcedureCode,
     /// The national code with the agency part, e.g. `1.001193.000.00.00.H01`; opaque.

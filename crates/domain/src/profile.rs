@@ -13,6 +13,7 @@ use crate::identity::{CitizenId, PhoneNumber, TaxCode};
 
 /// A citizen as the national identity provider vouches for them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     /// The identity provider's stable subject identifier; opaque to the app.
     pub subject: String,
@@ -43,6 +44,7 @@ impl Person {
 
 /// An enterprise, or one of its branches, as the business register knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enterprise {
     pub tax_code: TaxCode,
     pub name: String,
@@ -54,6 +56,7 @@ pub struct Enterprise {
 
 /// How a person comes to act for an enterprise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MandateRole {
     /// The person the register names as legal representative; the law, not a
@@ -65,6 +68,7 @@ pub enum MandateRole {
 
 /// Which procedures an authorised person may file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MandateScope {
     All,
@@ -74,6 +78,7 @@ pub enum MandateScope {
 
 /// A person's permission to act for one enterprise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mandate {
     pub enterprise: TaxCode,
     pub role: MandateRole,
@@ -105,6 +110,7 @@ impl Mandate {
 /// The profile a call acts for: the signed-in person, or an enterprise they
 /// hold a mandate for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActingAs {
     Myself,

@@ -39,6 +39,19 @@ impl Caller {
     }
 }
 
+/// The `X-Acting-As` header as the OpenAPI document describes it, cited as
+/// `params(ActingAsHeader)` by every route that takes a [`Caller`].
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+// Never built: the extractor reads the header; this only describes it.
+#[allow(dead_code)]
+pub struct ActingAsHeader {
+    /// The profile the call acts for: `myself` (the default when absent) or the
+    /// tax code of an enterprise the caller holds an active mandate for.
+    #[param(rename = "X-Acting-As", value_type = String, required = false, example = "0100233488")]
+    acting_as: Option<String>,
+}
+
 /// The subject and scope of a live access token, or `None`.
 pub async fn access_token_owner(pool: &AnyPool, token: &str) -> Result<Option<(String, String)>, PortalError> {
     Ok(sqlx::query_as(

@@ -16,17 +16,17 @@ use hoso_domain::catalogue::{Applicant, ChannelKind, FormRef, ProcedureCode};
 use hoso_domain::dossier::{Actor, DossierStatus};
 use hoso_domain::form::FieldError;
 use hoso_domain::profile::ActingAs;
-use hoso_protocol::api::IDEMPOTENCY_KEY_HEADER;
 use hoso_protocol::api::dossier::{
     Changes, DossierChange, DossierDetail, DossierSummary, SubmitDossier, Submitted, Withdraw,
 };
 use hoso_protocol::api::upload::AttachmentRef;
+use hoso_protocol::api::{IDEMPOTENCY_KEY_HEADER, path};
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::http::AppState;
 use crate::json_body::JsonBody;
 use crate::wire_name::from_name;
@@ -55,6 +55,34 @@ pub fn to_offset(seconds: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// Submits a dossier exactly once: a replay answers with the same code.
+#[utoipa::path(
+    post,
+    path = path::DOSSIERS,
+    tag = "dossiers",
+    params(
+        ActingAsHeader,
+        ("Idempotency-Key" = String, Header, description = "The dossier's `client_id` (at most 128 characters): a replay returns the same dossier; the same key with another body is refused."),
+    ),
+    request_body = SubmitDossier,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Received: the national dossier code.", body = Submitted),
+        (status = 200, description = "A replay of a dossier already received: the same code.", body = Submitted),
+        (status = 400, description = "`Idempotency-Key` is not the body's `client_id`, or the body is not JSON.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "The procedure's form is not served.", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 1 MiB.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "Refused as sent: answers or attachments that are not valid (`invalid_input` with `fields`), \
+                                      a body of the wrong shape, a procedure unknown or not open to this profile or not filed online, \
+                                      a form version that is not current (`conflict`), or the key reused with another body (`conflict`).",
+         body = ErrorEnvelope),
+        (status = 429, description = "Too many submissions by this person in a minute.", body = ErrorEnvelope,
+         headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed."))),
+    )
+)]
 pub async fn submit(
     State(state): State<AppState>,
     caller: Caller,
@@ -239,10 +267,13 @@ fn yymmdd(date: time::Date) -> String {
     format!("{:02}{:02}{:02}", date.year().rem_euclid(100), u8::from(date.month()), date.day())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChangesQuery {
+    /// The cursor the client holds (`next` of its last page); 0 or absent reads from the beginning.
     #[serde(default)]
     since: i64,
+    /// The most changes to return, 1 to 500 (values outside are clamped); 500 when absent.
     limit: Option<i64>,
 }
 
@@ -254,6 +285,19 @@ struct ChangeRow {
 }
 
 /// `GET /api/v1/dossiers/changes?since=CURSOR&limit=N` for the acting profile.
+#[utoipa::path(
+    get,
+    path = path::DOSSIER_CHANGES,
+    tag = "dossiers",
+    params(ActingAsHeader, ChangesQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The acting profile's dossiers changed after `since`, oldest change first.", body = Changes),
+        (status = 400, description = "`since` or `limit` is not a number (answered in plain text by the query parser)."),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+    )
+)]
 pub async fn changes(
     State(state): State<AppState>,
     caller: Caller,
@@ -348,6 +392,18 @@ pub fn summary_of(row: &DossierRow) -> Result<DossierSummary, PortalError> {
 }
 
 /// `GET /api/v1/dossiers`: the acting profile's dossiers, newest first.
+#[utoipa::path(
+    get,
+    path = path::DOSSIERS,
+    tag = "dossiers",
+    params(ActingAsHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The acting profile's latest dossiers (at most 500), newest first.", body = Vec<DossierSummary>),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+    )
+)]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<DossierSummary>>, PortalError> {
     let rows: Vec<DossierRow> = sqlx::query_as(
         "SELECT code, client_id, owner, acting_as, procedure_code, form_id, form_version, data, attachments, status,
@@ -366,6 +422,19 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
 }
 
 /// `GET /api/v1/dossiers/{code}`: the dossier with its timeline.
+#[utoipa::path(
+    get,
+    path = path::DOSSIER,
+    tag = "dossiers",
+    params(ActingAsHeader, ("code" = String, Path, description = "The national dossier code.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The dossier with its answers, attachments and timeline.", body = DossierDetail),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "No dossier with this code belongs to the acting profile (another profile's answers alike).", body = ErrorEnvelope),
+    )
+)]
 pub async fn detail(
     State(state): State<AppState>,
     caller: Caller,
@@ -377,6 +446,25 @@ pub async fn detail(
 
 /// `POST /api/v1/dossiers/{code}/withdraw`: before intake the citizen
 /// withdraws at once; after intake, withdrawal is a request the agency decides.
+#[utoipa::path(
+    post,
+    path = path::DOSSIER_WITHDRAW,
+    tag = "dossiers",
+    params(ActingAsHeader, ("code" = String, Path, description = "The national dossier code.")),
+    request_body = Withdraw,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Withdrawn (before intake) or withdrawal requested (after): the dossier as it now is.", body = DossierSummary),
+        (status = 400, description = "The body is not JSON.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "No dossier with this code belongs to the acting profile.", body = ErrorEnvelope),
+        (status = 409, description = "The dossier can no longer be withdrawn, or changed meanwhile.", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 1 MiB.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "No reason, a reason longer than 2000 characters, or a body of the wrong shape.", body = ErrorEnvelope),
+    )
+)]
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: Caller,

@@ -1,10 +1,12 @@
 //! The HTTP surface: routes of API v1 mapped onto the catalogue, forms and
 //! demo rooms, with the limits every route shares (body size, time) and
-//! JSON envelopes for every failure, unknown paths included.
+//! JSON envelopes for every failure, unknown paths included. Every route is
+//! registered through [`api`], which also builds the OpenAPI document.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Extension;
 use axum::extract::Request;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
@@ -15,12 +17,16 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use hoso_domain::form::FormDefinition;
 use hoso_protocol::api::account::Profile;
-use hoso_protocol::api::{ACTING_AS_HEADER, DemoIdentity, path};
+use hoso_protocol::api::{ACTING_AS_HEADER, Catalogue, DemoIdentity, path};
+use hoso_protocol::error::ErrorEnvelope;
 use sqlx::AnyPool;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::clock::SharedClock;
 use crate::forms::Forms;
 use crate::oidc::keys::KeyRing;
@@ -29,8 +35,8 @@ use crate::oidc::{end_session, endpoints};
 use crate::payments::GatewayKey;
 use crate::rate_limit::RateLimits;
 use crate::{
-    PortalError, catalogue, demo, dossiers, events, gateway, office, passkeys, payments, ratings, results, supplement,
-    uploads,
+    PortalError, catalogue, demo, dossiers, events, gateway, office, openapi, passkeys, payments, ratings, results,
+    supplement, uploads,
 };
 
 /// The largest JSON body any route reads. Uploads have their own, per
@@ -59,18 +65,31 @@ pub struct AppState {
     pub events: events::Hub,
 }
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route(path::HEALTH, get(|| async { "ok" }))
-        .route(path::CATALOGUE, get(get_catalogue))
-        .route(path::FORM, get(get_form))
-        .route(path::JWKS, get(get_jwks))
-        .route(endpoints::DISCOVERY, get(endpoints::discovery))
-        .route(endpoints::AUTHORIZE, get(endpoints::authorize))
-        .route(endpoints::LOGIN, post(endpoints::login))
-        .route(endpoints::TOKEN, post(endpoints::token))
-        .route(endpoints::USERINFO, get(endpoints::userinfo))
-        .route(endpoints::REVOKE, post(endpoints::revoke))
+/// Every route of the portal, each from a handler annotated with
+/// `#[utoipa::path]`: the router and the OpenAPI document are built from this
+/// one list (see [`crate::openapi`] for how to add a route).
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(openapi::serve))
+        .routes(routes!(get_catalogue))
+        .routes(routes!(get_form))
+        .routes(routes!(get_jwks))
+        .routes(routes!(endpoints::discovery))
+        .routes(routes!(endpoints::authorize))
+        .routes(routes!(endpoints::login))
+        .routes(routes!(endpoints::token))
+        .routes(routes!(endpoints::userinfo))
+        .routes(routes!(endpoints::revoke))
+        .routes(routes!(get_demo_identities))
+        .routes(routes!(get_profile))
+        .routes(routes!(dossiers::submit, dossiers::list))
+        .routes(routes!(dossiers::changes))
+        .routes(routes!(dossiers::detail))
+        .routes(routes!(dossiers::withdraw))
+        .routes(routes!(uploads::create))
+        .routes(routes!(uploads::head, uploads::patch))
+        // Not yet described in the document.
         .route(end_session::END_SESSION, get(end_session::get).post(end_session::post))
         .route(PASSKEY_SCRIPT, get(passkeys::script::serve))
         .route(passkeys::sign_in::START, post(passkeys::sign_in::start).layer(passkey_limit()))
@@ -79,12 +98,6 @@ pub fn router(state: AppState) -> Router {
         .route(path::PASSKEY, delete(passkeys::enrol::delete))
         .route(path::PASSKEY_REGISTRATION_START, post(passkeys::enrol::start).layer(passkey_limit()))
         .route(path::PASSKEY_REGISTRATION_FINISH, post(passkeys::enrol::finish).layer(passkey_limit()))
-        .route(path::DEMO_IDENTITIES, get(get_demo_identities))
-        .route(path::PROFILE, get(get_profile))
-        .route(path::DOSSIERS, post(dossiers::submit).get(dossiers::list))
-        .route(path::DOSSIER_CHANGES, get(dossiers::changes))
-        .route(path::DOSSIER, get(dossiers::detail))
-        .route(path::DOSSIER_WITHDRAW, post(dossiers::withdraw))
         .route(path::DOSSIER_SUPPLEMENT, post(supplement::answer))
         .route(path::DOSSIER_PAYMENT, post(payments::start))
         .route(path::DOSSIER_RESULT, get(results::download))
@@ -96,10 +109,14 @@ pub fn router(state: AppState) -> Router {
         .route(path::OFFICE_DOSSIER, get(office::detail))
         .route(path::OFFICE_MOVE, post(office::make_move))
         .route(path::OFFICE_RESULT, post(results::issue).layer(DefaultBodyLimit::max(results::MAX_RESULT_BYTES)))
-        .route(path::UPLOADS, post(uploads::create))
-        .route(path::UPLOAD, axum::routing::head(uploads::head).patch(uploads::patch))
+}
+
+pub fn router(state: AppState) -> Router {
+    let (routes, document) = api().split_for_parts();
+    routes
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })
+        .layer(Extension(openapi::Document::render(&document)))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         // Added after the timeout layer, so outside it: an event stream is
         // meant to stay open for as long as its access token lives (it ends
@@ -130,11 +147,36 @@ async fn wake_events_after_writes(State(state): State<AppState>, request: Reques
     response
 }
 
+/// Liveness: the process serves requests.
+#[utoipa::path(
+    get,
+    path = path::HEALTH,
+    tag = "service",
+    responses((status = 200, description = "The portal is up.", content_type = "text/plain", body = String, example = "ok"))
+)]
+async fn health() -> &'static str {
+    "ok"
+}
+
 /// The catalogue's entity tag: its version, quoted as RFC 9110 wants.
 fn catalogue_etag(version: u64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"catalogue-v{version}\"")).expect("ASCII")
 }
 
+/// The whole catalogue. Its version is the entity tag, so an app that has
+/// it pays a 304 and no body.
+#[utoipa::path(
+    get,
+    path = path::CATALOGUE,
+    tag = "catalogue",
+    params(("If-None-Match" = Option<String>, Header, nullable = false, description = "The entity tag of the catalogue the client holds.")),
+    responses(
+        (status = 200, description = "The catalogue at its current version.", body = Catalogue,
+         headers(("ETag" = String, description = "`\"catalogue-v<version>\"`"))),
+        (status = 304, description = "The client's catalogue is current.",
+         headers(("ETag" = String, description = "`\"catalogue-v<version>\"`"))),
+    )
+)]
 async fn get_catalogue(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PortalError> {
     let current = catalogue_etag(catalogue::version(&state.pool).await?);
     if headers.get_all(IF_NONE_MATCH).iter().any(|tag| tag == current || tag == "*") {
@@ -144,6 +186,21 @@ async fn get_catalogue(State(state): State<AppState>, headers: HeaderMap) -> Res
     Ok(([(ETAG, catalogue_etag(catalogue.version))], Json(catalogue)).into_response())
 }
 
+/// One version of a procedure's online form.
+#[utoipa::path(
+    get,
+    path = path::FORM,
+    tag = "catalogue",
+    params(
+        ("id" = String, Path, description = "The form's id, e.g. `ho-tich.khai-sinh`."),
+        ("version" = u32, Path, description = "The form's version."),
+    ),
+    responses(
+        (status = 200, description = "The form: its JSON Schema and its layout.", body = FormDefinition),
+        (status = 400, description = "`version` is not a number (answered in plain text by the path parser)."),
+        (status = 404, description = "No such form or version.", body = ErrorEnvelope),
+    )
+)]
 async fn get_form(
     State(state): State<AppState>,
     Path((id, version)): Path<(String, u32)>,
@@ -152,6 +209,14 @@ async fn get_form(
     Ok(Json(form.definition.clone()))
 }
 
+/// The identity provider's public signing keys.
+#[utoipa::path(
+    get,
+    path = path::JWKS,
+    tag = "identity",
+    responses((status = 200, description = "A JWK Set (RFC 7517) of ES256 keys, the current one first.", body = Object,
+               headers(("Cache-Control" = String, description = "Cacheable for five minutes."))))
+)]
 async fn get_jwks(State(state): State<AppState>) -> impl IntoResponse {
     // Relying parties may cache the keys briefly; a rotation keeps the old
     // key published for longer than this.
@@ -160,11 +225,34 @@ async fn get_jwks(State(state): State<AppState>) -> impl IntoResponse {
 
 /// The caller's profile, with the enterprises they may act for; the
 /// `X-Acting-As` header of the answer confirms the profile the portal accepted.
+#[utoipa::path(
+    get,
+    path = path::PROFILE,
+    tag = "account",
+    params(ActingAsHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in person and what they may act for.", body = Profile,
+         headers(("X-Acting-As" = String, description = "The profile the portal accepted: `myself` or a tax code."))),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+    )
+)]
 async fn get_profile(caller: Caller) -> Response {
     let acting_as = caller.acting_as_header();
     ([(ACTING_AS_HEADER, acting_as)], Json::<Profile>(caller.profile)).into_response()
 }
 
+/// The demo accounts, to sign in with on a demo portal.
+#[utoipa::path(
+    get,
+    path = path::DEMO_IDENTITIES,
+    tag = "demo",
+    responses(
+        (status = 200, description = "The demo identities.", body = Vec<DemoIdentity>),
+        (status = 404, description = "This portal was not started with `--demo`.", body = ErrorEnvelope),
+    )
+)]
 async fn get_demo_identities(State(state): State<AppState>) -> Result<Json<Vec<DemoIdentity>>, PortalError> {
     // A production portal must not even admit that demo accounts exist.
     if !state.demo {

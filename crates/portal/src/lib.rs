@@ -21,6 +21,7 @@ mod json_body;
 pub mod lifecycle;
 mod office;
 pub mod oidc;
+mod openapi;
 mod passkeys;
 mod payments;
 pub mod rate_limit;

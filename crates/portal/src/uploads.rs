@@ -18,11 +18,12 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hoso_domain::catalogue::ProcedureCode;
+use hoso_protocol::api::path;
 use hoso_protocol::api::upload::{TUS_VERSION, header};
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use sha2::{Digest, Sha256};
 
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::http::AppState;
 use crate::{PortalError, catalogue, unix_seconds};
 
@@ -63,6 +64,38 @@ fn is_sha256_hex(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// Creates an upload (tus creation), or answers where an existing upload of
+/// the same content by the same person stands.
+#[utoipa::path(
+    post,
+    path = path::UPLOADS,
+    tag = "uploads",
+    params(
+        ActingAsHeader,
+        ("Tus-Resumable" = String, Header, description = "Must be `1.0.0`.", example = "1.0.0"),
+        ("Upload-Length" = u64, Header, description = "The whole file's length in bytes; at most the document's `max_bytes`."),
+        ("Upload-Metadata" = String, Header, description = "Comma-separated `key base64(value)` pairs: `sha256` (lowercase hex of the whole file), \
+            `media_type`, `name` (1 to 255 bytes), `procedure` (its code) and `document` (the required document's id)."),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created, or already there: the headers say where it stands.",
+         headers(
+            ("Location" = String, description = "`/api/v1/uploads/{sha256}`, where `HEAD` and `PATCH` go."),
+            ("Tus-Resumable" = String, description = "`1.0.0`"),
+            ("Upload-Offset" = u64, description = "How many bytes the portal holds; the next `PATCH` starts here."),
+            ("Upload-Length" = u64, description = "The declared length."),
+            ("Cache-Control" = String, description = "`no-store`"),
+         )),
+        (status = 400, description = "A missing or malformed `Upload-Length` or metadata, or an unknown procedure or document.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 409, description = "This content was declared before with another length.", body = ErrorEnvelope),
+        (status = 412, description = "`Tus-Resumable: 1.0.0` is missing.", body = ErrorEnvelope),
+        (status = 413, description = "Larger than the required document allows.", body = ErrorEnvelope),
+        (status = 415, description = "A media type the required document does not accept.", body = ErrorEnvelope),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
@@ -129,6 +162,26 @@ async fn position(state: &AppState, caller: &Caller, sha256: &str) -> Result<Opt
         .await?)
 }
 
+/// How far an upload got (tus `HEAD`): the offset to resume from.
+#[utoipa::path(
+    head,
+    path = path::UPLOAD,
+    tag = "uploads",
+    params(ActingAsHeader, ("sha256" = String, Path, description = "The lowercase hex SHA-256 the upload was created with."), ("Tus-Resumable" = String, Header, description = "Must be `1.0.0`.", example = "1.0.0")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Where the upload stands; no body.", headers(
+            ("Tus-Resumable" = String, description = "`1.0.0`"),
+            ("Upload-Offset" = u64, description = "How many bytes the portal holds; the next `PATCH` starts here."),
+            ("Upload-Length" = u64, description = "The declared length."),
+            ("Cache-Control" = String, description = "`no-store`"),
+        )),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "The caller has no upload of this content.", body = ErrorEnvelope),
+        (status = 412, description = "`Tus-Resumable: 1.0.0` is missing.", body = ErrorEnvelope),
+    )
+)]
 pub async fn head(
     State(state): State<AppState>,
     caller: Caller,
@@ -140,6 +193,42 @@ pub async fn head(
     Ok((StatusCode::OK, tus_headers(offset, length)).into_response())
 }
 
+/// Appends a chunk at exactly the offset the portal holds (tus `PATCH`); the
+/// last chunk completes the upload if the bytes hash to the declared SHA-256.
+#[utoipa::path(
+    patch,
+    path = path::UPLOAD,
+    tag = "uploads",
+    params(
+        ActingAsHeader,
+        ("sha256" = String, Path, description = "The lowercase hex SHA-256 the upload was created with."),
+        ("Tus-Resumable" = String, Header, description = "Must be `1.0.0`.", example = "1.0.0"),
+        ("Upload-Offset" = u64, Header, description = "Where this chunk starts: the offset the portal holds."),
+        ("Upload-Checksum" = Option<String>, Header, nullable = false, description = "`sha256 <base64 of the chunk's SHA-256>`; a mismatch stores nothing."),
+    ),
+    request_body(
+        content(("application/offset+octet-stream")),
+        description = "The next bytes, at most 4 MiB and no more than the upload still lacks.",
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Stored; complete once `Upload-Offset` equals `Upload-Length`.", headers(
+            ("Tus-Resumable" = String, description = "`1.0.0`"),
+            ("Upload-Offset" = u64, description = "How many bytes the portal holds; the next `PATCH` starts here."),
+            ("Upload-Length" = u64, description = "The declared length."),
+            ("Cache-Control" = String, description = "`no-store`"),
+        )),
+        (status = 400, description = "`Upload-Offset` is missing, or the checksum is not `sha256`.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "The caller has no upload of this content.", body = ErrorEnvelope),
+        (status = 409, description = "`Upload-Offset` is not where the upload stands, or the complete bytes do not hash to the declared SHA-256 (the upload starts over).", body = ErrorEnvelope),
+        (status = 412, description = "`Tus-Resumable: 1.0.0` is missing.", body = ErrorEnvelope),
+        (status = 413, description = "More bytes than the upload lacks, or than one chunk may carry.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/offset+octet-stream`.", body = ErrorEnvelope),
+        (status = 460, description = "The chunk does not match its `Upload-Checksum` (tus checksum extension).", body = ErrorEnvelope),
+    )
+)]
 pub async fn patch(
     State(state): State<AppState>,
     caller: Caller,

@@ -1108,5 +1108,7 @@ mod events;
 mod lifecycle;
 #[path = "api/limits.rs"]
 mod limits;
+#[path = "api/openapi.rs"]
+mod openapi;
 #[path = "api/passkeys.rs"]
 mod passkeys;

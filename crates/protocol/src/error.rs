@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Stable error categories. New kinds are added at the end; none is renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The portal could not be reached.
@@ -76,6 +77,7 @@ impl ErrorKind {
 
 /// `{kind, message, fields}`: the body of every failed API call and command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorEnvelope {
     pub kind: ErrorKind,
     pub message: String,

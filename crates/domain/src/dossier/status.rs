@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a dossier stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DossierStatus {
     /// Being filled in on the citizen's device; the portal does not know it.
@@ -150,6 +151,7 @@ pub enum StatusCodeError {
 
 /// Who makes a move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     /// The citizen or business the dossier belongs to, or their representative.

@@ -12,12 +12,14 @@ use crate::catalogue::Localized;
 
 /// A form's presentation: its pages in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Layout {
     pub pages: Vec<Page>,
 }
 
 /// One page of the wizard: on a phone, one group of questions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page {
     pub id: String,
     pub title: Localized,
@@ -28,6 +30,7 @@ pub struct Page {
 
 /// A group of fields, optionally repeated (household members, founders…).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Section {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,6 +45,7 @@ pub struct Section {
 
 /// A repeatable group: the array it fills and how many items it takes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Repeat {
     /// Pointer to the array, e.g. `/members`.
     pub pointer: String,
@@ -53,6 +57,7 @@ pub struct Repeat {
 
 /// One question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldLayout {
     /// Where the answer lives in the data.
     pub pointer: String,
@@ -69,6 +74,7 @@ pub struct FieldLayout {
 
 /// How a question is asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Widget {
     Text,
@@ -95,6 +101,7 @@ pub enum Widget {
 
 /// One option of a select or radio question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Choice {
     pub value: String,
     pub label: Localized,
@@ -103,12 +110,26 @@ pub struct Choice {
 /// When a page, section or field is shown. The schema must make the same
 /// answers optional when hidden (with `if`/`then`), since it alone judges.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
-    Equals { pointer: String, value: serde_json::Value },
-    NotEquals { pointer: String, value: serde_json::Value },
-    OneOf { pointer: String, values: Vec<serde_json::Value> },
+    Equals {
+        pointer: String,
+        value: serde_json::Value,
+    },
+    NotEquals {
+        pointer: String,
+        value: serde_json::Value,
+    },
+    OneOf {
+        pointer: String,
+        values: Vec<serde_json::Value>,
+    },
+    // A condition nests conditions; the schema refers to itself rather than
+    // being expanded forever.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     All(Vec<Condition>),
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Any(Vec<Condition>),
 }
 
@@ -128,6 +149,7 @@ impl Condition {
 
 /// An identity claim a field can be prefilled from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PrefillClaim {
     FullName,

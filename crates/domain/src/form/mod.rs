@@ -26,6 +26,7 @@ pub use validate::{FIELD_ERROR_CODES, FormDefinitionError, FormValidator, LIMIT_
 
 /// One version of a procedure's online form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormDefinition {
     /// Stable across versions, e.g. `ho-tich.khai-sinh`.
     pub id: String,
@@ -48,6 +49,7 @@ impl FormDefinition {
 
 /// What is wrong with one answer.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// JSON pointer to the answer, e.g. `/child/full_name`; empty for the whole form.
     pub pointer: String,

@@ -129,6 +129,23 @@ impl<'de> Deserialize<'de> for CitizenId {
     }
 }
 
+// On the wire a citizen ID is its twelve digits; the province it holds is
+// derived from them, so the schema is a string, like the serialisation.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for CitizenId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("A citizen ID number (CCCD): twelve digits `PPP G YY NNNNNN`."))
+            .pattern(Some("^[0-9]{12}$"))
+            .examples(["001090012345"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for CitizenId {}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

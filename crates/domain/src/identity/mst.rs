@@ -13,6 +13,11 @@ use serde::{Deserialize, Serialize};
 /// digits, or ten digits, a dash and a branch suffix other than `000`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(pattern = r"^[0-9]{10}(-[0-9]{3})?$", examples("0100233488", "0314409058-002"))
+)]
 pub struct TaxCode(String);
 
 /// Why a text is not a tax code; a machine code the UI translates.

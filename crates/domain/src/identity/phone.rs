@@ -14,6 +14,11 @@ use serde::{Deserialize, Serialize};
 /// the first of them one of the mobile prefixes 3, 5, 7, 8 or 9.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(pattern = r"^\+84[35789][0-9]{8}$", examples("+84912345678"))
+)]
 pub struct PhoneNumber(String);
 
 /// Why a text is not a mobile number; a machine code the UI translates.

@@ -39,16 +39,26 @@ impl Client {
     }
 }
 
-/// The query of `GET /authorize`, as received.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+/// The query of `GET /authorize`, as received. Every parameter is optional
+/// here because [`judge`] decides what a missing one means.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RawRequest {
+    /// A registered client, e.g. `hoso-app`.
     pub client_id: Option<String>,
+    /// Registered exactly, except the port of a loopback IP literal (RFC 8252 §7.3).
     pub redirect_uri: Option<String>,
+    /// Must be `code`.
     pub response_type: Option<String>,
+    /// Space-separated; must include `openid`.
     pub scope: Option<String>,
+    /// Returned unchanged in the redirect.
     pub state: Option<String>,
+    /// Bound into the ID token.
     pub nonce: Option<String>,
+    /// The PKCE challenge: base64url of the verifier's SHA-256.
     pub code_challenge: Option<String>,
+    /// Must be `S256`.
     pub code_challenge_method: Option<String>,
 }
 

@@ -12,6 +12,7 @@ use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, PRAGMA, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use hoso_protocol::error::ErrorEnvelope;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -40,6 +41,13 @@ pub(crate) fn clients() -> [Client; 1] {
     [Client::hoso_app()]
 }
 
+/// The provider's metadata (OpenID Connect Discovery 1.0).
+#[utoipa::path(
+    get,
+    path = DISCOVERY,
+    tag = "identity",
+    responses((status = 200, description = "The provider metadata: issuer, endpoints, and what it supports (code flow, PKCE S256, ES256).", body = Object))
+)]
 pub async fn discovery(State(state): State<AppState>) -> Json<Value> {
     let issuer = &state.issuer;
     Json(json!({
@@ -85,6 +93,21 @@ pub(crate) fn redirect_location(uri: &str, pairs: &[(&str, Option<&str>)]) -> Op
     Some(url.into())
 }
 
+/// Starts a sign-in: judges the authorization request and shows the sign-in
+/// page. No script, no framing.
+#[utoipa::path(
+    get,
+    path = AUTHORIZE,
+    tag = "identity",
+    params(RawRequest),
+    responses(
+        (status = 200, description = "The sign-in page.", content_type = "text/html", body = String),
+        (status = 303, description = "A request from a known client with a registered redirect URI, refused: \
+            back to the client with `error`, `error_description`, `state` and `iss` in the query.",
+         headers(("Location" = String, description = "The client's redirect URI."))),
+        (status = 400, description = "An unknown client or redirect URI: an error page, never a redirect.", content_type = "text/html", body = String),
+    )
+)]
 pub async fn authorize(State(state): State<AppState>, Query(raw): Query<RawRequest>) -> Result<Response, PortalError> {
     let request = match judge(&raw, &clients()) {
         Ok(request) => request,
@@ -119,11 +142,14 @@ pub async fn authorize(State(state): State<AppState>, Query(raw): Query<RawReque
     Ok(pages::login(&id, "", None))
 }
 
-#[derive(Deserialize)]
+/// The sign-in page's form (the fallback method: password and one-time code).
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginForm {
+    /// The pending authorization request, from the page.
     request_id: String,
     username: String,
     password: String,
+    /// The six-digit one-time code (TOTP); each works once.
     code: String,
 }
 
@@ -137,6 +163,23 @@ pub(crate) struct PendingRequest {
     code_challenge: String,
 }
 
+/// Signs a person in for a pending authorization request and sends them
+/// back to the client with a code.
+#[utoipa::path(
+    post,
+    path = LOGIN,
+    tag = "identity",
+    request_body(content = LoginForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 303, description = "Signed in: back to the client with `code`, `state` and `iss` in the query.",
+         headers(("Location" = String, description = "The client's redirect URI."))),
+        (status = 400, description = "The sign-in request expired or was already used: an error page.", content_type = "text/html", body = String),
+        (status = 401, description = "Wrong user name, password or code, or a code used before: the page again, with the error.", content_type = "text/html", body = String),
+        (status = 422, description = "A form field is missing (answered in plain text by the form parser)."),
+        (status = 429, description = "Too many attempts from this address or at this user name in a minute.", body = ErrorEnvelope,
+         headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed."))),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -237,8 +280,12 @@ pub(crate) async fn issue_code(
     ))
 }
 
-#[derive(Deserialize)]
+/// A token request: the authorization code grant (with `code`,
+/// `redirect_uri`, `client_id`, `code_verifier`) or the refresh token grant
+/// (with `refresh_token`, `client_id`).
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct TokenForm {
+    /// `authorization_code` or `refresh_token`.
     grant_type: String,
     code: Option<String>,
     redirect_uri: Option<String>,
@@ -247,9 +294,16 @@ pub struct TokenForm {
     refresh_token: Option<String>,
 }
 
+/// An OAuth error (RFC 6749 §5.2, RFC 6750 §3.1).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OAuthError {
+    /// `invalid_request`, `invalid_grant`, `unsupported_grant_type` or `invalid_token`.
+    error: &'static str,
+}
+
 /// An OAuth error answer (RFC 6749 §5.2), never cached.
-fn oauth_error(status: StatusCode, error: &str) -> Response {
-    (status, [(CACHE_CONTROL, HeaderValue::from_static("no-store"))], Json(json!({ "error": error }))).into_response()
+fn oauth_error(status: StatusCode, error: &'static str) -> Response {
+    (status, [(CACHE_CONTROL, HeaderValue::from_static("no-store"))], Json(OAuthError { error })).into_response()
 }
 
 #[derive(sqlx::FromRow)]
@@ -281,6 +335,23 @@ struct IdTokenClaims<'a> {
     sid: &'a str,
 }
 
+/// Redeems an authorization code or rotates a refresh token.
+#[utoipa::path(
+    post,
+    path = TOKEN,
+    tag = "identity",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens; never cached.", body = TokenResponse,
+         headers(("Cache-Control" = String, description = "`no-store`"))),
+        (status = 400, description = "A missing parameter, an unsupported grant type, or a code or refresh token that is \
+            unknown, expired, replayed (which revokes its grant) or presented with the wrong client, redirect URI or verifier.",
+         body = OAuthError),
+        (status = 422, description = "`grant_type` is missing (answered in plain text by the form parser)."),
+        (status = 429, description = "Too many token requests from this address in a minute.", body = ErrorEnvelope,
+         headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed."))),
+    )
+)]
 pub async fn token(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -475,32 +546,59 @@ async fn issue(
     Ok(Issued { access_token, refresh_token })
 }
 
+/// A successful token answer (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenResponse {
+    /// Opaque; sent as `Authorization: Bearer …` to API v1.
+    access_token: String,
+    /// Always `Bearer`.
+    token_type: &'static str,
+    /// Seconds the access token lives.
+    expires_in: i64,
+    /// The scopes granted, space-separated.
+    scope: String,
+    /// Only when `offline_access` was granted; rotates on every use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    /// Only from the authorization code grant: the ID token, signed ES256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+}
+
 fn token_response(issued: Issued, id_token: Option<String>, scope: &str) -> Response {
-    let mut body = json!({
-        "access_token": issued.access_token,
-        "token_type": "Bearer",
-        "expires_in": ACCESS_LIFETIME_SECONDS,
-        "scope": scope,
-    });
-    if let Some(refresh_token) = issued.refresh_token {
-        body["refresh_token"] = json!(refresh_token);
-    }
-    if let Some(id_token) = id_token {
-        body["id_token"] = json!(id_token);
-    }
+    let body = TokenResponse {
+        access_token: issued.access_token,
+        token_type: "Bearer",
+        expires_in: ACCESS_LIFETIME_SECONDS,
+        scope: scope.to_owned(),
+        refresh_token: issued.refresh_token,
+        id_token,
+    };
     let headers =
         [(CACHE_CONTROL, HeaderValue::from_static("no-store")), (PRAGMA, HeaderValue::from_static("no-cache"))];
     (headers, Json(body)).into_response()
 }
 
-#[derive(Deserialize)]
+/// A revocation request (RFC 7009).
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RevokeForm {
+    /// A refresh token (ends its whole grant) or an access token.
     token: String,
 }
 
 /// RFC 7009: revoking a refresh token ends its whole grant (sign-out);
 /// revoking an access token ends that token. The answer is 200 either way,
 /// so the endpoint does not tell which tokens exist.
+#[utoipa::path(
+    post,
+    path = REVOKE,
+    tag = "identity",
+    request_body(content = RevokeForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Revoked, or never known: the answer does not tell which."),
+        (status = 422, description = "`token` is missing (answered in plain text by the form parser)."),
+    )
+)]
 pub async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>) -> Result<Response, PortalError> {
     let hash = hash_secret(&form.token);
     let grant: Option<String> = sqlx::query_scalar("SELECT grant_id FROM refresh_token WHERE token_hash = $1")
@@ -528,10 +626,23 @@ pub(crate) async fn revoke_grant(state: &AppState, grant_id: &str) -> Result<(),
 
 fn unauthorized() -> Response {
     let challenge = HeaderValue::from_static("Bearer error=\"invalid_token\"");
-    (StatusCode::UNAUTHORIZED, [(WWW_AUTHENTICATE, challenge)], Json(json!({ "error": "invalid_token" })))
+    (StatusCode::UNAUTHORIZED, [(WWW_AUTHENTICATE, challenge)], Json(OAuthError { error: "invalid_token" }))
         .into_response()
 }
 
+/// The signed-in person's claims, as far as the token's scopes allow.
+#[utoipa::path(
+    get,
+    path = USERINFO,
+    tag = "identity",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "`sub` always; `name`, `birthdate`, `citizen_id`, `acr` with `profile`; `phone_number` with `phone`; \
+            `address` with `address`; `enterprises` with `enterprises`.", body = Object),
+        (status = 401, description = "No live access token.", body = OAuthError,
+         headers(("WWW-Authenticate" = String, description = "`Bearer error=\"invalid_token\"`"))),
+    )
+)]
 pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, PortalError> {
     let Some(token) = crate::caller::bearer(&headers) else { return Ok(unauthorized()) };
     let Some((subject, scope)) = crate::caller::access_token_owner(&state.pool, token).await? else {

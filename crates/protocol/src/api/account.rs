@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Assurance of the sign-in: level 1 (ID number, name, birth date) or level 2
 /// (equivalent to presenting the ID card), as VNeID defines them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssuranceLevel {
     Level1,
@@ -16,6 +17,7 @@ pub enum AssuranceLevel {
 
 /// An enterprise the person may act for, with the mandate that allows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnterpriseAccess {
     pub enterprise: Enterprise,
     pub mandate: Mandate,
@@ -23,6 +25,7 @@ pub struct EnterpriseAccess {
 
 /// Answer of `GET /api/v1/profile`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     pub person: Person,
     pub assurance: AssuranceLevel,

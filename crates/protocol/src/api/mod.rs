@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 pub mod path {
     /// `GET`: liveness, answers `ok`.
     pub const HEALTH: &str = "/health";
+    /// `GET`: the OpenAPI 3.1 document of this API, generated from the portal's code.
+    pub const OPENAPI: &str = "/api/openapi.json";
     /// `GET`: the whole catalogue, [`super::Catalogue`].
     pub const CATALOGUE: &str = "/api/v1/catalogue";
     /// `GET`: the demo identities, [`super::DemoIdentity`]; only on a portal started with `--demo`.
@@ -85,6 +87,7 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 
 /// The procedure catalogue at one version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Catalogue {
     /// Grows whenever any procedure changes, so a client can skip an unchanged catalogue.
     pub version: u64,
@@ -93,6 +96,7 @@ pub struct Catalogue {
 
 /// Who a demo identity stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DemoRole {
     Citizen,
@@ -102,6 +106,7 @@ pub enum DemoRole {
 
 /// An account that exists only on a portal started with `--demo`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemoIdentity {
     pub username: String,
     pub full_name: String,

@@ -11,6 +11,7 @@ pub const GATEWAY_SIGNATURE_HEADER: &str = "X-Gateway-Signature";
 
 /// Where a payment stands (the national portal's payment statuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     Unpaid,
@@ -22,6 +23,7 @@ pub enum PaymentStatus {
 
 /// What a dossier owes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentDue {
     pub amount_vnd: u64,
     pub description: String,
@@ -30,6 +32,7 @@ pub struct PaymentDue {
 
 /// Answer of starting a payment: the hosted page to open in the system browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentStarted {
     pub payment_id: String,
     pub payment_url: String,
@@ -37,6 +40,7 @@ pub struct PaymentStarted {
 
 /// Proof of a completed payment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub payment_id: String,
     pub amount_vnd: u64,

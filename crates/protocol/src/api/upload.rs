@@ -19,6 +19,7 @@ pub mod header {
 
 /// Body of the creation request, mirrored in `Upload-Metadata` for tus clients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateUpload {
     /// Lowercase hex SHA-256 of the whole file.
     pub sha256: String,
@@ -30,6 +31,7 @@ pub struct CreateUpload {
 
 /// Where an upload stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadStatus {
     pub sha256: String,
     pub bytes: u64,
@@ -43,6 +45,7 @@ pub struct UploadStatus {
 /// An attachment as a dossier references it: a complete upload bound to one
 /// of the procedure's required documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentRef {
     /// The required document's id within the procedure.
     pub document: String,

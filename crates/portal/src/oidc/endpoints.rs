@@ -139,7 +139,7 @@ pub async fn authorize(State(state): State<AppState>, Query(raw): Query<RawReque
     .bind(unix_seconds() + REQUEST_LIFETIME_SECONDS)
     .execute(&state.pool)
     .await?;
-    Ok(pages::login(&id, "", None))
+    Ok(pages::login(&id, &request.redirect_uri, "", None))
 }
 
 /// The sign-in page's form (the fallback method: password and one-time code).
@@ -205,7 +205,7 @@ pub async fn login(
                     "Mã xác thực này đã được dùng; hãy đợi mã mới. / This code was already used; wait for the next one."
                 }
             };
-            return Ok(pages::login(&form.request_id, &form.username, Some(message)));
+            return Ok(pages::login(&form.request_id, &pending.redirect_uri, &form.username, Some(message)));
         }
     };
     match issue_code(&state, &form.request_id, &pending, &subject, AMR_PASSWORD, now).await? {

@@ -29,15 +29,46 @@ pub(crate) fn escape(text: &str) -> String {
 /// No script at all.
 const CSP_STATIC: &str = "default-src 'none'; form-action 'self'; frame-ancestors 'none'";
 /// Scripts and requests only from the portal itself: the passkey script and
-/// its calls to the passkey endpoints.
-const CSP_SIGN_IN: &str =
-    "default-src 'none'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'";
-
-pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    page_with(status, title, "", body, CSP_STATIC)
+/// its calls to the passkey endpoints. The form may also lead to the client's
+/// redirect URI, because browsers apply `form-action` to the redirect that
+/// follows the form's post, and a signed-in person is sent back to the client.
+fn sign_in_csp(redirect_uri: &str) -> String {
+    format!(
+        "default-src 'none'; script-src 'self'; connect-src 'self'; form-action 'self'{}; frame-ancestors 'none'",
+        form_action_source(redirect_uri).map(|source| format!(" {source}")).unwrap_or_default()
+    )
 }
 
-fn page_with(status: StatusCode, title: &str, head: &str, body: &str, csp: &'static str) -> Response {
+/// The CSP source that admits a redirect to `redirect_uri`: its origin for
+/// http(s), its scheme for an app's private-use scheme (RFC 8252 §7.1).
+/// Redirect URIs are registered ones, but the source is rebuilt from the
+/// parsed URL anyway, so nothing from outside can add a directive.
+fn form_action_source(redirect_uri: &str) -> Option<String> {
+    let url = url::Url::parse(redirect_uri).ok()?;
+    let scheme = url.scheme();
+    if !scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+        return None;
+    }
+    match (scheme, url.host()) {
+        ("http" | "https", Some(host)) => {
+            let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+            let host = match host {
+                url::Host::Domain(domain) => domain.to_owned(),
+                url::Host::Ipv4(ip) => ip.to_string(),
+                url::Host::Ipv6(ip) => format!("[{ip}]"),
+            };
+            Some(format!("{scheme}://{host}{port}"))
+        }
+        ("http" | "https", None) => None,
+        _ => Some(format!("{scheme}:")),
+    }
+}
+
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    page_with(status, title, "", body, HeaderValue::from_static(CSP_STATIC))
+}
+
+fn page_with(status: StatusCode, title: &str, head: &str, body: &str, csp: HeaderValue) -> Response {
     let html = format!(
         "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -45,7 +76,7 @@ fn page_with(status: StatusCode, title: &str, head: &str, body: &str, csp: &'sta
         escape(title)
     );
     let headers = [
-        (CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)),
+        (CONTENT_SECURITY_POLICY, csp),
         (X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         (CACHE_CONTROL, HeaderValue::from_static("no-store")),
         (REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
@@ -55,8 +86,9 @@ fn page_with(status: StatusCode, title: &str, head: &str, body: &str, csp: &'sta
 
 /// The sign-in form for a pending authorization request. The passkey
 /// button stays hidden unless the script can use it, so without JavaScript
-/// the page is the password form alone.
-pub fn login(request_id: &str, username: &str, error: Option<&str>) -> Response {
+/// the page is the password form alone. `redirect_uri` is where the person
+/// goes once signed in.
+pub fn login(request_id: &str, redirect_uri: &str, username: &str, error: Option<&str>) -> Response {
     let status = if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
     let error = error.map(|e| format!("<p role=\"alert\" id=\"error\">{}</p>", escape(e))).unwrap_or_default();
     let body = format!(
@@ -81,7 +113,8 @@ pub fn login(request_id: &str, username: &str, error: Option<&str>) -> Response 
         username = escape(username),
     );
     let script = format!("<script src=\"{PASSKEY_SCRIPT}\" defer></script>");
-    page_with(status, "Đăng nhập — Hồ sơ", &script, &body, CSP_SIGN_IN)
+    let csp = HeaderValue::from_str(&sign_in_csp(redirect_uri)).unwrap_or(HeaderValue::from_static(CSP_STATIC));
+    page_with(status, "Đăng nhập — Hồ sơ", &script, &body, csp)
 }
 
 /// Where the sign-in page's script is served.

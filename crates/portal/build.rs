@@ -1,5 +1,6 @@
 //! Build script: embeds every form definition under `assets/forms/` so the
-//! portal serves the forms this build was made with, and rebuilds when one
+//! portal serves the forms this build was made with (and their valid
+//! examples, which the demo simulator files), and rebuilds when one
 //! changes or a migration is added.
 
 use std::fmt::Write;
@@ -24,6 +25,25 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 file names");
         let absolute = path.canonicalize().expect("form file");
+        writeln!(source, "    ({name:?}, include_str!({:?})),", absolute.display().to_string()).unwrap();
+    }
+    source.push_str("];\n");
+    // The valid example answers, from which the demo simulator files its dossiers.
+    let examples = forms.join("examples");
+    println!("cargo:rerun-if-changed={}", examples.display());
+    let mut files: Vec<_> = std::fs::read_dir(&examples)
+        .expect("assets/forms/examples exists")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_str().is_some_and(|p| p.ends_with(".valid.json")))
+        .collect();
+    files.sort();
+    source.push_str("/// Every valid example of `assets/forms/examples`, as (file name, JSON).\n");
+    source.push_str("pub const EXAMPLES: &[(&str, &str)] = &[\n");
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 file names");
+        let absolute = path.canonicalize().expect("example file");
         writeln!(source, "    ({name:?}, include_str!({:?})),", absolute.display().to_string()).unwrap();
     }
     source.push_str("];\n");

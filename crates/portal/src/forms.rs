@@ -23,6 +23,11 @@ pub struct Form {
 #[derive(Clone, Default)]
 pub struct Forms(Arc<BTreeMap<(String, u32), Form>>);
 
+/// The valid example answers `name` of `assets/forms/examples`, as shipped.
+pub fn example(name: &str) -> Option<&'static str> {
+    embedded::EXAMPLES.iter().find(|(file, _)| *file == name).map(|(_, json)| *json)
+}
+
 impl Forms {
     pub fn load() -> Result<Self, PortalError> {
         let mut forms = BTreeMap::new();

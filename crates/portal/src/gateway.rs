@@ -74,7 +74,7 @@ pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Resu
 
 #[derive(Deserialize)]
 pub struct Choice {
-    choice: String,
+    pub choice: String,
 }
 
 /// `POST /gateway/pay/{id}`: the payer pressed "Pay" or "Cancel".

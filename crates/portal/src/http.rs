@@ -34,9 +34,10 @@ use crate::oidc::pages::PASSKEY_SCRIPT;
 use crate::oidc::{end_session, endpoints};
 use crate::payments::GatewayKey;
 use crate::rate_limit::RateLimits;
+use crate::simulator::Simulator;
 use crate::{
     PortalError, catalogue, demo, dossiers, events, gateway, office, openapi, passkeys, payments, ratings, results,
-    supplement, uploads,
+    simulator, supplement, uploads,
 };
 
 /// The largest JSON body any route reads. Uploads have their own, per
@@ -63,6 +64,8 @@ pub struct AppState {
     pub gateway_key: Arc<GatewayKey>,
     /// Live events: this process's publisher and open streams.
     pub events: events::Hub,
+    /// The demo simulator, on a portal started with `--demo` only.
+    pub simulator: Option<Arc<Simulator>>,
 }
 
 /// Every route of the portal, each from a handler annotated with
@@ -82,6 +85,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(endpoints::userinfo))
         .routes(routes!(endpoints::revoke))
         .routes(routes!(get_demo_identities))
+        .routes(routes!(simulator::routes::scenarios))
+        .routes(routes!(simulator::routes::play_scenario))
+        .routes(routes!(simulator::routes::runs))
+        .routes(routes!(simulator::routes::clock, simulator::routes::advance))
+        .routes(routes!(simulator::routes::reset))
         .routes(routes!(get_profile))
         .routes(routes!(dossiers::submit, dossiers::list))
         .routes(routes!(dossiers::changes))

@@ -27,6 +27,7 @@ mod payments;
 pub mod rate_limit;
 mod ratings;
 mod results;
+mod simulator;
 mod supplement;
 mod uploads;
 mod wire_name;
@@ -138,7 +139,12 @@ async fn prepare(config: &Config, issuer: String) -> Result<(axum::Router, event
     let gateway_key = std::sync::Arc::new(payments::load_or_create_key(&pool).await?);
     let events = events::Hub::default();
     events::start_publisher(backend, &config.database_url, &pool, &events).await?;
-    let clock: clock::SharedClock = std::sync::Arc::new(clock::SystemClock);
+    let simulator = if config.demo { Some(simulator::Simulator::load(&pool).await?) } else { None };
+    // A demo portal's dossiers live on the simulator's virtual clock.
+    let clock: clock::SharedClock = match &simulator {
+        Some(simulator) => simulator.clock(),
+        None => std::sync::Arc::new(clock::SystemClock),
+    };
     let state = http::AppState {
         pool,
         forms,
@@ -149,7 +155,11 @@ async fn prepare(config: &Config, issuer: String) -> Result<(axum::Router, event
         clock,
         gateway_key,
         events: events.clone(),
+        simulator: simulator.clone(),
     };
+    if let Some(simulator) = &simulator {
+        simulator.start_ticking(state.clone());
+    }
     Ok((http::router(state), events))
 }
 

@@ -32,7 +32,7 @@ pub const RESULT_MEDIA_TYPES: [&str; 4] = ["application/pdf", "image/png", "imag
 
 #[derive(Deserialize)]
 pub struct ResultQuery {
-    name: String,
+    pub name: String,
 }
 
 /// Whether `name` is fit to offer as a file name: 1–200 characters, no

@@ -5,6 +5,7 @@
 //! a new API version, never an edit.
 
 pub mod account;
+pub mod demo;
 pub mod dossier;
 pub mod event;
 pub mod office;
@@ -25,6 +26,17 @@ pub mod path {
     pub const CATALOGUE: &str = "/api/v1/catalogue";
     /// `GET`: the demo identities, [`super::DemoIdentity`]; only on a portal started with `--demo`.
     pub const DEMO_IDENTITIES: &str = "/api/v1/demo/identities";
+    /// `GET`: the demo simulator's scenarios, [`super::demo::ScenarioInfo`]; `--demo` only.
+    pub const DEMO_SCENARIOS: &str = "/api/v1/demo/scenarios";
+    /// `POST`: file a dossier for the acting profile and play scenario `{id}` on it, [`super::demo::Run`].
+    pub const DEMO_SCENARIO_PLAY: &str = "/api/v1/demo/scenarios/{id}/play";
+    /// `GET`: the scenarios played on the acting profile's dossiers, [`super::demo::Run`]s.
+    pub const DEMO_RUNS: &str = "/api/v1/demo/runs";
+    /// `GET`: the virtual clock, [`super::demo::DemoClock`]; `POST` [`super::demo::AdvanceClock`]
+    /// moves it on and plays the steps whose time came, [`super::demo::Advanced`].
+    pub const DEMO_CLOCK: &str = "/api/v1/demo/clock";
+    /// `POST`: forget every dossier, upload and run, and put the clock back to real time.
+    pub const DEMO_RESET: &str = "/api/v1/demo/reset";
     /// `GET`: the identity provider's public signing keys (JWKS, RFC 7517).
     pub const JWKS: &str = "/.well-known/jwks.json";
     /// `GET /api/v1/forms/{id}/{version}`: one [`hoso_domain::form::FormDefinition`].

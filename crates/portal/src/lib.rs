@@ -5,6 +5,7 @@
 
 pub mod accounts;
 mod caller;
+mod browser_pages;
 mod catalogue;
 pub mod clock;
 mod db;

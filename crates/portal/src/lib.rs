@@ -4,8 +4,8 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
-mod caller;
 mod browser_pages;
+mod caller;
 mod catalogue;
 pub mod clock;
 mod db;

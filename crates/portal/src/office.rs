@@ -12,8 +12,8 @@ use axum::http::request::Parts;
 use hoso_domain::dossier::{Actor, DossierStatus};
 use hoso_protocol::api::dossier::{DossierDetail, DossierSummary};
 use hoso_protocol::api::office::OfficeMove;
-use hoso_protocol::api::payment::PaymentStatus;
 use hoso_protocol::api::path;
+use hoso_protocol::api::payment::PaymentStatus;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::Deserialize;
 

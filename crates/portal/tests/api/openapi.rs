@@ -237,7 +237,8 @@ async fn the_dossier_lifecycle_officer_and_passkey_answers_conform_to_the_docume
     let officer = access_token_for(&base, &client, ("officer", OFFICER_TOTP)).await;
     let scan = b"%PDF-1.7 giay chung sinh (openapi, lifecycle)".to_vec();
     upload_whole(&base, &client, &citizen, &scan).await;
-    let submitted = json_of(submit(&base, &client, &citizen, &birth_registration("openapi-life-1", &scan)).await, 201).await;
+    let submitted =
+        json_of(submit(&base, &client, &citizen, &birth_registration("openapi-life-1", &scan)).await, 201).await;
     let code = submitted["code"].as_str().unwrap();
     let office_dossier = path::OFFICE_DOSSIER.replace("{code}", code);
     let dossier = path::DOSSIER.replace("{code}", code);
@@ -256,11 +257,21 @@ async fn the_dossier_lifecycle_officer_and_passkey_answers_conform_to_the_docume
     answers_as_documented(&document, ("get", path::OFFICE_DOSSIER), detail, 200).await;
     let moves = at(path::OFFICE_MOVE);
     let officer_move = |body: Value| client.post(url(&moves)).bearer_auth(&officer).json(&body);
-    let accepted = answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(json!({"move": "accept"})), 200).await;
+    let accepted =
+        answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(json!({"move": "accept"})), 200)
+            .await;
     assert_eq!(accepted["status"], "accepted");
-    let conflict = answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(json!({"move": "accept"})), 409).await;
+    let conflict =
+        answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(json!({"move": "accept"})), 409)
+            .await;
     assert_eq!(conflict["kind"], "conflict");
-    answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(json!({"move": "start_processing"})), 200).await;
+    answers_as_documented(
+        &document,
+        ("post", path::OFFICE_MOVE),
+        officer_move(json!({"move": "start_processing"})),
+        200,
+    )
+    .await;
     let request_payment = json!({"move": "request_payment", "amount_vnd": 8000, "description": "Lệ phí"});
     answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(request_payment), 200).await;
 
@@ -275,6 +286,9 @@ async fn the_dossier_lifecycle_officer_and_passkey_answers_conform_to_the_docume
     answers_as_documented(&document, ("get", path::DOSSIER_RESULT), result, 404).await;
     let stream = client.get(url(path::EVENTS)).query(&[("since", "not-a-cursor")]).bearer_auth(&citizen);
     answers_as_documented(&document, ("get", path::EVENTS), stream, 400).await;
+    // The stream sits outside the timeout, not outside the envelope every API failure answers.
+    let wrong_method = client.post(url(path::EVENTS)).bearer_auth(&citizen).send().await.unwrap();
+    assert_eq!(json_of(wrong_method, 405).await["kind"], "not_found");
 
     // Paying through the simulated gateway's page: afterwards the detail
     // carries the receipt. A forged notification is refused as documented.

@@ -69,6 +69,7 @@ pub struct QueueQuery {
 #[utoipa::path(
     get,
     path = path::OFFICE_DOSSIERS,
+    operation_id = "office_queue",
     tag = "office",
     params(QueueQuery),
     security(("bearer" = [])),
@@ -111,6 +112,7 @@ pub async fn queue(
 #[utoipa::path(
     get,
     path = path::OFFICE_DOSSIER,
+    operation_id = "office_dossier",
     tag = "office",
     params(("code" = String, Path, description = "The national dossier code.")),
     security(("bearer" = [])),
@@ -146,6 +148,7 @@ fn text(value: &str) -> Result<&str, PortalError> {
 #[utoipa::path(
     post,
     path = path::OFFICE_MOVE,
+    operation_id = "office_move",
     tag = "office",
     params(("code" = String, Path, description = "The national dossier code.")),
     request_body = OfficeMove,

@@ -22,7 +22,9 @@
 //!    `request_body`, and one `responses` entry per status it can answer,
 //!    with `body = ErrorEnvelope` for each refusal (401, 403, 404, 409, 413,
 //!    415, 422, 429 with `Retry-After`…). A route that takes a `Caller` adds
-//!    `security(("bearer" = []))`.
+//!    `security(("bearer" = []))`. The operation id is the handler's name;
+//!    where that is not unique in the document (`start`, `detail`, `list`),
+//!    give one with `operation_id = "..."`.
 //! 2. Register it in `http::api()` with `.routes(routes!(handler))`; handlers
 //!    of one path go in one `routes!` (e.g. `routes!(dossiers::submit,
 //!    dossiers::list)`). A route with its own body limit keeps it with
@@ -209,6 +211,21 @@ mod tests {
             }
         }
         assert!(checked >= 20, "only {checked} operations name the bearer scheme");
+    }
+
+    #[test]
+    fn every_operation_has_an_operation_id_of_its_own() {
+        // Handlers of different rooms share names (`start`, `detail`, `list`);
+        // a client generator needs one id per operation.
+        let openapi = http::document();
+        let mut seen = BTreeSet::new();
+        for (path, item) in &openapi.paths.paths {
+            let operations = [&item.get, &item.post, &item.head, &item.patch, &item.put, &item.delete];
+            for operation in operations.into_iter().flatten() {
+                let id = operation.operation_id.clone().unwrap_or_else(|| panic!("{path}: no operation id"));
+                assert!(seen.insert(id.clone()), "{path}: the operation id {id} is taken already");
+            }
+        }
     }
 
     #[test]

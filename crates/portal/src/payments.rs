@@ -116,6 +116,7 @@ pub fn new_id(prefix: &str) -> String {
 #[utoipa::path(
     post,
     path = path::DOSSIER_PAYMENT,
+    operation_id = "start_payment",
     tag = "payments",
     params(ActingAsHeader, ("code" = String, Path, description = "The national dossier code.")),
     security(("bearer" = [])),
@@ -181,6 +182,7 @@ pub async fn start(
 #[utoipa::path(
     post,
     path = path::PAYMENT_CALLBACK,
+    operation_id = "payment_callback",
     tag = "payments",
     params(("X-Gateway-Signature" = String, Header, description = "`sha256=<hex>`: the HMAC-SHA256 of the exact body under \
         the key the portal shares with the gateway.")),

@@ -23,6 +23,7 @@ pub const MAX_COMMENT: usize = 1000;
 #[utoipa::path(
     post,
     path = path::DOSSIER_RATING,
+    operation_id = "rate_dossier",
     tag = "dossiers",
     params(ActingAsHeader, ("code" = String, Path, description = "The national dossier code.")),
     request_body = Rating,

@@ -51,6 +51,7 @@ fn acceptable_name(name: &str) -> bool {
 #[utoipa::path(
     post,
     path = path::OFFICE_RESULT,
+    operation_id = "issue_result",
     tag = "office",
     params(("code" = String, Path, description = "The national dossier code."), ResultQuery),
     request_body(
@@ -119,6 +120,7 @@ pub async fn issue(
 #[utoipa::path(
     get,
     path = path::DOSSIER_RESULT,
+    operation_id = "download_result",
     tag = "dossiers",
     params(
         ActingAsHeader,

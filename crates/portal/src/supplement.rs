@@ -28,6 +28,7 @@ use crate::wire_name::from_name;
 #[utoipa::path(
     post,
     path = path::DOSSIER_SUPPLEMENT,
+    operation_id = "answer_supplement",
     tag = "dossiers",
     params(
         ActingAsHeader,

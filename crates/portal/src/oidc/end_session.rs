@@ -126,6 +126,7 @@ pub fn judge(request: &EndSessionRequest, hint: Option<Hint>, clients: &[Client]
 #[utoipa::path(
     get,
     path = END_SESSION,
+    operation_id = "end_session",
     tag = "identity",
     params(EndSessionRequest),
     responses(
@@ -147,6 +148,7 @@ pub async fn get(
 #[utoipa::path(
     post,
     path = END_SESSION,
+    operation_id = "end_session_form",
     tag = "identity",
     request_body(content = EndSessionRequest, content_type = "application/x-www-form-urlencoded"),
     responses(

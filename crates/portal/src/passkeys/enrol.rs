@@ -52,6 +52,7 @@ fn summary(stored: &store::StoredPasskey) -> Result<PasskeySummary, PortalError>
 #[utoipa::path(
     post,
     path = path::PASSKEY_REGISTRATION_START,
+    operation_id = "passkey_registration_start",
     tag = "passkeys",
     params(ActingAsHeader),
     security(("bearer" = [])),
@@ -91,6 +92,7 @@ pub async fn start(
 #[utoipa::path(
     post,
     path = path::PASSKEY_REGISTRATION_FINISH,
+    operation_id = "passkey_registration_finish",
     tag = "passkeys",
     params(ActingAsHeader),
     request_body = FinishPasskeyRegistration,
@@ -150,6 +152,7 @@ pub async fn finish(
 #[utoipa::path(
     get,
     path = path::PASSKEYS,
+    operation_id = "list_passkeys",
     tag = "passkeys",
     params(ActingAsHeader),
     security(("bearer" = [])),
@@ -168,6 +171,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<
 #[utoipa::path(
     delete,
     path = path::PASSKEY,
+    operation_id = "delete_passkey",
     tag = "passkeys",
     params(ActingAsHeader, ("id" = String, Path, description = "The passkey's credential id, base64url.")),
     security(("bearer" = [])),

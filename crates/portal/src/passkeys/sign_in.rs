@@ -84,6 +84,7 @@ fn request_gone(message: &'static str) -> PortalError {
 #[utoipa::path(
     post,
     path = START,
+    operation_id = "passkey_sign_in_start",
     tag = "passkeys",
     request_body = StartSignIn,
     responses(
@@ -119,6 +120,7 @@ pub async fn start(
 #[utoipa::path(
     post,
     path = FINISH,
+    operation_id = "passkey_sign_in_finish",
     tag = "passkeys",
     request_body = FinishSignIn,
     responses(

@@ -65,9 +65,10 @@ pub struct AppState {
     pub events: events::Hub,
 }
 
-/// Every route of the portal, each from a handler annotated with
-/// `#[utoipa::path]`: the router and the OpenAPI document are built from this
-/// one list (see [`crate::openapi`] for how to add a route).
+/// Every API route of the portal but the streams, each from a handler
+/// annotated with `#[utoipa::path]`: the router and the OpenAPI document are
+/// built from this one list (see [`crate::openapi`] for how to add a route).
+/// Routes with their own body limit keep it here, on their `routes!`.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(health))

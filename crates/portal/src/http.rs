@@ -1,7 +1,9 @@
 //! The HTTP surface: routes of API v1 mapped onto the catalogue, forms and
 //! demo rooms, with the limits every route shares (body size, time) and
-//! JSON envelopes for every failure, unknown paths included. Every route is
-//! registered through [`api`], which also builds the OpenAPI document.
+//! JSON envelopes for every failure, unknown paths included. Every API route
+//! is registered through [`api`] (or, for streams, [`streams`]), which also
+//! builds the OpenAPI document; the HTML pages for people's browsers, which
+//! are no API, come from [`browser_pages`](crate::browser_pages).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +15,6 @@ use axum::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use hoso_domain::form::FormDefinition;
 use hoso_protocol::api::account::Profile;
@@ -23,21 +24,20 @@ use sqlx::AnyPool;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::caller::{ActingAsHeader, Caller};
 use crate::clock::SharedClock;
 use crate::forms::Forms;
 use crate::oidc::keys::KeyRing;
-use crate::oidc::pages::PASSKEY_SCRIPT;
 use crate::oidc::{end_session, endpoints};
 use crate::payments::GatewayKey;
 use crate::rate_limit::RateLimits;
 use crate::simulator::Simulator;
 use crate::{
-    PortalError, catalogue, demo, dossiers, events, gateway, office, openapi, passkeys, payments, ratings, results,
-    simulator, supplement, uploads,
+    PortalError, browser_pages, catalogue, demo, dossiers, events, office, openapi, passkeys, payments, ratings,
+    results, simulator, supplement, uploads,
 };
 
 /// The largest JSON body any route reads. Uploads have their own, per
@@ -68,9 +68,10 @@ pub struct AppState {
     pub simulator: Option<Arc<Simulator>>,
 }
 
-/// Every route of the portal, each from a handler annotated with
-/// `#[utoipa::path]`: the router and the OpenAPI document are built from this
-/// one list (see [`crate::openapi`] for how to add a route).
+/// Every API route of the portal but the streams, each from a handler
+/// annotated with `#[utoipa::path]`: the router and the OpenAPI document are
+/// built from this one list (see [`crate::openapi`] for how to add a route).
+/// Routes with their own body limit keep it here, on their `routes!`.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(health))
@@ -97,40 +98,55 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(dossiers::withdraw))
         .routes(routes!(uploads::create))
         .routes(routes!(uploads::head, uploads::patch))
-        // Not yet described in the document.
-        .route(end_session::END_SESSION, get(end_session::get).post(end_session::post))
-        .route(PASSKEY_SCRIPT, get(passkeys::script::serve))
-        .route(passkeys::sign_in::START, post(passkeys::sign_in::start).layer(passkey_limit()))
-        .route(passkeys::sign_in::FINISH, post(passkeys::sign_in::finish).layer(passkey_limit()))
-        .route(path::PASSKEYS, get(passkeys::enrol::list))
-        .route(path::PASSKEY, delete(passkeys::enrol::delete))
-        .route(path::PASSKEY_REGISTRATION_START, post(passkeys::enrol::start).layer(passkey_limit()))
-        .route(path::PASSKEY_REGISTRATION_FINISH, post(passkeys::enrol::finish).layer(passkey_limit()))
-        .route(path::DOSSIER_SUPPLEMENT, post(supplement::answer))
-        .route(path::DOSSIER_PAYMENT, post(payments::start))
-        .route(path::DOSSIER_RESULT, get(results::download))
-        .route(path::DOSSIER_RATING, post(ratings::rate))
-        .route(path::PAYMENT_CALLBACK, post(payments::callback))
-        .route(payments::GATEWAY_PAGE, get(gateway::page).post(gateway::choose))
-        .route(payments::RETURN_PAGE, get(payments::return_page))
-        .route(path::OFFICE_DOSSIERS, get(office::queue))
-        .route(path::OFFICE_DOSSIER, get(office::detail))
-        .route(path::OFFICE_MOVE, post(office::make_move))
-        .route(path::OFFICE_RESULT, post(results::issue).layer(DefaultBodyLimit::max(results::MAX_RESULT_BYTES)))
+        .routes(routes!(supplement::answer))
+        .routes(routes!(payments::start))
+        .routes(routes!(results::download))
+        .routes(routes!(ratings::rate))
+        .routes(routes!(payments::callback))
+        .routes(routes!(end_session::get, end_session::post))
+        .routes(routes!(passkeys::sign_in::start).layer(passkey_limit()))
+        .routes(routes!(passkeys::sign_in::finish).layer(passkey_limit()))
+        .routes(routes!(passkeys::enrol::list))
+        .routes(routes!(passkeys::enrol::delete))
+        .routes(routes!(passkeys::enrol::start).layer(passkey_limit()))
+        .routes(routes!(passkeys::enrol::finish).layer(passkey_limit()))
+        .routes(routes!(office::queue))
+        .routes(routes!(office::detail))
+        .routes(routes!(office::make_move))
+        .routes(routes!(results::issue).layer(DefaultBodyLimit::max(results::MAX_RESULT_BYTES)))
+}
+
+/// The routes whose answers stream for as long as the client listens (live
+/// events), described like every other route but kept apart from [`api`] so
+/// that [`router`] can place them outside the request timeout.
+pub fn streams() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(events::events))
+}
+
+/// The whole OpenAPI document: [`api`]'s and [`streams`]' operations, as
+/// [`router`] serves it.
+#[cfg(test)]
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut document = api().into_openapi();
+    document.merge(streams().into_openapi());
+    document
 }
 
 pub fn router(state: AppState) -> Router {
-    let (routes, document) = api().split_for_parts();
+    let (routes, mut document) = api().split_for_parts();
+    let (streams, streams_document) = streams().split_for_parts();
+    document.merge(streams_document);
     routes
+        .merge(browser_pages::browser_pages())
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })
         .layer(Extension(openapi::Document::render(&document)))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        // Added after the timeout layer, so outside it: an event stream is
+        // Merged after the timeout layer, so outside it: an event stream is
         // meant to stay open for as long as its access token lives (it ends
         // itself then), and a 30 s cut would only make every app reconnect
         // and re-read its backlog twice a minute.
-        .route(path::EVENTS, get(events::events))
+        .merge(streams.method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed }))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), wake_events_after_writes))
         .layer(TraceLayer::new_for_http())

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+mod browser_pages;
 mod caller;
 mod catalogue;
 pub mod clock;

@@ -12,8 +12,9 @@ use axum::http::request::Parts;
 use hoso_domain::dossier::{Actor, DossierStatus};
 use hoso_protocol::api::dossier::{DossierDetail, DossierSummary};
 use hoso_protocol::api::office::OfficeMove;
+use hoso_protocol::api::path;
 use hoso_protocol::api::payment::PaymentStatus;
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::Deserialize;
 
 use crate::caller::{access_token_owner, bearer};
@@ -53,13 +54,32 @@ const AWAITING_OFFICER: [DossierStatus; 5] = [
     DossierStatus::ResultReady,
 ];
 
-#[derive(Deserialize)]
+/// The query of the officer's queue.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
+    /// Only dossiers in this status; without it, every status that awaits an
+    /// officer (submitted, accepted, processing, withdrawal requested, result ready).
+    #[param(nullable = false)]
     status: Option<DossierStatus>,
 }
 
 /// `GET /api/v1/office/dossiers?status=NAME`: dossiers awaiting action (or in
 /// `status`), the longest waiting first.
+#[utoipa::path(
+    get,
+    path = path::OFFICE_DOSSIERS,
+    operation_id = "office_queue",
+    tag = "office",
+    params(QueueQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "At most 500 dossiers, the longest unchanged first.", body = Vec<DossierSummary>),
+        (status = 400, description = "`status` names no dossier status.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "The caller does not hold the officer role.", body = ErrorEnvelope),
+    )
+)]
 pub async fn queue(
     State(state): State<AppState>,
     _officer: Officer,
@@ -89,6 +109,20 @@ pub async fn queue(
 }
 
 /// `GET /api/v1/office/dossiers/{code}`: any dossier in full.
+#[utoipa::path(
+    get,
+    path = path::OFFICE_DOSSIER,
+    operation_id = "office_dossier",
+    tag = "office",
+    params(("code" = String, Path, description = "The national dossier code.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The dossier with its answers, attachments, timeline, legal clock and what it carries.", body = DossierDetail),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "The caller does not hold the officer role.", body = ErrorEnvelope),
+        (status = 404, description = "No such dossier.", body = ErrorEnvelope),
+    )
+)]
 pub async fn detail(
     State(state): State<AppState>,
     _officer: Officer,
@@ -111,6 +145,28 @@ fn text(value: &str) -> Result<&str, PortalError> {
 }
 
 /// `POST /api/v1/office/dossiers/{code}/moves`: one officer decision.
+#[utoipa::path(
+    post,
+    path = path::OFFICE_MOVE,
+    operation_id = "office_move",
+    tag = "office",
+    params(("code" = String, Path, description = "The national dossier code.")),
+    request_body = OfficeMove,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Moved: the dossier as it now is.", body = DossierSummary),
+        (status = 400, description = "The body is not JSON.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "The caller does not hold the officer role.", body = ErrorEnvelope),
+        (status = 404, description = "No such dossier.", body = ErrorEnvelope),
+        (status = 409, description = "The lifecycle does not allow this move from the dossier's current status.", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 1 MiB.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "A reason or note that is empty or over 2000 characters, an amount that is not positive, \
+            more than 100 field pointers and document ids or one of them empty or over 200 characters, or a body of the \
+            wrong shape.", body = ErrorEnvelope),
+    )
+)]
 pub async fn make_move(
     State(state): State<AppState>,
     _officer: Officer,

@@ -8,6 +8,11 @@
 //! method and path of its `#[utoipa::path]` annotation, and the same
 //! operation to the document. So a route without an annotation cannot be
 //! added there, and a test refuses a plain `.route(...)` in `http.rs`.
+//! Streams that must outlive the request timeout (live events) are listed
+//! the same way in `http::streams()`, whose document `http::router` merges
+//! into this one. The one other place routes come from is
+//! `browser_pages.rs`: HTML pages for people's browsers, which are no API,
+//! so they are not in the document (and nothing there is under `/api/`).
 //!
 //! To add a route:
 //! 1. Annotate its handler with `#[utoipa::path(...)]`: the method, `path =`
@@ -17,10 +22,14 @@
 //!    `request_body`, and one `responses` entry per status it can answer,
 //!    with `body = ErrorEnvelope` for each refusal (401, 403, 404, 409, 413,
 //!    415, 422, 429 with `Retry-After`…). A route that takes a `Caller` adds
-//!    `security(("bearer" = []))`.
+//!    `security(("bearer" = []))`. The operation id is the handler's name;
+//!    where that is not unique in the document (`start`, `detail`, `list`),
+//!    give one with `operation_id = "..."`.
 //! 2. Register it in `http::api()` with `.routes(routes!(handler))`; handlers
 //!    of one path go in one `routes!` (e.g. `routes!(dossiers::submit,
-//!    dossiers::list)`).
+//!    dossiers::list)`). A route with its own body limit keeps it with
+//!    `routes!(handler).layer(DefaultBodyLimit::max(N))`
+//!    (`UtoipaMethodRouterExt`).
 //! 3. Refresh the committed copy and commit it:
 //!    `HOSO_BLESS=1 cargo test -p hoso-portal --test api openapi`.
 //!
@@ -48,8 +57,8 @@ pub const BEARER: &str = "bearer";
         title = "Hồ sơ portal API",
         version = "1",
         description = "The reference national public-service portal: the public-service API v1 \
-                       (catalogue, profile, dossiers, attachment uploads) and its OpenID Connect \
-                       provider. Every failure of API v1 answers the error envelope \
+                       (catalogue, profile, dossiers, attachment uploads, payments, live events, \
+                       passkeys, the officer API) and its OpenID Connect provider. Every failure of API v1 answers the error envelope \
                        `{kind, message, fields?}`; `kind` is stable and machine-readable. \
                        Calls that act for a profile carry an access token from the provider \
                        (`Authorization: Bearer …`) and may name an enterprise in `X-Acting-As`. \
@@ -64,7 +73,11 @@ pub const BEARER: &str = "bearer";
         (name = "account", description = "The signed-in person and the profiles they may act for."),
         (name = "dossiers", description = "Submitting exactly once, the changes feed, detail, withdrawal."),
         (name = "uploads", description = "Resumable attachment uploads (tus 1.0 core, creation, checksum)."),
-        (name = "identity", description = "The OpenID Connect provider: authorization code + PKCE S256."),
+        (name = "events", description = "Live events: hints that a dossier changed, as server-sent events."),
+        (name = "payments", description = "Paying what a dossier owes, and the payment gateway's signed notification."),
+        (name = "office", description = "The officer API: the queue, any dossier in full, moves and results; officers only."),
+        (name = "identity", description = "The OpenID Connect provider: authorization code + PKCE S256, end-session."),
+        (name = "passkeys", description = "Passkeys (WebAuthn): signing in on the provider's page, and enrolment behind a bearer token."),
         (name = "demo", description = "Only on a portal started with `--demo`."),
     )
 )]
@@ -124,6 +137,7 @@ pub async fn serve(Extension(document): Extension<Document>) -> impl IntoRespons
 mod tests {
     use std::collections::BTreeSet;
 
+    use hoso_protocol::api::payment::GATEWAY_SIGNATURE_HEADER;
     use hoso_protocol::api::upload::header;
     use hoso_protocol::api::{ACTING_AS_HEADER, IDEMPOTENCY_KEY_HEADER};
     use utoipa::openapi::path::ParameterIn;
@@ -132,7 +146,7 @@ mod tests {
 
     /// Every header parameter the document names, by operation.
     fn header_params() -> Vec<(String, String)> {
-        let openapi = http::api().into_openapi();
+        let openapi = http::document();
         let mut found = Vec::new();
         for (path, item) in &openapi.paths.paths {
             let operations = [&item.get, &item.post, &item.head, &item.patch, &item.put, &item.delete];
@@ -159,7 +173,10 @@ mod tests {
             header::UPLOAD_LENGTH,
             header::UPLOAD_METADATA,
             header::UPLOAD_CHECKSUM,
+            GATEWAY_SIGNATURE_HEADER,
             "If-None-Match",
+            // The header an EventSource sends when it reconnects (HTML's server-sent events).
+            "Last-Event-ID",
         ];
         let named: BTreeSet<String> = header_params().into_iter().map(|(_, name)| name).collect();
         for name in &named {
@@ -172,7 +189,7 @@ mod tests {
 
     #[test]
     fn every_api_route_behind_the_bearer_scheme_documents_the_acting_as_header_and_its_refusals() {
-        let openapi = http::api().into_openapi();
+        let openapi = http::document();
         let mut checked = 0;
         for (path, item) in &openapi.paths.paths {
             let operations = [&item.get, &item.post, &item.head, &item.patch, &item.put, &item.delete];
@@ -183,19 +200,46 @@ mod tests {
                 }
                 checked += 1;
                 let names: Vec<&str> = operation.parameters.iter().flatten().map(|p| p.name.as_str()).collect();
-                assert!(names.contains(&ACTING_AS_HEADER), "{path} takes a bearer token but no {ACTING_AS_HEADER}");
+                // An officer acts for the agency, never for a profile, so the
+                // officer API reads no `X-Acting-As`; its 403 is the role.
+                if !path.starts_with("/api/v1/office/") {
+                    assert!(names.contains(&ACTING_AS_HEADER), "{path} takes a bearer token but no {ACTING_AS_HEADER}");
+                }
                 let responses = &operation.responses.responses;
                 assert!(responses.contains_key("401"), "{path} takes a bearer token but documents no 401");
                 assert!(responses.contains_key("403"), "{path} acts for a profile but documents no 403");
             }
         }
-        assert!(checked >= 8, "only {checked} operations name the bearer scheme");
+        assert!(checked >= 20, "only {checked} operations name the bearer scheme");
+    }
+
+    #[test]
+    fn every_operation_has_an_operation_id_of_its_own() {
+        // Handlers of different rooms share names (`start`, `detail`, `list`);
+        // a client generator needs one id per operation.
+        let openapi = http::document();
+        let mut seen = BTreeSet::new();
+        for (path, item) in &openapi.paths.paths {
+            let operations = [&item.get, &item.post, &item.head, &item.patch, &item.put, &item.delete];
+            for operation in operations.into_iter().flatten() {
+                let id = operation.operation_id.clone().unwrap_or_else(|| panic!("{path}: no operation id"));
+                assert!(seen.insert(id.clone()), "{path}: the operation id {id} is taken already");
+            }
+        }
+    }
+
+    #[test]
+    fn the_event_stream_is_in_the_document_but_not_among_the_routes_under_the_timeout() {
+        let events = hoso_protocol::api::path::EVENTS;
+        assert!(http::document().paths.paths.contains_key(events), "the document lacks {events}");
+        assert!(!http::api().into_openapi().paths.paths.contains_key(events), "{events} would be cut after 30 s");
     }
 
     #[test]
     fn the_http_module_registers_routes_only_through_the_document() {
         // `.route(` would add a route the document does not describe; the
-        // document is served through `routes!` like every other route.
+        // document is served through `routes!` like every other route. HTML
+        // pages for browsers are registered in `browser_pages.rs` instead.
         let source = include_str!("http.rs");
         let plain_routes: Vec<&str> = source.lines().filter(|line| line.contains(".route(")).collect();
         assert!(plain_routes.is_empty(), "register routes with `.routes(routes!(handler))`: {plain_routes:?}");

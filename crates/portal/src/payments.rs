@@ -13,17 +13,19 @@ use aws_lc_rs::hmac;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hoso_domain::dossier::{Actor, DossierStatus};
+use hoso_protocol::api::path;
 use hoso_protocol::api::payment::{GATEWAY_SIGNATURE_HEADER, PaymentStarted, PaymentStatus};
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::{Deserialize, Serialize};
 use sqlx::AnyPool;
 
 use crate::PortalError;
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::dossiers::{owned, refuse};
 use crate::http::AppState;
 use crate::lifecycle::{self, MoveError, Target};
@@ -36,7 +38,7 @@ pub const GATEWAY_PAGE: &str = "/gateway/pay/{id}";
 pub const RETURN_PAGE: &str = "/payments/{id}/return";
 
 /// What the gateway tells the portal about one payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Notification {
     pub payment_id: String,
@@ -46,7 +48,8 @@ pub struct Notification {
     pub reference: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How the payment ended at the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Paid,
@@ -110,6 +113,22 @@ pub fn new_id(prefix: &str) -> String {
 
 /// `POST /api/v1/dossiers/{code}/payment`: start paying what the dossier owes.
 /// An unfinished payment is reused, so pressing "pay" twice opens one page.
+#[utoipa::path(
+    post,
+    path = path::DOSSIER_PAYMENT,
+    operation_id = "start_payment",
+    tag = "payments",
+    params(ActingAsHeader, ("code" = String, Path, description = "The national dossier code.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The gateway's hosted page to open in the system browser (the same page while a payment \
+            is unfinished).", body = PaymentStarted),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "No dossier with this code belongs to the acting profile.", body = ErrorEnvelope),
+        (status = 409, description = "No payment is requested for this dossier, or nothing is due any more.", body = ErrorEnvelope),
+    )
+)]
 pub async fn start(
     State(state): State<AppState>,
     caller: Caller,
@@ -160,11 +179,35 @@ pub async fn start(
 }
 
 /// `POST /api/v1/payments/callback`: the gateway's signed notification.
+#[utoipa::path(
+    post,
+    path = path::PAYMENT_CALLBACK,
+    operation_id = "payment_callback",
+    tag = "payments",
+    params(("X-Gateway-Signature" = String, Header, description = "`sha256=<hex>`: the HMAC-SHA256 of the exact body under \
+        the key the portal shares with the gateway.")),
+    request_body(content = Notification, description = "Server to server, from the payment gateway; the bytes are what is signed."),
+    responses(
+        (status = 204, description = "Recorded, or a repeat of what was recorded: the receipt is issued and the dossier moves on."),
+        (status = 400, description = "Signed, but not a payment notification.", body = ErrorEnvelope),
+        (status = 401, description = "The signature is missing or does not match the body.", body = ErrorEnvelope),
+        (status = 404, description = "No such payment.", body = ErrorEnvelope),
+        (status = 409, description = "The payment was settled otherwise, or the amount is not the one due.", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 1 MiB.", body = ErrorEnvelope),
+    )
+)]
 pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, PortalError> {
+    // Refused as the envelope, like every other API v1 failure, not axum's text.
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            refuse(StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge, "the body is larger than allowed")
+        }
+        _ => refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "the body could not be read"),
+    })?;
     let signature = headers.get(GATEWAY_SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
     receive(&state, &body, signature).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -6,10 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hoso_domain::dossier::DossierStatus;
 use hoso_protocol::api::dossier::Rating;
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::api::path;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
 use crate::PortalError;
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::dossiers::{owned, refuse};
 use crate::http::AppState;
 use crate::json_body::JsonBody;
@@ -19,6 +20,26 @@ use crate::wire_name::from_name;
 pub const MAX_COMMENT: usize = 1000;
 
 /// `POST /api/v1/dossiers/{code}/rating`.
+#[utoipa::path(
+    post,
+    path = path::DOSSIER_RATING,
+    operation_id = "rate_dossier",
+    tag = "dossiers",
+    params(ActingAsHeader, ("code" = String, Path, description = "The national dossier code.")),
+    request_body = Rating,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Rated: the rating as stored (the comment trimmed, an empty one dropped).", body = Rating),
+        (status = 400, description = "The body is not JSON.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "No dossier with this code belongs to the acting profile.", body = ErrorEnvelope),
+        (status = 409, description = "The dossier is not completed, or was already rated.", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 1 MiB.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "A score outside 1 to 5, a comment over 1000 characters, or a body of the wrong shape.", body = ErrorEnvelope),
+    )
+)]
 pub async fn rate(
     State(state): State<AppState>,
     caller: Caller,

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH, X_CONTENT_TYPE_OPTIONS,
@@ -14,12 +14,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hoso_domain::dossier::{Actor, DossierStatus};
 use hoso_protocol::api::dossier::DossierSummary;
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::api::path;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::PortalError;
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::dossiers::{self, owned, refuse};
 use crate::http::AppState;
 use crate::lifecycle::{self, Target};
@@ -30,8 +31,12 @@ pub const MAX_RESULT_BYTES: usize = 20 * 1024 * 1024;
 /// The media types a result may have: what agencies issue.
 pub const RESULT_MEDIA_TYPES: [&str; 4] = ["application/pdf", "image/png", "image/jpeg", "application/xml"];
 
-#[derive(Deserialize)]
+/// The query of issuing a result.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResultQuery {
+    /// The file name the citizen's download offers: 1 to 200 characters, no
+    /// path separators or control characters, no surrounding spaces.
     pub name: String,
 }
 
@@ -43,14 +48,40 @@ fn acceptable_name(name: &str) -> bool {
 }
 
 /// `POST /api/v1/office/dossiers/{code}/result?name=FILE`: issue the result.
+#[utoipa::path(
+    post,
+    path = path::OFFICE_RESULT,
+    operation_id = "issue_result",
+    tag = "office",
+    params(("code" = String, Path, description = "The national dossier code."), ResultQuery),
+    request_body(
+        content(("application/pdf"), ("image/png"), ("image/jpeg"), ("application/xml")),
+        description = "The result document's bytes, at most 20 MiB; `Content-Type` is its media type.",
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Issued: the dossier, now \"result ready\".", body = DossierSummary),
+        (status = 400, description = "No `name` in the query, or the bytes could not be read.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "The caller does not hold the officer role.", body = ErrorEnvelope),
+        (status = 404, description = "No such dossier.", body = ErrorEnvelope),
+        (status = 409, description = "The lifecycle does not allow a result from the dossier's current status.", body = ErrorEnvelope),
+        (status = 413, description = "The document is larger than 20 MiB.", body = ErrorEnvelope),
+        (status = 415, description = "Not a result media type (PDF, PNG, JPEG or XML).", body = ErrorEnvelope),
+        (status = 422, description = "A file name that is not acceptable, or no bytes.", body = ErrorEnvelope),
+    )
+)]
 pub async fn issue(
     State(state): State<AppState>,
     _officer: Officer,
     Path(code): Path<String>,
-    Query(ResultQuery { name }): Query<ResultQuery>,
+    query: Result<Query<ResultQuery>, QueryRejection>,
     headers: HeaderMap,
     content: Result<Bytes, BytesRejection>,
 ) -> Result<Json<DossierSummary>, PortalError> {
+    // Refused as the envelope, like every other API v1 failure, not axum's text.
+    let Query(ResultQuery { name }) =
+        query.map_err(|_| refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "name the result's file"))?;
     let content = content.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => {
             refuse(StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge, "a result is at most 20 MiB")
@@ -86,6 +117,32 @@ pub async fn issue(
 }
 
 /// `GET /api/v1/dossiers/{code}/result`: the result's bytes, for the owner.
+#[utoipa::path(
+    get,
+    path = path::DOSSIER_RESULT,
+    operation_id = "download_result",
+    tag = "dossiers",
+    params(
+        ActingAsHeader,
+        ("code" = String, Path, description = "The national dossier code."),
+        ("If-None-Match" = Option<String>, Header, nullable = false, description = "The entity tag of the result the client holds."),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The result document's bytes, in its media type.",
+         content(("application/pdf"), ("image/png"), ("image/jpeg"), ("application/xml")),
+         headers(
+            ("Content-Disposition" = String, description = "`attachment` with the file name, in ASCII and in UTF-8 (`filename*`)."),
+            ("ETag" = String, description = "The document's SHA-256 in lowercase hex, quoted."),
+            ("Cache-Control" = String, description = "`private, no-cache`"),
+         )),
+        (status = 304, description = "The client's copy is current.",
+         headers(("ETag" = String, description = "The document's SHA-256 in lowercase hex, quoted."))),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "No dossier with this code belongs to the acting profile, or it has no result yet.", body = ErrorEnvelope),
+    )
+)]
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,

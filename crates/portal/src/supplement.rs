@@ -11,13 +11,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hoso_domain::catalogue::{FormRef, ProcedureCode};
 use hoso_domain::dossier::{Actor, DossierStatus};
-use hoso_protocol::api::IDEMPOTENCY_KEY_HEADER;
-use hoso_protocol::api::dossier::SubmitSupplement;
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::api::dossier::{DossierSummary, SubmitSupplement};
+use hoso_protocol::api::{IDEMPOTENCY_KEY_HEADER, path};
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use sha2::{Digest, Sha256};
 
 use crate::PortalError;
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::dossiers::{self, DossierRow, invalid_fields, judge_answers, owned, refuse};
 use crate::http::AppState;
 use crate::json_body::JsonBody;
@@ -25,6 +25,33 @@ use crate::lifecycle::{self, MoveError, Target};
 use crate::wire_name::from_name;
 
 /// `POST /api/v1/dossiers/{code}/supplement`.
+#[utoipa::path(
+    post,
+    path = path::DOSSIER_SUPPLEMENT,
+    operation_id = "answer_supplement",
+    tag = "dossiers",
+    params(
+        ActingAsHeader,
+        ("code" = String, Path, description = "The national dossier code."),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "If sent, the body's `client_id`."),
+    ),
+    request_body = SubmitSupplement,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Received: the dossier, back in processing (its legal clock runs again).", body = DossierSummary),
+        (status = 200, description = "A replay of an answer already received: the dossier as it stands.", body = DossierSummary),
+        (status = 400, description = "A `client_id` that is empty, over 128 characters or not the `Idempotency-Key`, or a body \
+            that is not JSON.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "No dossier with this code belongs to the acting profile, or its form is no longer served.", body = ErrorEnvelope),
+        (status = 409, description = "No supplement is requested for this dossier (any more).", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 1 MiB.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "Answers or attachments that are not valid (`invalid_input` with `fields`), a note over 2000 \
+            characters, a body of the wrong shape, or the `client_id` reused with another body (`conflict`).", body = ErrorEnvelope),
+    )
+)]
 pub async fn answer(
     State(state): State<AppState>,
     caller: Caller,

@@ -20,7 +20,8 @@ use std::sync::{Arc, Mutex};
 use sqlx::AnyPool;
 use tokio::sync::{Notify, broadcast, watch};
 
-pub use stream::events;
+// `__path_events` is the route's OpenAPI description, which `routes!` finds beside the handler.
+pub use stream::{__path_events, events};
 
 use crate::PortalError;
 use crate::db::Backend;

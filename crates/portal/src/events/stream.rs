@@ -18,9 +18,9 @@ use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use hoso_protocol::api::ACTING_AS_HEADER;
 use hoso_protocol::api::event::LiveEvent;
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::api::{ACTING_AS_HEADER, path};
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use sqlx::AnyPool;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::StreamExt as _;
@@ -29,7 +29,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::delivered::Delivered;
 use super::{Hub, Signal, StreamPermit};
 use crate::PortalError;
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::clock::SharedClock;
 use crate::dossiers::owner_key;
 use crate::http::AppState;
@@ -95,6 +95,33 @@ fn resume_point(headers: &HeaderMap, query: Option<&str>) -> Result<Option<i64>,
     }
 }
 
+/// The acting profile's live events, as server-sent events.
+#[utoipa::path(
+    get,
+    path = path::EVENTS,
+    tag = "events",
+    params(
+        ActingAsHeader,
+        ("Last-Event-ID" = Option<u64>, Header, nullable = false, description = "The `id` of the last event the client \
+            received (an EventSource sends it when it reconnects): the stream starts with the changes after it."),
+        ("since" = Option<u64>, Query, nullable = false, description = "A changes-feed cursor to start after, for clients \
+            that cannot set headers; `Last-Event-ID` wins. Without either, the stream starts from now."),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "An endless `text/event-stream`: first every change after the cursor, then the comment \
+            `: live`, then changes as they happen. Each event's `id` is its change cursor and its `data` a `LiveEvent`; a \
+            `: keep-alive` comment comes every 15 s. The stream ends when the access token or the mandate ends, or the \
+            server stops; it is exempt from the 30 s request timeout.",
+         content_type = "text/event-stream", body = LiveEvent,
+         headers(("Cache-Control" = String, description = "`no-store`"))),
+        (status = 400, description = "`Last-Event-ID` or `since` is not a change cursor.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 429, description = "The person holds five streams on this process already; close one first.", body = ErrorEnvelope,
+         headers(("Retry-After" = u64, description = "Seconds until a closed stream has been noticed."))),
+    )
+)]
 pub async fn events(
     State(state): State<AppState>,
     caller: Caller,

@@ -36,11 +36,20 @@ pub const END_SESSION: &str = "/end-session";
 const MAX_STATE: usize = 512;
 
 /// The parameters of an end-session request, from the query or the form.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct EndSessionRequest {
+    /// An ID token this provider issued to the client (expired ones too).
+    #[param(nullable = false)]
     pub id_token_hint: Option<String>,
+    /// Where to send the browser afterwards; registered for the client.
+    #[param(nullable = false)]
     pub post_logout_redirect_uri: Option<String>,
+    /// Sent back with the redirect; at most 512 characters.
+    #[param(nullable = false)]
     pub state: Option<String>,
+    /// The client; if given, it must be the ID token's audience.
+    #[param(nullable = false)]
     pub client_id: Option<String>,
 }
 
@@ -112,6 +121,22 @@ pub fn judge(request: &EndSessionRequest, hint: Option<Hint>, clients: &[Client]
     Ok(SignOut { subject: hint.sub, client_id: client.id.clone(), sid: hint.sid, redirect_uri })
 }
 
+/// Signs the person out of the sign-in the ID token names (OpenID Connect
+/// RP-Initiated Logout 1.0), from the query.
+#[utoipa::path(
+    get,
+    path = END_SESSION,
+    operation_id = "end_session",
+    tag = "identity",
+    params(EndSessionRequest),
+    responses(
+        (status = 200, description = "Signed out; no address to return to: the provider's page says so.", content_type = "text/html", body = String),
+        (status = 303, description = "Signed out: back to the registered `post_logout_redirect_uri`, with `state`.",
+         headers(("Location" = String, description = "The client's post-logout redirect URI."))),
+        (status = 400, description = "No ID token of this provider, another client, an unregistered address or a `state` over \
+            512 characters: an error page, never a redirect, and nothing is revoked.", content_type = "text/html", body = String),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     Query(request): Query<EndSessionRequest>,
@@ -119,6 +144,23 @@ pub async fn get(
     end_session(&state, request).await
 }
 
+/// The same as `GET`, with the parameters in a form body.
+#[utoipa::path(
+    post,
+    path = END_SESSION,
+    operation_id = "end_session_form",
+    tag = "identity",
+    request_body(content = EndSessionRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Signed out; no address to return to: the provider's page says so.", content_type = "text/html", body = String),
+        (status = 303, description = "Signed out: back to the registered `post_logout_redirect_uri`, with `state`.",
+         headers(("Location" = String, description = "The client's post-logout redirect URI."))),
+        (status = 400, description = "No ID token of this provider, another client, an unregistered address or a `state` over \
+            512 characters: an error page, never a redirect, and nothing is revoked.", content_type = "text/html", body = String),
+        (status = 413, description = "The form is larger than 1 MiB (answered in plain text by the form parser)."),
+        (status = 415, description = "The body is not a form (answered in plain text by the form parser)."),
+    )
+)]
 pub async fn post(
     State(state): State<AppState>,
     Form(request): Form<EndSessionRequest>,

@@ -8,13 +8,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hoso_protocol::api::passkey::{FinishPasskeyRegistration, PasskeyRegistrationStarted, PasskeySummary};
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::api::path;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use time::OffsetDateTime;
 use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
 use super::ceremony::{self, Purpose};
 use super::{relying_party, store};
-use crate::caller::Caller;
+use crate::caller::{ActingAsHeader, Caller};
 use crate::http::AppState;
 use crate::json_body::JsonBody;
 use crate::{PortalError, unix_seconds};
@@ -47,6 +48,21 @@ fn summary(stored: &store::StoredPasskey) -> Result<PasskeySummary, PortalError>
     })
 }
 
+/// Starts enrolling a passkey for the signed-in person.
+#[utoipa::path(
+    post,
+    path = path::PASSKEY_REGISTRATION_START,
+    operation_id = "passkey_registration_start",
+    tag = "passkeys",
+    params(ActingAsHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The ceremony and the options for `navigator.credentials.create`; the person's \
+            passkeys are excluded.", body = PasskeyRegistrationStarted),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+    )
+)]
 pub async fn start(
     State(state): State<AppState>,
     caller: Caller,
@@ -72,6 +88,27 @@ pub async fn start(
     Ok(Json(PasskeyRegistrationStarted { ceremony, options }))
 }
 
+/// Finishes enrolling: verifies the authenticator's answer and stores the passkey.
+#[utoipa::path(
+    post,
+    path = path::PASSKEY_REGISTRATION_FINISH,
+    operation_id = "passkey_registration_finish",
+    tag = "passkeys",
+    params(ActingAsHeader),
+    request_body = FinishPasskeyRegistration,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Enrolled: the new passkey.", body = PasskeySummary),
+        (status = 400, description = "The ceremony is unknown, used, expired or another person's, the passkey could not be \
+            verified, or the body is not JSON.", body = ErrorEnvelope),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 409, description = "This passkey is already registered.", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 16 KiB.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "No name or one over 64 characters, a credential or a body of the wrong shape.", body = ErrorEnvelope),
+    )
+)]
 pub async fn finish(
     State(state): State<AppState>,
     caller: Caller,
@@ -111,11 +148,40 @@ pub async fn finish(
     Ok((StatusCode::CREATED, Json(summary(&stored)?)).into_response())
 }
 
+/// The signed-in person's passkeys, whatever profile they act for.
+#[utoipa::path(
+    get,
+    path = path::PASSKEYS,
+    operation_id = "list_passkeys",
+    tag = "passkeys",
+    params(ActingAsHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The person's passkeys.", body = Vec<PasskeySummary>),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+    )
+)]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<PasskeySummary>>, PortalError> {
     let stored = store::of_person(&state.pool, caller.subject()).await?;
     Ok(Json(stored.iter().map(summary).collect::<Result<_, _>>()?))
 }
 
+/// Removes one of the signed-in person's passkeys.
+#[utoipa::path(
+    delete,
+    path = path::PASSKEY,
+    operation_id = "delete_passkey",
+    tag = "passkeys",
+    params(ActingAsHeader, ("id" = String, Path, description = "The passkey's credential id, base64url.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed; it signs in no more."),
+        (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
+        (status = 404, description = "The person has no such passkey (another person's answers alike).", body = ErrorEnvelope),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
-use hoso_protocol::error::ErrorKind;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use webauthn_rs::prelude::{DiscoverableAuthentication, DiscoverableKey, PublicKeyCredential, WebauthnError};
@@ -32,26 +32,34 @@ pub const FINISH: &str = "/login/passkey/finish";
 /// two factors.
 const AMR_PASSKEY: &str = "pop mfa";
 
-#[derive(Deserialize)]
+/// Starting a passkey sign-in for a pending authorization request.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct StartSignIn {
+    /// The pending authorization request, from the sign-in page.
     request_id: String,
 }
 
-#[derive(Serialize)]
+/// The ceremony to finish and what the browser asks the authenticator.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SignInStarted {
+    /// Single use, and good for a couple of minutes.
     ceremony: String,
     /// `{"publicKey": {...}}` for `navigator.credentials.get`.
     options: Value,
 }
 
-#[derive(Deserialize)]
+/// Finishing a passkey sign-in with the authenticator's answer.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct FinishSignIn {
     request_id: String,
     ceremony: String,
+    /// The browser's `PublicKeyCredential`, byte fields base64url-encoded.
+    #[schema(value_type = Object)]
     credential: PublicKeyCredential,
 }
 
-#[derive(Serialize)]
+/// Signed in: where the page's script sends the browser.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SignedIn {
     /// The client's redirect URI with the code and state.
     redirect_to: String,
@@ -71,6 +79,24 @@ fn request_gone(message: &'static str) -> PortalError {
     refused(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, message)
 }
 
+/// Starts a usernameless passkey sign-in for a pending authorization
+/// request (called by the sign-in page's script).
+#[utoipa::path(
+    post,
+    path = START,
+    operation_id = "passkey_sign_in_start",
+    tag = "passkeys",
+    request_body = StartSignIn,
+    responses(
+        (status = 200, description = "The ceremony and the options for `navigator.credentials.get`.", body = SignInStarted),
+        (status = 400, description = "The sign-in request expired, or the body is not JSON.", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 16 KiB.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "The body does not have the expected shape.", body = ErrorEnvelope),
+        (status = 429, description = "Too many passkey sign-ins started from this address in a minute.", body = ErrorEnvelope,
+         headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed."))),
+    )
+)]
 pub async fn start(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -89,6 +115,27 @@ pub async fn start(
     Ok(Json(SignInStarted { ceremony, options }))
 }
 
+/// Finishes a passkey sign-in: verifies the authenticator's answer and
+/// issues the code, exactly as a password sign-in does.
+#[utoipa::path(
+    post,
+    path = FINISH,
+    operation_id = "passkey_sign_in_finish",
+    tag = "passkeys",
+    request_body = FinishSignIn,
+    responses(
+        (status = 200, description = "Signed in: the client's redirect URI with `code`, `state` and `iss`, for the script to follow.", body = SignedIn),
+        (status = 400, description = "The ceremony is unknown, used or expired, the sign-in request expired or was already used, \
+            or the body is not JSON.", body = ErrorEnvelope),
+        (status = 401, description = "The passkey sign-in failed (one answer for every reason: an unknown credential, another \
+            person's, a bad signature, a counter going backwards).", body = ErrorEnvelope),
+        (status = 413, description = "The body is larger than 16 KiB.", body = ErrorEnvelope),
+        (status = 415, description = "The body is not sent as `application/json`.", body = ErrorEnvelope),
+        (status = 422, description = "The body does not have the expected shape.", body = ErrorEnvelope),
+        (status = 429, description = "Too many sign-in attempts (passkey or password) from this address in a minute.", body = ErrorEnvelope,
+         headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed."))),
+    )
+)]
 pub async fn finish(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

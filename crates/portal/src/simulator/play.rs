@@ -215,7 +215,7 @@ async fn play_step(state: &AppState, run: &RunRow, action: &Action, step: usize)
             headers.insert("content-type", header_value(media_type)?);
             let content = Bytes::from(demo_pdf(&format!("{name} {}", run.code)));
             let query = Query(results::ResultQuery { name: name.clone() });
-            results::issue(State(state.clone()), office::Officer, Path(code), query, headers, Ok(content))
+            results::issue(State(state.clone()), office::Officer, Path(code), Ok(query), headers, Ok(content))
                 .await
                 .map(drop)
         }

@@ -18,6 +18,8 @@ use super::*;
 /// How much more than its limit a route may read before refusing: one
 /// network read's worth of slack, as the issue allows.
 const SLACK: usize = 64 * 1024;
+/// The demo officer's one-time-code secret (see the README).
+const OFFICER_TOTP: &str = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
 /// The size of each piece of the endless body.
 const PIECE: usize = 16 * 1024;
 
@@ -59,28 +61,49 @@ async fn oversize_bodies_are_refused_after_reading_at_most_the_limit_and_64_kib(
     };
     let service = hoso_portal::service(&config, base.clone()).await.unwrap();
     let json_limit = hoso_portal::JSON_BODY_LIMIT;
+    let passkey_limit = 16 * 1024;
+    let result_limit = 20 * 1024 * 1024;
     let bearer = format!("Bearer {token}");
-    let json_routes = [
-        (Method::POST, path::DOSSIERS.to_owned(), "application/json"),
-        (Method::POST, path::DOSSIER_WITHDRAW.replace("{code}", "000.00.00.X01-261122-0001"), "application/json"),
-        (Method::POST, "/token".to_owned(), "application/x-www-form-urlencoded"),
-        (Method::POST, "/login".to_owned(), "application/x-www-form-urlencoded"),
-        (Method::POST, "/revoke".to_owned(), "application/x-www-form-urlencoded"),
+    let officer = format!("Bearer {}", access_token_for(&base, &client, ("officer", OFFICER_TOTP)).await);
+    let code = "000.00.00.X01-261122-0001";
+    let on = |template: &str| template.replace("{code}", code);
+    let (json, form) = ("application/json", "application/x-www-form-urlencoded");
+    // Each route with what it takes to get as far as reading the body, and its own limit.
+    let routes = [
+        (on(path::DOSSIERS), json, &bearer, json_limit),
+        (on(path::DOSSIER_WITHDRAW), json, &bearer, json_limit),
+        (on(path::DOSSIER_SUPPLEMENT), json, &bearer, json_limit),
+        (on(path::DOSSIER_RATING), json, &bearer, json_limit),
+        (on(path::OFFICE_MOVE), json, &officer, json_limit),
+        (format!("{}?name=result.pdf", on(path::OFFICE_RESULT)), "application/pdf", &officer, result_limit),
+        (path::PAYMENT_CALLBACK.to_owned(), json, &bearer, json_limit),
+        ("/token".to_owned(), form, &bearer, json_limit),
+        ("/login".to_owned(), form, &bearer, json_limit),
+        ("/revoke".to_owned(), form, &bearer, json_limit),
+        ("/end-session".to_owned(), form, &bearer, json_limit),
+        ("/login/passkey/start".to_owned(), json, &bearer, passkey_limit),
+        ("/login/passkey/finish".to_owned(), json, &bearer, passkey_limit),
+        (path::PASSKEY_REGISTRATION_FINISH.to_owned(), json, &bearer, passkey_limit),
     ];
-    for (method, uri, content_type) in json_routes {
+    for (uri, content_type, authorization, limit) in routes {
         let request = Request::builder()
-            .method(method)
+            .method(Method::POST)
             .uri(&uri)
             .header("content-type", content_type)
-            .header("authorization", &bearer)
+            .header("authorization", authorization)
             .header("idempotency-key", "client-endless");
         let (status, read) = send_endless(&service, request).await;
         assert_eq!(status, 413, "{uri} answered {status}");
-        assert!(read <= json_limit + SLACK, "{uri} read {read} bytes for a limit of {json_limit}");
-        assert!(
-            read > json_limit,
-            "{uri} refused after {read} bytes, before its limit: the body was not what stopped it"
-        );
+        assert!(read <= limit + SLACK, "{uri} read {read} bytes for a limit of {limit}");
+        assert!(read > limit, "{uri} refused after {read} bytes, before its limit: the body was not what stopped it");
+    }
+
+    // Routes that take no body answer without reading one.
+    for uri in [on(path::DOSSIER_PAYMENT), path::PASSKEY_REGISTRATION_START.to_owned()] {
+        let request = Request::builder().method(Method::POST).uri(&uri).header("authorization", &bearer);
+        let (status, read) = send_endless(&service, request).await;
+        assert!(status < 500, "{uri} answered {status}");
+        assert!(read <= SLACK, "{uri}, which takes no body, read {read} bytes");
     }
 
     // Without a valid token the body is not read at all.

@@ -208,3 +208,119 @@ fn the_committed_document_is_well_formed_openapi_3_1() {
         assert!(document.pointer(pointer).is_some(), "{at}: `{target}` points at nothing");
     }
 }
+
+/// The demo officer's one-time-code secret (see the README).
+const OFFICER_TOTP: &str = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
+
+/// Sends `request` and checks its answer against the document: the status,
+/// then the body against the schema documented for that status.
+async fn answers_as_documented(
+    document: &Value,
+    (method, path): (&str, &str),
+    request: reqwest::RequestBuilder,
+    status: u16,
+) -> Value {
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), status, "{method} {path}");
+    let body: Value = response.json().await.unwrap();
+    assert_conforms(document, path, method, status, &body);
+    body
+}
+
+async fn the_dossier_lifecycle_officer_and_passkey_answers_conform_to_the_document(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let document: Value = serde_json::from_str(&served_document(&base).await.1).unwrap();
+    let url = |path: &str| format!("{base}{path}");
+    let citizen = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let officer = access_token_for(&base, &client, ("officer", OFFICER_TOTP)).await;
+    let scan = b"%PDF-1.7 giay chung sinh (openapi, lifecycle)".to_vec();
+    upload_whole(&base, &client, &citizen, &scan).await;
+    let submitted =
+        json_of(submit(&base, &client, &citizen, &birth_registration("openapi-life-1", &scan)).await, 201).await;
+    let code = submitted["code"].as_str().unwrap();
+    let office_dossier = path::OFFICE_DOSSIER.replace("{code}", code);
+    let dossier = path::DOSSIER.replace("{code}", code);
+    let at = |template: &str| template.replace("{code}", code);
+
+    // The officer API: the queue holds the new dossier; its detail; moves,
+    // and a move the lifecycle refuses as a 409 envelope.
+    let queue = client.get(url(path::OFFICE_DOSSIERS)).bearer_auth(&officer);
+    let queue = answers_as_documented(&document, ("get", path::OFFICE_DOSSIERS), queue, 200).await;
+    assert!(queue.as_array().unwrap().iter().any(|d| d["code"] == code), "{queue}");
+    let refused = client.get(url(path::OFFICE_DOSSIERS)).query(&[("status", "no_such_status")]).bearer_auth(&officer);
+    answers_as_documented(&document, ("get", path::OFFICE_DOSSIERS), refused, 400).await;
+    let as_citizen = client.get(url(path::OFFICE_DOSSIERS)).bearer_auth(&citizen);
+    answers_as_documented(&document, ("get", path::OFFICE_DOSSIERS), as_citizen, 403).await;
+    let detail = client.get(url(&office_dossier)).bearer_auth(&officer);
+    answers_as_documented(&document, ("get", path::OFFICE_DOSSIER), detail, 200).await;
+    let moves = at(path::OFFICE_MOVE);
+    let officer_move = |body: Value| client.post(url(&moves)).bearer_auth(&officer).json(&body);
+    let accepted =
+        answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(json!({"move": "accept"})), 200)
+            .await;
+    assert_eq!(accepted["status"], "accepted");
+    let conflict =
+        answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(json!({"move": "accept"})), 409)
+            .await;
+    assert_eq!(conflict["kind"], "conflict");
+    answers_as_documented(
+        &document,
+        ("post", path::OFFICE_MOVE),
+        officer_move(json!({"move": "start_processing"})),
+        200,
+    )
+    .await;
+    let request_payment = json!({"move": "request_payment", "amount_vnd": 8000, "description": "Lệ phí"});
+    answers_as_documented(&document, ("post", path::OFFICE_MOVE), officer_move(request_payment), 200).await;
+
+    // The citizen: no supplement is asked for and nothing is rated yet (409s),
+    // no result yet (404), a stream cursor that is no number (400).
+    let supplement = json!({"client_id": "openapi-supp-1", "data": submitted, "attachments": []});
+    let supplement = client.post(url(&at(path::DOSSIER_SUPPLEMENT))).bearer_auth(&citizen).json(&supplement);
+    answers_as_documented(&document, ("post", path::DOSSIER_SUPPLEMENT), supplement, 409).await;
+    let rating = client.post(url(&at(path::DOSSIER_RATING))).bearer_auth(&citizen).json(&json!({"score": 5}));
+    answers_as_documented(&document, ("post", path::DOSSIER_RATING), rating, 409).await;
+    let result = client.get(url(&at(path::DOSSIER_RESULT))).bearer_auth(&citizen);
+    answers_as_documented(&document, ("get", path::DOSSIER_RESULT), result, 404).await;
+    let stream = client.get(url(path::EVENTS)).query(&[("since", "not-a-cursor")]).bearer_auth(&citizen);
+    answers_as_documented(&document, ("get", path::EVENTS), stream, 400).await;
+    // The stream sits outside the timeout, not outside the envelope every API failure answers.
+    let wrong_method = client.post(url(path::EVENTS)).bearer_auth(&citizen).send().await.unwrap();
+    assert_eq!(json_of(wrong_method, 405).await["kind"], "not_found");
+
+    // Paying through the simulated gateway's page: afterwards the detail
+    // carries the receipt. A forged notification is refused as documented.
+    let payment = client.post(url(&at(path::DOSSIER_PAYMENT))).bearer_auth(&citizen);
+    let started = answers_as_documented(&document, ("post", path::DOSSIER_PAYMENT), payment, 201).await;
+    let paid = client.post(started["payment_url"].as_str().unwrap()).form(&[("choice", "pay")]).send().await.unwrap();
+    assert_eq!(paid.status(), 303);
+    let forged = json!({"payment_id": started["payment_id"], "outcome": "paid", "amount_vnd": 8000, "reference": "X"});
+    let forged = client.post(url(path::PAYMENT_CALLBACK)).header("X-Gateway-Signature", "sha256=00").json(&forged);
+    answers_as_documented(&document, ("post", path::PAYMENT_CALLBACK), forged, 401).await;
+    let detail = client.get(url(&dossier)).bearer_auth(&citizen);
+    let detail = answers_as_documented(&document, ("get", path::DOSSIER), detail, 200).await;
+    assert!(detail["receipt"].is_object() && detail["payment"].is_object(), "{detail}");
+    let detail = client.get(url(&office_dossier)).bearer_auth(&officer);
+    answers_as_documented(&document, ("get", path::OFFICE_DOSSIER), detail, 200).await;
+
+    // Passkeys: enrol one on a software authenticator, then list it.
+    let started = client.post(url(path::PASSKEY_REGISTRATION_START)).bearer_auth(&citizen);
+    let started = answers_as_documented(&document, ("post", path::PASSKEY_REGISTRATION_START), started, 200).await;
+    let port = url::Url::parse(&base).unwrap().port().unwrap();
+    let origin = webauthn_authenticator_rs::prelude::Url::parse(&format!("http://localhost:{port}")).unwrap();
+    let mut authenticator = webauthn_authenticator_rs::WebauthnAuthenticator::new(
+        webauthn_authenticator_rs::softpasskey::SoftPasskey::new(true),
+    );
+    let options = serde_json::from_value(started["options"].clone()).unwrap();
+    let credential = authenticator.do_registration(origin, options).unwrap();
+    let finish = json!({"ceremony": started["ceremony"], "name": "Điện thoại", "credential": credential});
+    let finish = client.post(url(path::PASSKEY_REGISTRATION_FINISH)).bearer_auth(&citizen).json(&finish);
+    answers_as_documented(&document, ("post", path::PASSKEY_REGISTRATION_FINISH), finish, 201).await;
+    let listed = client.get(url(path::PASSKEYS)).bearer_auth(&citizen);
+    let listed = answers_as_documented(&document, ("get", path::PASSKEYS), listed, 200).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+}
+
+contract![the_dossier_lifecycle_officer_and_passkey_answers_conform_to_the_document];

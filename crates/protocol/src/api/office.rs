@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Issuing the result is not a move here: it carries a file, see
 /// [`super::path::OFFICE_RESULT`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "move", rename_all = "snake_case")]
 pub enum OfficeMove {
     /// Valid intake at the one-stop desk; the legal clock counts from this day.

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 /// The answer to starting a registration: the ceremony to finish and the
 /// options for `navigator.credentials.create`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasskeyRegistrationStarted {
     /// Single use, and good for a couple of minutes.
     pub ceremony: String,
@@ -21,6 +22,7 @@ pub struct PasskeyRegistrationStarted {
 
 /// Finishing a registration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FinishPasskeyRegistration {
     pub ceremony: String,
     /// What the person calls this passkey, e.g. "Điện thoại của tôi".
@@ -31,6 +33,7 @@ pub struct FinishPasskeyRegistration {
 
 /// One of the signed-in person's passkeys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasskeySummary {
     /// The credential id, base64url; the path segment that deletes it.
     pub id: String,

@@ -35,7 +35,7 @@ use crate::oidc::{end_session, endpoints};
 use crate::payments::GatewayKey;
 use crate::rate_limit::RateLimits;
 use crate::{
-    PortalError, catalogue, demo, dossiers, events, gateway, office, office_pages, openapi, passkeys, payments, ratings, results,
+    PortalError, catalogue, demo, dossiers, events, gateway, office, openapi, passkeys, payments, ratings, results,
     supplement, uploads,
 };
 
@@ -114,7 +114,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 pub fn router(state: AppState) -> Router {
     let (routes, document) = api().split_for_parts();
     routes
-        .merge(office_pages::routes())
+        .merge(crate::office_pages::routes())
         .fallback(|| async { PortalError::NotFound })
         .method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed })
         .layer(Extension(openapi::Document::render(&document)))

@@ -52,7 +52,8 @@ async fn load(state: &AppState, code: &str) -> Result<(DossierDetail, String), P
 
 fn html(detail: &DossierDetail, procedure_name: &str, csrf: &str) -> String {
     let summary = &detail.summary;
-    let forms: String = offered(summary.status).into_iter().map(|decision| decision.form(&summary.code, csrf)).collect();
+    let forms: String =
+        offered(summary.status).into_iter().map(|decision| decision.form(&summary.code, csrf)).collect();
     let forms = if forms.is_empty() {
         "<p id=\"no-decision\">Không có thao tác nào cho cán bộ ở trạng thái này. / \
          No officer decision is possible in this status.</p>"
@@ -205,10 +206,8 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
 fn answers(data: &Value) -> String {
     let mut pairs = Vec::new();
     flatten("", data, &mut pairs);
-    let items: String = pairs
-        .iter()
-        .map(|(key, value)| format!("<dt>{}</dt><dd>{}</dd>", escape(key), escape(value)))
-        .collect();
+    let items: String =
+        pairs.iter().map(|(key, value)| format!("<dt>{}</dt><dd>{}</dd>", escape(key), escape(value))).collect();
     format!("<dl id=\"answers\">{items}</dl>")
 }
 

@@ -11,8 +11,8 @@ use super::flash::Flash;
 use super::render::{self, dossier_path, failure, signed_in};
 use super::session::OfficerSession;
 use crate::http::AppState;
-use crate::oidc::pages::escape;
 use crate::office;
+use crate::oidc::pages::escape;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -26,11 +26,7 @@ fn filterable() -> impl Iterator<Item = DossierStatus> {
     DossierStatus::ALL.into_iter().filter(|status| status.national_code().is_some())
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    session: OfficerSession,
-    Query(query): Query<QueueQuery>,
-) -> Response {
+pub async fn page(State(state): State<AppState>, session: OfficerSession, Query(query): Query<QueueQuery>) -> Response {
     // An unknown status in a hand-edited link shows the default queue.
     let status = filterable().find(|status| status.as_str() == query.status);
     match office::awaiting(&state, status).await {

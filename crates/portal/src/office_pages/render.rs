@@ -132,7 +132,10 @@ mod tests {
 
     #[test]
     fn a_dossier_path_encodes_the_code_and_names_the_message() {
-        assert_eq!(dossier_path("000.00.00.H30-260101-00000001", None), "/office/dossiers/000.00.00.H30-260101-00000001");
+        assert_eq!(
+            dossier_path("000.00.00.H30-260101-00000001", None),
+            "/office/dossiers/000.00.00.H30-260101-00000001"
+        );
         assert_eq!(dossier_path("a b/c?", Some(Flash::NotAllowed)), "/office/dossiers/a%20b%2Fc%3F?msg=not_allowed");
     }
 }

@@ -3,14 +3,15 @@
 //! identity provider's sign-in, rate-limited the same way, and open only to
 //! holders of the officer role: anyone else gets the same "wrong
 //! credentials" answer, so the form does not tell who is an officer.
-//! Signing out deletes the session.
+//! A sign-in posted from another site is refused (login CSRF), and signing
+//! out deletes the session.
 
 use std::net::SocketAddr;
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, Form, Query, State};
-use axum::http::StatusCode;
 use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -66,8 +67,16 @@ pub struct SignInForm {
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
+    // There is no session yet, so no CSRF token: a page on another site
+    // could sign a browser in to an account of its choosing. Browsers say
+    // where a request comes from in `Sec-Fetch-Site`; one that says another
+    // site is refused (clients that send no such header are not browsers).
+    if headers.get("sec-fetch-site").is_some_and(|site| site == "cross-site") {
+        return forbidden();
+    }
     let Ok(Form(form)) = form else {
         return sign_in_page(StatusCode::BAD_REQUEST, "", &alert(WRONG_CREDENTIALS));
     };

@@ -112,12 +112,22 @@ impl Desk {
     }
 
     async fn upload_result(&self, csrf: Option<&str>, name: &str, content: &[u8]) -> reqwest::Response {
+        self.upload_typed(csrf, name, "application/pdf", content).await
+    }
+
+    async fn upload_typed(
+        &self,
+        csrf: Option<&str>,
+        name: &str,
+        media_type: &str,
+        content: &[u8],
+    ) -> reqwest::Response {
         let mut form = reqwest::multipart::Form::new();
         if let Some(csrf) = csrf {
             form = form.text("csrf", csrf.to_owned());
         }
         let file = reqwest::multipart::Part::bytes(content.to_vec()).file_name(name.to_owned());
-        form = form.part("file", file.mime_str("application/pdf").unwrap());
+        form = form.part("file", file.mime_str(media_type).unwrap());
         let url = format!("{}{}/result", self.base, self.dossier_page());
         self.browser.post(url).multipart(form).send().await.unwrap()
     }
@@ -208,9 +218,8 @@ async fn an_officer_signs_in_and_moves_a_dossier_through_intake_supplement_and_p
     assert_eq!(shown_status(&page), "processing");
     assert!(page.contains("Nguyễn Minh Khôi"), "{page}");
 
-    let page = desk
-        .decide(&[("move", "request_payment"), ("amount_vnd", "8.000"), ("description", "Lệ phí khai sinh")])
-        .await;
+    let page =
+        desk.decide(&[("move", "request_payment"), ("amount_vnd", "8.000"), ("description", "Lệ phí khai sinh")]).await;
     assert_eq!(shown_status(&page), "payment_requested");
     assert!(page.contains("8.000 ₫"), "{page}");
     let detail = desk.detail().await;
@@ -312,6 +321,17 @@ async fn a_citizen_cannot_sign_in_to_the_office(backend: Backend) {
     let queue = citizen.get(format!("{}/office", desk.base)).send().await.unwrap();
     assert_eq!(queue.status(), 303);
     assert_eq!(queue.headers()["location"], "/office/sign-in");
+
+    // Nor can another site sign a browser in, even with an officer's credentials.
+    let cross_site = citizen
+        .post(format!("{}/office/sign-in", desk.base))
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&[("username", "officer"), ("password", "hoso-demo-2026"), ("code", &current_code(OFFICER_TOTP))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    assert!(cross_site.headers().get("set-cookie").is_none());
 }
 
 async fn pages_without_a_session_send_the_browser_to_sign_in(backend: Backend) {
@@ -376,6 +396,12 @@ async fn a_move_the_lifecycle_does_not_allow_shows_the_refusal_and_changes_nothi
         assert!(page.contains("id=\"flash\" data-kind=\"refused\""), "{fields:?}: {page}");
         assert_eq!(shown_status(&page), "processing");
     }
+    // A result that is not of a type agencies issue is refused the same way.
+    let csrf = csrf_of(&desk.page(&desk.dossier_page()).await);
+    let text = desk.upload_typed(Some(&csrf), "ket-qua.txt", "text/plain", b"not a result").await;
+    assert_eq!(text.headers()["location"].to_str().unwrap(), format!("{}?msg=media_type", desk.dossier_page()));
+    let page = desk.page(&format!("{}?msg=media_type", desk.dossier_page())).await;
+    assert!(page.contains("PDF, PNG, JPEG or XML"), "{page}");
     assert_eq!(desk.detail().await, before_payment);
     assert_ne!(before, before_payment);
 }

@@ -2,7 +2,8 @@
 //! full, and the officer's moves, each judged by the lifecycle and written in
 //! one transaction with what it carries. Only holders of the officer role get
 //! past [`Officer`]; a citizen is answered 403, and a dossier that does not
-//! exist 404.
+//! exist 404. The decisions themselves ([`decide`], [`awaiting`]) know no
+//! HTTP: the back-office pages make them through the same functions.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;

@@ -2,6 +2,8 @@
 //! media type, bounded in size and stored with its SHA-256) in the same
 //! transaction as the move to "result ready", and the owning profile
 //! downloads it. Another profile's request answers like a missing dossier.
+//! Issuing is [`issue_result`], free of HTTP, shared by the officer API and
+//! the back-office pages.
 
 use axum::Json;
 use axum::body::Bytes;

@@ -81,11 +81,16 @@ pub fn cleared(state: &AppState) -> Result<HeaderValue, PortalError> {
 }
 
 fn cookie(state: &AppState, token: &str, max_age: i64) -> Result<HeaderValue, PortalError> {
-    // `Secure` whenever the portal is reached over https; a loopback portal
-    // on plain http could not set the cookie at all with it.
-    let secure = if state.issuer.starts_with("https://") { "; Secure" } else { "" };
-    let value = format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/office; Max-Age={max_age}{secure}");
-    HeaderValue::from_str(&value).map_err(|_| PortalError::CorruptRecord("session cookie".to_owned()))
+    HeaderValue::from_str(&cookie_text(&state.issuer, token, max_age))
+        .map_err(|_| PortalError::CorruptRecord("session cookie".to_owned()))
+}
+
+/// The `Set-Cookie` text for a portal whose issuer is `issuer`: `Secure`
+/// whenever it is reached over https; a loopback portal on plain http could
+/// not set the cookie at all with it.
+fn cookie_text(issuer: &str, token: &str, max_age: i64) -> String {
+    let secure = if issuer.starts_with("https://") { "; Secure" } else { "" };
+    format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/office; Max-Age={max_age}{secure}")
 }
 
 /// The session token a request's cookies carry, if any.
@@ -148,6 +153,18 @@ mod tests {
         assert_eq!(token_of(&headers), None);
         headers.insert(COOKIE, HeaderValue::from_static("not_hoso_office=abc"));
         assert_eq!(token_of(&headers), None);
+    }
+
+    #[test]
+    fn the_cookie_is_secure_exactly_when_the_portal_is_reached_over_https() {
+        assert_eq!(
+            cookie_text("https://dichvucong.example", "t", SESSION_SECONDS),
+            "hoso_office=t; HttpOnly; SameSite=Strict; Path=/office; Max-Age=28800; Secure"
+        );
+        assert_eq!(
+            cookie_text("http://127.0.0.1:8700", "t", 0),
+            "hoso_office=t; HttpOnly; SameSite=Strict; Path=/office; Max-Age=0"
+        );
     }
 
     #[test]

@@ -363,6 +363,23 @@ async fn pages_without_a_session_send_the_browser_to_sign_in(backend: Backend) {
     assert!(page.contains("Signed out."), "{page}");
 }
 
+async fn a_session_opened_on_one_portal_works_on_another_on_the_same_database(backend: Backend) {
+    let desk = Desk::new(backend, "desk-shared").await;
+    desk.sign_in().await;
+    let other = start_on(&desk._test._database, true).await;
+    // Cookies are not kept apart by port, so the browser presents the same session to both.
+    let queue = desk.browser.get(format!("{}/office", other.url())).send().await.unwrap();
+    assert_eq!(queue.status(), 200);
+    let queue = queue.text().await.unwrap();
+    assert!(queue.contains(&desk.code), "{queue}");
+    let signed_out =
+        desk.browser.post(format!("{}/office/sign-out", other.url())).form(&[("csrf", csrf_of(&queue))]).send().await;
+    assert_eq!(signed_out.unwrap().status(), 303);
+    let first = desk.get("/office").await;
+    assert_eq!(first.status(), 303, "signed out on the other portal, signed out here");
+    other.shutdown().await.unwrap();
+}
+
 async fn a_move_the_lifecycle_does_not_allow_shows_the_refusal_and_changes_nothing(backend: Backend) {
     let desk = Desk::new(backend, "desk-stale").await;
     desk.sign_in().await;
@@ -426,6 +443,7 @@ contract![
     a_post_without_the_sessions_csrf_token_is_refused_and_changes_nothing,
     a_citizen_cannot_sign_in_to_the_office,
     pages_without_a_session_send_the_browser_to_sign_in,
+    a_session_opened_on_one_portal_works_on_another_on_the_same_database,
     a_move_the_lifecycle_does_not_allow_shows_the_refusal_and_changes_nothing,
     hostile_answers_are_escaped_on_the_dossier_page,
 ];

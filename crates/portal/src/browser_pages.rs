@@ -30,9 +30,10 @@ fn pages() -> [(&'static str, MethodRouter<AppState>); 3] {
 /// Every browser page, for `http::router` to merge beside the API (inside
 /// its body limit and request timeout).
 pub fn browser_pages() -> Router<AppState> {
-    pages().into_iter().fold(Router::new(), |router, (path, handlers)| router.route(path, handlers))
-    // The officers' back-office pages (their module's `routes()`) merge here:
-    // `.merge(office_pages::routes())`.
+    pages()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handlers)| router.route(path, handlers))
+        .merge(crate::office_pages::routes())
 }
 
 #[cfg(test)]

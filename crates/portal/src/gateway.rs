@@ -27,7 +27,7 @@ use crate::wire_name::from_name;
 const MERCHANT: &str = "Cổng Dịch vụ công Quốc gia (Hồ sơ)";
 
 /// An amount in đồng with Vietnamese thousands separators: `1.250.000 ₫`.
-fn dong(amount: u64) -> String {
+pub(crate) fn dong(amount: u64) -> String {
     let digits = amount.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

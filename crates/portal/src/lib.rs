@@ -21,6 +21,7 @@ mod http;
 mod json_body;
 pub mod lifecycle;
 mod office;
+mod office_pages;
 pub mod oidc;
 mod openapi;
 mod passkeys;

@@ -2,7 +2,8 @@
 //! full, and the officer's moves, each judged by the lifecycle and written in
 //! one transaction with what it carries. Only holders of the officer role get
 //! past [`Officer`]; a citizen is answered 403, and a dossier that does not
-//! exist 404.
+//! exist 404. The decisions themselves ([`decide`], [`awaiting`]) know no
+//! HTTP: the back-office pages make them through the same functions.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -87,7 +88,13 @@ pub async fn queue(
 ) -> Result<Json<Vec<DossierSummary>>, PortalError> {
     let Query(query) =
         query.map_err(|_| refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "status must name a status"))?;
-    let statuses: Vec<DossierStatus> = query.status.map_or_else(|| AWAITING_OFFICER.to_vec(), |s| vec![s]);
+    Ok(Json(awaiting(&state, query.status).await?))
+}
+
+/// The dossiers in `status`, or awaiting an officer when `None`, the longest
+/// waiting first: the queue of the API and of the back-office pages.
+pub async fn awaiting(state: &AppState, status: Option<DossierStatus>) -> Result<Vec<DossierSummary>, PortalError> {
+    let statuses: Vec<DossierStatus> = status.map_or_else(|| AWAITING_OFFICER.to_vec(), |s| vec![s]);
     let mut summaries = Vec::new();
     for status in statuses {
         let rows: Vec<DossierRow> = sqlx::query_as(
@@ -100,12 +107,12 @@ pub async fn queue(
         .fetch_all(&state.pool)
         .await?;
         for row in &rows {
-            summaries.push(dossiers::summary_with_clock(&state, row).await?);
+            summaries.push(dossiers::summary_with_clock(state, row).await?);
         }
     }
     summaries.sort_by(|a, b| (a.updated_at, &a.code).cmp(&(b.updated_at, &b.code)));
     summaries.truncate(usize::try_from(MAX_PAGE).unwrap_or(usize::MAX));
-    Ok(Json(summaries))
+    Ok(summaries)
 }
 
 /// `GET /api/v1/office/dossiers/{code}`: any dossier in full.
@@ -173,7 +180,15 @@ pub async fn make_move(
     Path(code): Path<String>,
     JsonBody(body): JsonBody<OfficeMove>,
 ) -> Result<Json<DossierSummary>, PortalError> {
-    let (target, note): (Target, Option<&str>) = match &body {
+    Ok(Json(decide(&state, &code, &body).await?))
+}
+
+/// One officer decision on dossier `code`, whoever asks for it (the API or
+/// the back-office pages): the texts and amount are checked, then the move
+/// and what it carries (a supplement request, a payment due) are written in
+/// one transaction. Answers the dossier's new summary.
+pub async fn decide(state: &AppState, code: &str, body: &OfficeMove) -> Result<DossierSummary, PortalError> {
+    let (target, note): (Target, Option<&str>) = match body {
         OfficeMove::Accept => (Target::Status(DossierStatus::Accepted), None),
         OfficeMove::Refuse { reason } => (Target::Status(DossierStatus::RefusedAtIntake), Some(text(reason)?)),
         OfficeMove::StartProcessing => (Target::Status(DossierStatus::Processing), None),
@@ -204,8 +219,8 @@ pub async fn make_move(
     };
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    lifecycle::move_dossier(&mut tx, &code, target, Actor::Officer, note, now).await?;
-    match &body {
+    lifecycle::move_dossier(&mut tx, code, target, Actor::Officer, note, now).await?;
+    match body {
         OfficeMove::RequestSupplement { reason, fields, documents } => {
             sqlx::query(
                 "INSERT INTO supplement_request (code, requested_at, reason, fields, documents, answered_at)
@@ -213,7 +228,7 @@ pub async fn make_move(
                  ON CONFLICT (code) DO UPDATE SET requested_at = excluded.requested_at, reason = excluded.reason,
                      fields = excluded.fields, documents = excluded.documents, answered_at = NULL",
             )
-            .bind(&code)
+            .bind(code)
             .bind(now.unix_timestamp())
             .bind(reason.trim())
             .bind(serde_json::to_string(fields).map_err(PortalError::Corrupt)?)
@@ -229,7 +244,7 @@ pub async fn make_move(
                      description = excluded.description, status = excluded.status,
                      requested_at = excluded.requested_at",
             )
-            .bind(&code)
+            .bind(code)
             .bind(i64::try_from(*amount_vnd).unwrap_or(i64::MAX))
             .bind(description.trim())
             .bind(to_name(&PaymentStatus::Unpaid)?)
@@ -239,7 +254,7 @@ pub async fn make_move(
             // A payment page still open from an earlier request must not settle this one.
             sqlx::query("UPDATE payment SET status = $1 WHERE code = $2 AND status = $3")
                 .bind(to_name(&PaymentStatus::Cancelled)?)
-                .bind(&code)
+                .bind(code)
                 .bind(to_name(&PaymentStatus::AwaitingPayment)?)
                 .execute(&mut *tx)
                 .await?;
@@ -248,6 +263,6 @@ pub async fn make_move(
     }
     tx.commit().await?;
     tracing::info!(%code, ?target, "officer move");
-    let row = dossiers::find(&state, &code).await?.ok_or(PortalError::NotFound)?;
-    Ok(Json(dossiers::summary_with_clock(&state, &row).await?))
+    let row = dossiers::find(state, code).await?.ok_or(PortalError::NotFound)?;
+    dossiers::summary_with_clock(state, &row).await
 }

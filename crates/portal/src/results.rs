@@ -2,6 +2,8 @@
 //! media type, bounded in size and stored with its SHA-256) in the same
 //! transaction as the move to "result ready", and the owning profile
 //! downloads it. Another profile's request answers like a missing dossier.
+//! Issuing is [`issue_result`], free of HTTP, shared by the officer API and
+//! the back-office pages.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -37,7 +39,7 @@ pub const RESULT_MEDIA_TYPES: [&str; 4] = ["application/pdf", "image/png", "imag
 pub struct ResultQuery {
     /// The file name the citizen's download offers: 1 to 200 characters, no
     /// path separators or control characters, no surrounding spaces.
-    pub name: String,
+    name: String,
 }
 
 /// Whether `name` is fit to offer as a file name: 1–200 characters, no
@@ -89,22 +91,39 @@ pub async fn issue(
         _ => refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "the result's bytes could not be read"),
     })?;
     let media_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Ok(Json(issue_result(&state, &code, &name, media_type, &content).await?))
+}
+
+/// Issues `content` as dossier `code`'s result, named `name`, of
+/// `media_type`, whoever asks for it (the API or the back-office pages): the
+/// type, name and size are checked, then the move to "result ready" and the
+/// stored file commit together. Answers the dossier's new summary.
+pub async fn issue_result(
+    state: &AppState,
+    code: &str,
+    name: &str,
+    media_type: &str,
+    content: &[u8],
+) -> Result<DossierSummary, PortalError> {
     if !RESULT_MEDIA_TYPES.contains(&media_type) {
         return Err(refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorKind::InvalidInput, "not a result media type"));
     }
-    if !acceptable_name(&name) || content.is_empty() {
+    if content.len() > MAX_RESULT_BYTES {
+        return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge, "a result is at most 20 MiB"));
+    }
+    if !acceptable_name(name) || content.is_empty() {
         return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, ErrorKind::InvalidInput, "a file name and some bytes"));
     }
-    let sha256: String = Sha256::digest(&content).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256: String = Sha256::digest(content).iter().map(|b| format!("{b:02x}")).collect();
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    lifecycle::move_dossier(&mut tx, &code, Target::Status(DossierStatus::ResultReady), Actor::Officer, None, now)
+    lifecycle::move_dossier(&mut tx, code, Target::Status(DossierStatus::ResultReady), Actor::Officer, None, now)
         .await?;
     sqlx::query(
         "INSERT INTO dossier_result (code, name, media_type, content, sha256, issued_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(&code)
-    .bind(&name)
+    .bind(code)
+    .bind(name)
     .bind(media_type)
     .bind(content.to_vec())
     .bind(&sha256)
@@ -112,8 +131,8 @@ pub async fn issue(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    let row = dossiers::find(&state, &code).await?.ok_or(PortalError::NotFound)?;
-    Ok(Json(dossiers::summary_with_clock(&state, &row).await?))
+    let row = dossiers::find(state, code).await?.ok_or(PortalError::NotFound)?;
+    dossiers::summary_with_clock(state, &row).await
 }
 
 /// `GET /api/v1/dossiers/{code}/result`: the result's bytes, for the owner.

@@ -1108,7 +1108,11 @@ mod events;
 mod lifecycle;
 #[path = "api/limits.rs"]
 mod limits;
+#[path = "api/office_pages.rs"]
+mod office_pages;
 #[path = "api/openapi.rs"]
 mod openapi;
 #[path = "api/passkeys.rs"]
 mod passkeys;
+#[path = "api/simulator.rs"]
+mod simulator;

@@ -26,7 +26,9 @@ impl VirtualClock {
 
     /// Moves the clock so that it reads at least `at`; it never goes back.
     pub fn move_to(&self, at: OffsetDateTime) {
-        let needed = (at - OffsetDateTime::now_utc()).whole_seconds();
+        // Rounded up, so the clock reads `at` or later, never a moment before.
+        let lead = at - OffsetDateTime::now_utc();
+        let needed = lead.whole_seconds() + i64::from(lead.subsec_nanoseconds() > 0);
         self.ahead.fetch_max(needed, Ordering::SeqCst);
     }
 

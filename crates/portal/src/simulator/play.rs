@@ -4,8 +4,8 @@
 //! simulator can show nothing the real portal would not do.
 
 use axum::Json;
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::body::Body;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine;
@@ -204,20 +204,10 @@ async fn caller_of(state: &AppState, run: &RunRow) -> Result<Caller, PortalError
 async fn play_step(state: &AppState, run: &RunRow, action: &Action, step: usize) -> Result<(), PortalError> {
     let code = run.code.clone();
     match action {
-        Action::Officer(office_move) => {
-            let moved =
-                office::make_move(State(state.clone()), office::Officer, Path(code), JsonBody(office_move.clone()))
-                    .await;
-            moved.map(drop)
-        }
+        Action::Officer(office_move) => office::decide(state, &code, office_move).await.map(drop),
         Action::IssueResult { name, media_type } => {
-            let mut headers = HeaderMap::new();
-            headers.insert("content-type", header_value(media_type)?);
-            let content = Bytes::from(demo_pdf(&format!("{name} {}", run.code)));
-            let query = Query(results::ResultQuery { name: name.clone() });
-            results::issue(State(state.clone()), office::Officer, Path(code), Ok(query), headers, Ok(content))
-                .await
-                .map(drop)
+            let content = demo_pdf(&format!("{name} {}", run.code));
+            results::issue_result(state, &code, name, media_type, &content).await.map(drop)
         }
         Action::AnswerSupplement => {
             let caller = caller_of(state, run).await?;

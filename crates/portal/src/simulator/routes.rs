@@ -129,10 +129,12 @@ pub async fn clock(State(state): State<AppState>) -> Result<Json<DemoClock>, Por
     path = path::DEMO_CLOCK,
     tag = "demo",
     request_body = AdvanceClock,
+    params(ActingAsHeader),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The clock moved on; the steps due were played.", body = Advanced),
         (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "No active mandate for the profile in `X-Acting-As`.", body = ErrorEnvelope),
         (status = 404, description = "This portal was not started with `--demo`.", body = ErrorEnvelope),
         (status = 422, description = "Zero minutes, or more than a year.", body = ErrorEnvelope),
     )
@@ -163,10 +165,12 @@ pub async fn advance(
     post,
     path = path::DEMO_RESET,
     tag = "demo",
+    params(ActingAsHeader),
     security(("bearer" = [])),
     responses(
         (status = 204, description = "The demo portal is as it was at its first start."),
         (status = 401, description = "No live access token.", body = ErrorEnvelope),
+        (status = 403, description = "No active mandate for the profile in `X-Acting-As`.", body = ErrorEnvelope),
         (status = 404, description = "This portal was not started with `--demo`.", body = ErrorEnvelope),
     )
 )]

@@ -1104,6 +1104,8 @@ contract![
 // the paths.
 #[path = "api/events.rs"]
 mod events;
+#[path = "api/feed_order.rs"]
+mod feed_order;
 #[path = "api/lifecycle.rs"]
 mod lifecycle;
 #[path = "api/limits.rs"]

@@ -149,7 +149,11 @@ pub fn router(state: AppState) -> Router {
         .merge(streams.method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed }))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), wake_events_after_writes))
-        .layer(TraceLayer::new_for_http())
+        // Spans name the method and path only: query strings carry codes,
+        // `id_token_hint`s and states, which logs must never hold.
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
         .with_state(state)
 }
 

@@ -293,7 +293,7 @@ struct ChangeRow {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The acting profile's dossiers changed after `since`, oldest change first.", body = Changes),
-        (status = 400, description = "`since` or `limit` is not a number (answered in plain text by the query parser)."),
+        (status = 400, description = "`since` or `limit` is not a number.", body = ErrorEnvelope),
         (status = 401, description = "No live access token.", body = ErrorEnvelope),
         (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
     )

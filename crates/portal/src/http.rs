@@ -19,7 +19,7 @@ use axum::{Json, Router};
 use hoso_domain::form::FormDefinition;
 use hoso_protocol::api::account::Profile;
 use hoso_protocol::api::{ACTING_AS_HEADER, Catalogue, DemoIdentity, path};
-use hoso_protocol::error::ErrorEnvelope;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use sqlx::AnyPool;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -148,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         // and re-read its backlog twice a minute.
         .merge(streams.method_not_allowed_fallback(|| async { PortalError::MethodNotAllowed }))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn(envelope_plain_rejections))
         .layer(middleware::from_fn_with_state(state.clone(), wake_events_after_writes))
         // Spans name the method and path only: query strings carry codes,
         // `id_token_hint`s and states, which logs must never hold.
@@ -161,6 +162,29 @@ pub fn router(state: AppState) -> Router {
 /// limit is the one axum applies.
 fn passkey_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(passkeys::BODY_LIMIT)
+}
+
+/// axum's own extractors (path, query and form parsers, body limits) refuse
+/// bad input with a plain-text answer; clients of this portal read one error
+/// shape, so every such refusal leaves as an envelope. The parser's text is
+/// dropped: it can quote the input back, and it is not translated.
+async fn envelope_plain_rejections(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/plain"));
+    if !status.is_client_error() || !plain {
+        return response;
+    }
+    let (kind, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (ErrorKind::TooLarge, "the body is larger than allowed"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (ErrorKind::InvalidInput, "the body is not of a type this route reads"),
+        _ => (ErrorKind::InvalidInput, "the request's path, query or form could not be read"),
+    };
+    PortalError::Refused { status, kind, message }.into_response()
 }
 
 /// After any request that may have written, the live-events publisher looks
@@ -225,7 +249,7 @@ async fn get_catalogue(State(state): State<AppState>, headers: HeaderMap) -> Res
     ),
     responses(
         (status = 200, description = "The form: its JSON Schema and its layout.", body = FormDefinition),
-        (status = 400, description = "`version` is not a number (answered in plain text by the path parser)."),
+        (status = 400, description = "`version` is not a number.", body = ErrorEnvelope),
         (status = 404, description = "No such form or version.", body = ErrorEnvelope),
     )
 )]

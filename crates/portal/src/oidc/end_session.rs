@@ -157,8 +157,8 @@ pub async fn get(
          headers(("Location" = String, description = "The client's post-logout redirect URI."))),
         (status = 400, description = "No ID token of this provider, another client, an unregistered address or a `state` over \
             512 characters: an error page, never a redirect, and nothing is revoked.", content_type = "text/html", body = String),
-        (status = 413, description = "The form is larger than 1 MiB (answered in plain text by the form parser)."),
-        (status = 415, description = "The body is not a form (answered in plain text by the form parser)."),
+        (status = 413, description = "The form is larger than 1 MiB.", body = hoso_protocol::error::ErrorEnvelope),
+        (status = 415, description = "The body is not a form.", body = hoso_protocol::error::ErrorEnvelope),
     )
 )]
 pub async fn post(

@@ -175,7 +175,7 @@ pub(crate) struct PendingRequest {
          headers(("Location" = String, description = "The client's redirect URI."))),
         (status = 400, description = "The sign-in request expired or was already used: an error page.", content_type = "text/html", body = String),
         (status = 401, description = "Wrong user name, password or code, or a code used before: the page again, with the error.", content_type = "text/html", body = String),
-        (status = 422, description = "A form field is missing (answered in plain text by the form parser)."),
+        (status = 422, description = "A form field is missing.", body = ErrorEnvelope),
         (status = 429, description = "Too many attempts from this address or at this user name in a minute.", body = ErrorEnvelope,
          headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed."))),
     )
@@ -347,7 +347,7 @@ struct IdTokenClaims<'a> {
         (status = 400, description = "A missing parameter, an unsupported grant type, or a code or refresh token that is \
             unknown, expired, replayed (which revokes its grant) or presented with the wrong client, redirect URI or verifier.",
          body = OAuthError),
-        (status = 422, description = "`grant_type` is missing (answered in plain text by the form parser)."),
+        (status = 422, description = "`grant_type` is missing.", body = ErrorEnvelope),
         (status = 429, description = "Too many token requests from this address in a minute.", body = ErrorEnvelope,
          headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed."))),
     )
@@ -596,7 +596,7 @@ pub struct RevokeForm {
     request_body(content = RevokeForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "Revoked, or never known: the answer does not tell which."),
-        (status = 422, description = "`token` is missing (answered in plain text by the form parser)."),
+        (status = 422, description = "`token` is missing.", body = ErrorEnvelope),
     )
 )]
 pub async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>) -> Result<Response, PortalError> {

@@ -137,4 +137,31 @@ async fn oversize_bodies_are_refused_after_reading_at_most_the_limit_and_64_kib(
     assert_eq!(offset.headers()["upload-offset"], "0", "a refused PATCH stores nothing");
 }
 
-contract![oversize_bodies_are_refused_after_reading_at_most_the_limit_and_64_kib];
+
+async fn unreadable_paths_queries_and_forms_are_refused_with_an_envelope(backend: Backend) {
+    let test = spawn_portal(backend, true).await;
+    let base = test.portal.url();
+    let client = no_redirects();
+    let token = access_token_for(&base, &client, ("citizen", CITIZEN_TOTP)).await;
+    let answers = [
+        client.get(format!("{base}/api/v1/forms/ho-tich.khai-sinh/one")).send().await.unwrap(),
+        client.get(format!("{base}{}?since=abc", path::DOSSIER_CHANGES)).bearer_auth(&token).send().await.unwrap(),
+        client.post(format!("{base}/token")).form(&[("code", "x")]).send().await.unwrap(),
+        client.post(format!("{base}/revoke")).body("token=x").send().await.unwrap(),
+    ];
+    let mut statuses = Vec::new();
+    for answer in answers {
+        let status = answer.status().as_u16();
+        statuses.push(status);
+        let content_type = answer.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("application/json"), "{status} answered {content_type}");
+        let envelope: ErrorEnvelope = answer.json().await.unwrap();
+        assert!(!envelope.message.contains("abc"), "the input was quoted back: {}", envelope.message);
+    }
+    assert_eq!(statuses, [400, 400, 422, 415]);
+}
+
+contract![
+    oversize_bodies_are_refused_after_reading_at_most_the_limit_and_64_kib,
+    unreadable_paths_queries_and_forms_are_refused_with_an_envelope,
+];

@@ -8,6 +8,8 @@ mod access;
 mod attachments;
 mod backoff;
 mod dossier_table;
+#[cfg(test)]
+mod plans;
 mod queue;
 mod sender;
 mod supplement;

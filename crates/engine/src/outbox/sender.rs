@@ -81,19 +81,20 @@ impl Request<'_> {
         let response = builder.send().await.map_err(|e| Failure::Offline(e.to_string()))?;
         let status = response.status();
         if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
-            let wait = response
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            return Err(Failure::RetryAfter(wait));
+            let header = response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok());
+            return Err(Failure::RetryAfter(retry_after(header)));
         }
         if status.is_server_error() {
             return Err(Failure::Offline(format!("the portal answered {status}")));
         }
         Ok(response)
     }
+}
+
+/// `Retry-After` in seconds. The HTTP-date form is not used by the portal;
+/// it falls back to the backoff rather than trusting this device's clock.
+fn retry_after(header: Option<&str>) -> Option<Duration> {
+    header.and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs)
 }
 
 fn percent(done: u64, total: u64) -> u8 {
@@ -198,7 +199,17 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-    use super::percent;
+    use std::time::Duration;
+
+    use super::{percent, retry_after};
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_anything_else_falls_back() {
+        assert_eq!(retry_after(Some("42")), Some(Duration::from_secs(42)));
+        assert_eq!(retry_after(Some(" 7 ")), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(retry_after(None), None);
+    }
 
     #[test]
     fn progress_is_a_whole_percentage_of_all_attachments() {

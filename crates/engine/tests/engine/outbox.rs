@@ -357,3 +357,39 @@ async fn a_supplement_draft_the_portal_overtakes_is_kept_and_flagged() {
     assert_eq!(draft.data, edits);
     assert!(draft.conflict);
 }
+
+#[tokio::test]
+async fn a_busy_portal_is_retried_when_its_retry_after_says_not_on_the_backoff() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rate_limits = hoso_portal::rate_limit::RateLimits::default();
+    // Every submission is answered 429 with a Retry-After of at most a minute.
+    rate_limits.submit_per_person.per_window = 0;
+    let database_url = format!("sqlite:{}", dir.path().join("portal.db").display());
+    let config = hoso_portal::Config { database_url, demo: true, rate_limits, ..Default::default() };
+    let portal = hoso_portal::start(config).await.unwrap();
+    let base = portal.url();
+    let token = access_token(&base, CITIZEN).await;
+    drop(prepared_engine(&dir, &base, &token).await);
+    let mut attachments = MemoryAttachments::default();
+    let submission = birth_registration(&mut attachments, b"%PDF scan".to_vec());
+
+    // Ten failures offline: the backoff has grown to five minutes or more.
+    let offline = Engine::open(&dir.path().join("engine.db"), UNREACHABLE).await.unwrap();
+    offline.set_access_token(Arc::new(StaticToken::new(&token)));
+    let client_id = queued(&offline, submission).await;
+    let start = OffsetDateTime::now_utc();
+    for day in 1..=10 {
+        assert_eq!(offline.send_outbox_at(&attachments, start + Duration::days(day), 0.0).await.unwrap().waiting, 1);
+    }
+    drop(offline);
+
+    let online = Engine::open(&dir.path().join("engine.db"), &base).await.unwrap();
+    online.set_access_token(Arc::new(StaticToken::new(&token)));
+    let at = start + Duration::days(30);
+    assert_eq!(online.send_outbox_at(&attachments, at, 0.0).await.unwrap().waiting, 1);
+    let item = online.outbox().await.unwrap().into_iter().find(|i| i.client_id == client_id).unwrap();
+    assert_eq!(item.state, OutboxState::WaitingForNetwork);
+    let next = online.next_attempt_at().await.unwrap().unwrap();
+    assert!(next > at && next <= at + Duration::seconds(60), "next attempt at {next}, asked at {at}");
+    assert!(portal_dossiers(&base, &token).await.is_empty());
+}

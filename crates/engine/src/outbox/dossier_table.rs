@@ -22,6 +22,8 @@ pub(crate) const LOCAL_STATE: &str = "SELECT d.code, d.status, d.seen_cursor,
 pub(crate) const OF_PROFILE: &str = "SELECT client_id, code, procedure_code, status, due_on, updated_at
      FROM dossier WHERE acting_as = ?1 ORDER BY updated_at DESC";
 
+/// code, status, seen cursor, outbox phase, supplement draft's `based_on`.
+type LocalRow = (Option<String>, String, Option<i64>, Option<String>, Option<i64>);
 type Row = (String, Option<String>, String, String, Option<String>, Option<String>);
 
 /// A dossier row as the engine holds it.
@@ -70,8 +72,7 @@ pub(crate) async fn by_client_id(pool: &SqlitePool, client_id: &str) -> Result<O
 
 /// The planner's view of one dossier, if held.
 pub(crate) async fn local(conn: &mut SqliteConnection, client_id: &str) -> Result<Option<LocalDossier>, EngineError> {
-    let found: Option<(Option<String>, String, Option<i64>, Option<String>, Option<i64>)> =
-        sqlx::query_as(LOCAL_STATE).bind(client_id).fetch_optional(&mut *conn).await?;
+    let found: Option<LocalRow> = sqlx::query_as(LOCAL_STATE).bind(client_id).fetch_optional(&mut *conn).await?;
     let Some((code, status, seen, outbox_phase, based_on)) = found else { return Ok(None) };
     let pending = match (outbox_phase.as_deref(), based_on) {
         (Some("pending" | "needs_action"), _) => Some(Pending::Submission),

@@ -27,8 +27,7 @@ const UNREACHABLE: &str = "http://127.0.0.1:9";
 async fn access_token(base: &str, user: (&str, &str)) -> String {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let verifier = hoso_portal::oidc::grant::new_secret();
-    let challenge =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
     let mut authorize = reqwest::Url::parse(&format!("{base}/authorize")).unwrap();
     authorize.query_pairs_mut().extend_pairs([
         ("client_id", "hoso-app"),
@@ -126,15 +125,8 @@ async fn queued(engine: &Engine, submission: NewSubmission) -> String {
 /// The citizen's dossiers as the portal lists them.
 async fn portal_dossiers(base: &str, token: &str) -> Vec<serde_json::Value> {
     let client = reqwest::Client::new();
-    let list: serde_json::Value = client
-        .get(format!("{base}/api/v1/dossiers"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value =
+        client.get(format!("{base}/api/v1/dossiers")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
     list.as_array().cloned().unwrap_or_else(|| list["dossiers"].as_array().cloned().expect("a list"))
 }
 

@@ -385,3 +385,27 @@ async fn a_busy_portal_is_retried_when_its_retry_after_says_not_on_the_backoff()
     assert!(next > at && next <= at + Duration::seconds(60), "next attempt at {next}, asked at {at}");
     assert!(portal_dossiers(&base, &token).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_queued_dossier_the_feed_shows_filed_is_acknowledged_without_sending_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    let token = access_token(&base, CITIZEN).await;
+    let engine = prepared_engine(&dir, &base, &token).await;
+    let mut attachments = MemoryAttachments::default();
+    let client_id = queued(&engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
+    engine.send_outbox(&attachments).await.unwrap();
+    let code = sent_code(&engine.outbox().await.unwrap(), &client_id);
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", dir.path().join("engine.db").display())).await.unwrap();
+    sqlx::query("UPDATE outbox SET phase = 'pending', state = '{\"state\":\"queued\"}'").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE dossier SET status = 'queued', code = NULL").execute(&pool).await.unwrap();
+
+    let report = engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
+    assert_eq!(report.status_changes, 1);
+    assert_eq!(sent_code(&engine.outbox().await.unwrap(), &client_id), code);
+    let dossier = engine.dossier(&client_id).await.unwrap().unwrap();
+    assert_eq!((dossier.code, dossier.status), (Some(code), DossierStatus::Submitted));
+    // Acknowledged, so the sender has nothing left to send.
+    assert_eq!(engine.send_outbox_at(&attachments, later(), 0.0).await.unwrap(), Default::default());
+}

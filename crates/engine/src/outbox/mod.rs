@@ -33,6 +33,8 @@ use tokio::sync::broadcast;
 pub(crate) struct Link {
     token: RwLock<Option<Arc<dyn AccessToken>>>,
     events: broadcast::Sender<DossierEvent>,
+    /// Held for a sender pass.
+    sending: tokio::sync::Mutex<()>,
 }
 
 impl Link {
@@ -40,7 +42,7 @@ impl Link {
         // Enough for a burst of changes from one sync; a slow listener misses
         // the oldest, and the store still holds every status.
         let (events, _) = broadcast::channel(256);
-        Self { token: RwLock::new(None), events }
+        Self { token: RwLock::new(None), events, sending: tokio::sync::Mutex::new(()) }
     }
 
     fn bearer(&self) -> Option<String> {

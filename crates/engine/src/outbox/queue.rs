@@ -40,7 +40,9 @@ fn new_client_id() -> Result<String, EngineError> {
 
 impl Engine {
     /// A form definition: from the local cache, else from the portal (and
-    /// then cached, so the same form validates offline later).
+    /// then cached, so the same form validates offline later). A form
+    /// version never changes (a change is a new version), so a cached copy
+    /// cannot go stale.
     pub async fn form_definition(&self, form: &FormRef) -> Result<FormDefinition, EngineError> {
         let pool = self.store.pool();
         if let Some(body) = table::cached_form(pool, &form.id, form.version).await? {

@@ -40,6 +40,8 @@ pub(crate) enum Failure {
     RetryAfter(Option<Duration>),
     /// The portal refused; retrying the same request cannot help.
     Refused(ErrorEnvelope),
+    /// The token was not accepted: the item waits for a new sign-in.
+    Unauthenticated,
     /// Something on this device failed.
     Local(EngineError),
 }
@@ -84,6 +86,9 @@ impl Request<'_> {
             let header = response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok());
             return Err(Failure::RetryAfter(retry_after(header)));
         }
+        if status == StatusCode::UNAUTHORIZED {
+            return Err(Failure::Unauthenticated);
+        }
         if status.is_server_error() {
             return Err(Failure::Offline(format!("the portal answered {status}")));
         }
@@ -116,6 +121,9 @@ impl Engine {
         now: OffsetDateTime,
         jitter: f64,
     ) -> Result<SendReport, EngineError> {
+        // One pass at a time: two would upload the same bytes side by side,
+        // and the loser's chunk would be refused for a stale offset.
+        let _one_pass = self.link.sending.lock().await;
         let bearer = self.link.bearer().ok_or(EngineError::NotSignedIn)?;
         let pool = self.store.pool();
         let mut report = SendReport::default();
@@ -133,6 +141,12 @@ impl Engine {
                     backoff(attempts, jitter)
                 }
                 Err(Failure::RetryAfter(wait)) => wait.unwrap_or_else(|| backoff(attempts, jitter)),
+                Err(Failure::Unauthenticated) => {
+                    // Not the item's fault: it stays queued, due at once
+                    // after the next sign-in, and the pass stops here.
+                    table::set_state(pool, &client_id, &OutboxState::Queued, due.attempts, 0).await?;
+                    return Err(EngineError::NotSignedIn);
+                }
                 Err(Failure::Refused(error)) => {
                     table::set_state(pool, &client_id, &OutboxState::NeedsAction { error }, attempts, 0).await?;
                     report.needs_action += 1;

@@ -409,3 +409,19 @@ async fn a_queued_dossier_the_feed_shows_filed_is_acknowledged_without_sending_i
     // Acknowledged, so the sender has nothing left to send.
     assert_eq!(engine.send_outbox_at(&attachments, later(), 0.0).await.unwrap(), Default::default());
 }
+
+#[tokio::test]
+async fn a_token_the_portal_refuses_leaves_the_dossier_queued_and_asks_for_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let engine = prepared_engine(&dir, &portal.url(), "expired-or-forged").await;
+    let mut attachments = MemoryAttachments::default();
+    let client_id = queued(&engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
+
+    let error = engine.send_outbox(&attachments).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Unauthenticated);
+    assert!(!error.to_string().contains("expired-or-forged"));
+    assert_eq!(engine.outbox().await.unwrap()[0].state, OutboxState::Queued);
+    assert_eq!(engine.dossier(&client_id).await.unwrap().unwrap().status, DossierStatus::Queued);
+    assert!(engine.next_attempt_at().await.unwrap().is_some(), "still pending");
+}

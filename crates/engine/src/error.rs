@@ -19,6 +19,14 @@ pub enum EngineError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("a stored record is malformed: {0}")]
     Corrupt(#[source] serde_json::Error),
+    #[error("a stored value is malformed: {0}")]
+    StoredValue(String),
+    #[error("nobody is signed in")]
+    NotSignedIn,
+    #[error("not in the local store: {0}")]
+    NotFound(String),
+    #[error("attachment {sha256} cannot be read: {reason}")]
+    Attachment { sha256: String, reason: String },
 }
 
 impl EngineError {
@@ -28,7 +36,11 @@ impl EngineError {
             Self::Network(_) => ErrorKind::Network,
             Self::PortalRefused { envelope, .. } => envelope.kind,
             Self::PortalContract(_) => ErrorKind::Portal,
-            Self::Store(_) | Self::Migrate(_) | Self::Corrupt(_) => ErrorKind::Store,
+            Self::Store(_) | Self::Migrate(_) | Self::Corrupt(_) | Self::StoredValue(_) | Self::Attachment { .. } => {
+                ErrorKind::Store
+            }
+            Self::NotSignedIn => ErrorKind::Unauthenticated,
+            Self::NotFound(_) => ErrorKind::NotFound,
         }
     }
 

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod outbox;
 mod portal_client;
 mod store;
 
@@ -13,6 +14,10 @@ use hoso_domain::catalogue::Procedure;
 use hoso_protocol::command::CatalogueListing;
 
 pub use error::EngineError;
+pub use outbox::{
+    AccessToken, AttachmentSource, DossierEvent, KnownDossier, MemoryAttachments, NewSubmission, QueueOutcome,
+    SendReport, StaticToken, SupplementDraft, SyncReport, backoff,
+};
 use portal_client::PortalClient;
 use store::Store;
 
@@ -29,6 +34,7 @@ pub enum CatalogueSync {
 pub struct Engine {
     store: Store,
     portal: PortalClient,
+    link: outbox::Link,
 }
 
 impl Engine {
@@ -38,7 +44,7 @@ impl Engine {
     pub async fn open(database: &Path, portal_url: &str) -> Result<Self, EngineError> {
         let store = Store::open(database).await?;
         let portal = PortalClient::new(portal_url)?;
-        Ok(Self { store, portal })
+        Ok(Self { store, portal, link: outbox::Link::new() })
     }
 
     /// Downloads the catalogue if the portal's version differs from ours; an

@@ -44,7 +44,18 @@ impl PortalClient {
         Self::read_json(response).await.map(Some)
     }
 
-    async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, EngineError> {
+    /// The client's base joined with an API path, for the outbox's requests.
+    pub(crate) fn url(&self, path: &str) -> Result<Url, EngineError> {
+        self.base.join(path).map_err(|e| EngineError::PortalUrl(e.to_string()))
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
+        response: reqwest::Response,
+    ) -> Result<T, EngineError> {
         let status = response.status();
         let body = response.bytes().await.map_err(EngineError::Network)?;
         if !status.is_success() {

@@ -1,6 +1,6 @@
 //! The engine's local SQLite store: opened in WAL mode with foreign keys and a
-//! busy timeout, migrated from `migrations/` on open. All of the engine's SQL
-//! lives here.
+//! busy timeout, migrated from `migrations/` on open. The engine's SQL lives
+//! here and in the modules that own a migration's tables (`outbox/table.rs`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -29,6 +29,10 @@ impl Store {
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
+    }
+
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     pub async fn catalogue_version(&self) -> Result<u64, EngineError> {

@@ -1,0 +1,65 @@
+//! The outbox and dossier sync: submissions queued in one transaction with
+//! their client id (the portal's idempotency key), sent when online with
+//! resumable attachment uploads, and the acting profile's dossiers pulled from
+//! the portal's changes feed. Nothing local is deleted before the portal has
+//! acknowledged it.
+
+mod access;
+mod attachments;
+mod backoff;
+mod dossier_table;
+#[cfg(test)]
+mod plans;
+mod queue;
+mod sender;
+mod supplement;
+mod sync;
+mod table;
+mod tus;
+
+use std::sync::{Arc, RwLock};
+
+pub use access::{AccessToken, StaticToken};
+pub use attachments::{AttachmentSource, MemoryAttachments};
+pub use backoff::backoff;
+pub use queue::{NewSubmission, QueueOutcome};
+pub use sender::SendReport;
+pub use supplement::SupplementDraft;
+pub use sync::{DossierEvent, KnownDossier, SyncReport};
+use tokio::sync::broadcast;
+
+/// What the engine holds for talking to the portal on a person's behalf: the
+/// token source (set by sign-in) and the channel status changes go out on.
+pub(crate) struct Link {
+    token: RwLock<Option<Arc<dyn AccessToken>>>,
+    events: broadcast::Sender<DossierEvent>,
+    /// Held for a sender pass.
+    sending: tokio::sync::Mutex<()>,
+}
+
+impl Link {
+    pub(crate) fn new() -> Self {
+        // Enough for a burst of changes from one sync; a slow listener misses
+        // the oldest, and the store still holds every status.
+        let (events, _) = broadcast::channel(256);
+        Self { token: RwLock::new(None), events, sending: tokio::sync::Mutex::new(()) }
+    }
+
+    fn bearer(&self) -> Option<String> {
+        let source = self.token.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        source.and_then(|s| s.bearer())
+    }
+}
+
+impl crate::Engine {
+    /// Sets where the engine takes access tokens from (the sign-in session).
+    pub fn set_access_token(&self, source: Arc<dyn AccessToken>) {
+        *self.link.token.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(source);
+    }
+
+    /// Dossier status changes, as the sync finds them; the shell turns them
+    /// into notifications.
+    pub fn subscribe(&self) -> broadcast::Receiver<DossierEvent> {
+        self.link.events.subscribe()
+    }
+}

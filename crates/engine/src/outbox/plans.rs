@@ -1,0 +1,29 @@
+//! The sync's and sender's queries are served by indexes: checked with
+//! `EXPLAIN QUERY PLAN` on a migrated store, so a schema change that turns
+//! one into a table scan fails here rather than on a phone with years of
+//! dossiers.
+
+use super::dossier_table::{LOCAL_STATE, OF_PROFILE};
+use super::table::DUE_ITEMS;
+use crate::store::Store;
+
+async fn plan(store: &Store, query: &str) -> String {
+    let rows: Vec<(i64, i64, i64, String)> =
+        sqlx::query_as(&format!("EXPLAIN QUERY PLAN {query}")).fetch_all(store.pool()).await.unwrap();
+    rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+}
+
+#[tokio::test]
+async fn the_feed_and_outbox_queries_search_an_index_and_scan_no_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("engine.db")).await.unwrap();
+    for (name, query, index) in [
+        ("due items", DUE_ITEMS, "outbox_due"),
+        ("a profile's dossiers", OF_PROFILE, "dossier_by_profile"),
+        ("a dossier's local state", LOCAL_STATE, "sqlite_autoindex_dossier_1"),
+    ] {
+        let plan = plan(&store, query).await;
+        assert!(!plan.contains("SCAN"), "{name} scans:\n{plan}");
+        assert!(plan.contains(index), "{name} does not use {index}:\n{plan}");
+    }
+}

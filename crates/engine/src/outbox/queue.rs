@@ -1,0 +1,99 @@
+//! Queueing a submission: the answers are judged by the one form validator
+//! first (errors come back as data, nothing is queued), then the dossier and
+//! its outbox entry are written together under a fresh client id.
+
+use hoso_domain::catalogue::{ChannelKind, FormRef, ProcedureCode};
+use hoso_domain::form::{FormDefinition, FormValidator};
+use hoso_domain::profile::ActingAs;
+use hoso_protocol::api::dossier::SubmitDossier;
+use hoso_protocol::api::path;
+use hoso_protocol::api::upload::AttachmentRef;
+use hoso_protocol::command::{OutboxItem, OutboxState, Validation};
+use time::OffsetDateTime;
+
+use super::table;
+use crate::{Engine, EngineError};
+
+/// What the citizen submits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSubmission {
+    pub procedure: ProcedureCode,
+    pub form: FormRef,
+    pub acting_as: ActingAs,
+    pub data: serde_json::Value,
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// The outcome of submitting: queued, or refused with every field error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueueOutcome {
+    Queued(OutboxItem),
+    Refused(Validation),
+}
+
+/// 128 random bits as lowercase hex: the client id and idempotency key.
+fn new_client_id() -> Result<String, EngineError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| EngineError::StoredValue(format!("no randomness for a client id: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Engine {
+    /// A form definition: from the local cache, else from the portal (and
+    /// then cached, so the same form validates offline later). A form
+    /// version never changes (a change is a new version), so a cached copy
+    /// cannot go stale.
+    pub async fn form_definition(&self, form: &FormRef) -> Result<FormDefinition, EngineError> {
+        let pool = self.store.pool();
+        if let Some(body) = table::cached_form(pool, &form.id, form.version).await? {
+            return serde_json::from_str(&body).map_err(EngineError::Corrupt);
+        }
+        let route = path::FORM.replace("{id}", &form.id).replace("{version}", &form.version.to_string());
+        let response = self.portal.http().get(self.portal.url(&route)?).send().await.map_err(EngineError::Network)?;
+        let definition: FormDefinition = crate::portal_client::PortalClient::read_json(response).await?;
+        let body = serde_json::to_string(&definition).map_err(EngineError::Corrupt)?;
+        table::cache_form(pool, &form.id, form.version, &body).await?;
+        Ok(definition)
+    }
+
+    /// Submits a dossier: validated, then queued durably before this returns.
+    /// Works offline once the form and catalogue are held locally.
+    pub async fn queue_submission(&self, submission: NewSubmission) -> Result<QueueOutcome, EngineError> {
+        let definition = self.form_definition(&submission.form).await?;
+        let validator = FormValidator::new(&definition)
+            .map_err(|e| EngineError::StoredValue(format!("form {}: {e}", submission.form.id)))?;
+        let errors = validator.validate(&submission.data);
+        if !errors.is_empty() {
+            return Ok(QueueOutcome::Refused(Validation { errors }));
+        }
+        let pool = self.store.pool();
+        let procedure_name = table::procedure_name(pool, submission.procedure.as_str())
+            .await?
+            .ok_or_else(|| EngineError::NotFound(format!("procedure {}", submission.procedure.as_str())))?;
+        let request = SubmitDossier {
+            client_id: new_client_id()?,
+            procedure: submission.procedure,
+            form: submission.form,
+            acting_as: submission.acting_as,
+            channel: ChannelKind::Online,
+            data: submission.data,
+            attachments: submission.attachments,
+        };
+        let queued_at = OffsetDateTime::now_utc();
+        table::queue(pool, &request, &procedure_name, queued_at).await?;
+        Ok(QueueOutcome::Queued(OutboxItem {
+            client_id: request.client_id,
+            procedure: request.procedure,
+            procedure_name,
+            acting_as: request.acting_as,
+            queued_at,
+            state: OutboxState::Queued,
+        }))
+    }
+
+    /// Every submission made on this device and where it stands, oldest
+    /// first; works offline.
+    pub async fn outbox(&self) -> Result<Vec<OutboxItem>, EngineError> {
+        table::list(self.store.pool()).await
+    }
+}

@@ -1,0 +1,193 @@
+//! The outbox's SQL (tables of `migrations/0003_outbox.sql`): queueing in one
+//! transaction with the dossier row, the sender's due items, state changes,
+//! and the list the citizen sees.
+
+use hoso_domain::catalogue::Localized;
+use hoso_domain::dossier::DossierStatus;
+use hoso_domain::profile::ActingAs;
+use hoso_protocol::api::dossier::{SubmitDossier, Submitted};
+use hoso_protocol::command::{OutboxItem, OutboxState};
+use sqlx::SqlitePool;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::EngineError;
+
+/// The sender's question; served by the `outbox_due` index.
+pub(crate) const DUE_ITEMS: &str = "SELECT client_id, request, attempts FROM outbox
+     WHERE phase = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at";
+
+/// `X-Acting-As` and the stored key of a profile: `myself` or the tax code.
+pub(crate) fn acting_key(acting: &ActingAs) -> String {
+    match acting {
+        ActingAs::Myself => "myself".to_owned(),
+        ActingAs::Enterprise(tax_code) => tax_code.as_str().to_owned(),
+    }
+}
+
+pub(crate) fn status_name(status: DossierStatus) -> String {
+    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+pub(crate) fn parse_status(name: &str) -> Result<DossierStatus, EngineError> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(EngineError::Corrupt)
+}
+
+pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, EngineError> {
+    serde_json::to_string(value).map_err(EngineError::Corrupt)
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, EngineError> {
+    serde_json::from_str(text).map_err(EngineError::Corrupt)
+}
+
+/// Writes the dossier (status `queued`) and its outbox entry in one
+/// transaction: either both exist or neither does.
+pub(crate) async fn queue(
+    pool: &SqlitePool,
+    request: &SubmitDossier,
+    procedure_name: &Localized,
+    queued_at: OffsetDateTime,
+) -> Result<(), EngineError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO dossier (client_id, acting_as, procedure_code, status) VALUES (?1, ?2, ?3, ?4)")
+        .bind(&request.client_id)
+        .bind(acting_key(&request.acting_as))
+        .bind(request.procedure.as_str())
+        .bind(status_name(DossierStatus::Queued))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO outbox (client_id, phase, state, request, procedure_name, queued_at)
+         VALUES (?1, 'pending', ?2, ?3, ?4, ?5)",
+    )
+    .bind(&request.client_id)
+    .bind(to_json(&OutboxState::Queued)?)
+    .bind(to_json(request)?)
+    .bind(to_json(procedure_name)?)
+    .bind(rfc3339(queued_at))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An item the sender should try now.
+pub(crate) struct Due {
+    pub request: SubmitDossier,
+    pub attempts: u32,
+}
+
+pub(crate) async fn due(pool: &SqlitePool, now: OffsetDateTime) -> Result<Vec<Due>, EngineError> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(DUE_ITEMS).bind(now.unix_timestamp()).fetch_all(pool).await?;
+    rows.into_iter()
+        .map(|(_, request, attempts)| {
+            Ok(Due { request: from_json(&request)?, attempts: u32::try_from(attempts).unwrap_or(u32::MAX) })
+        })
+        .collect()
+}
+
+/// The earliest time a pending item becomes due, for the shell's timer.
+pub(crate) async fn next_due(pool: &SqlitePool) -> Result<Option<i64>, EngineError> {
+    Ok(sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE phase = 'pending'").fetch_one(pool).await?)
+}
+
+/// Records what the citizen should see, and when to try again.
+pub(crate) async fn set_state(
+    pool: &SqlitePool,
+    client_id: &str,
+    state: &OutboxState,
+    attempts: u32,
+    next_attempt_at: i64,
+) -> Result<(), EngineError> {
+    let phase = match state {
+        OutboxState::NeedsAction { .. } => "needs_action",
+        OutboxState::Sent { .. } => "sent",
+        _ => "pending",
+    };
+    sqlx::query("UPDATE outbox SET phase = ?2, state = ?3, attempts = ?4, next_attempt_at = ?5 WHERE client_id = ?1")
+        .bind(client_id)
+        .bind(phase)
+        .bind(to_json(state)?)
+        .bind(i64::from(attempts))
+        .bind(next_attempt_at)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The portal acknowledged the submission: the dossier takes its code and
+/// status and the entry becomes `sent`, together.
+pub(crate) async fn mark_sent(pool: &SqlitePool, submitted: &Submitted) -> Result<(), EngineError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE dossier SET code = ?2, status = ?3, updated_at = COALESCE(updated_at, ?4) WHERE client_id = ?1",
+    )
+    .bind(&submitted.client_id)
+    .bind(&submitted.code)
+    .bind(status_name(submitted.status))
+    .bind(rfc3339(submitted.received_at))
+    .execute(&mut *tx)
+    .await?;
+    let state = OutboxState::Sent { code: submitted.code.clone() };
+    sqlx::query("UPDATE outbox SET phase = 'sent', state = ?2 WHERE client_id = ?1")
+        .bind(&submitted.client_id)
+        .bind(to_json(&state)?)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every outbox item, oldest first, sent ones included.
+pub(crate) async fn list(pool: &SqlitePool) -> Result<Vec<OutboxItem>, EngineError> {
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT request, procedure_name, queued_at, state FROM outbox ORDER BY queued_at, client_id")
+            .fetch_all(pool)
+            .await?;
+    rows.into_iter()
+        .map(|(request, name, queued_at, state)| {
+            let request: SubmitDossier = from_json(&request)?;
+            Ok(OutboxItem {
+                client_id: request.client_id,
+                procedure: request.procedure,
+                procedure_name: from_json(&name)?,
+                acting_as: request.acting_as,
+                queued_at: OffsetDateTime::parse(&queued_at, &Rfc3339)
+                    .map_err(|e| EngineError::StoredValue(format!("queued_at: {e}")))?,
+                state: from_json(&state)?,
+            })
+        })
+        .collect()
+}
+
+/// The procedure's names from the local catalogue.
+pub(crate) async fn procedure_name(pool: &SqlitePool, code: &str) -> Result<Option<Localized>, EngineError> {
+    let body: Option<String> =
+        sqlx::query_scalar("SELECT body FROM procedure WHERE code = ?1").bind(code).fetch_optional(pool).await?;
+    let Some(body) = body else { return Ok(None) };
+    let procedure: hoso_domain::catalogue::Procedure = from_json(&body)?;
+    Ok(Some(procedure.name))
+}
+
+pub(crate) async fn cached_form(pool: &SqlitePool, id: &str, version: u32) -> Result<Option<String>, EngineError> {
+    Ok(sqlx::query_scalar("SELECT body FROM form_definition WHERE id = ?1 AND version = ?2")
+        .bind(id)
+        .bind(i64::from(version))
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub(crate) async fn cache_form(pool: &SqlitePool, id: &str, version: u32, body: &str) -> Result<(), EngineError> {
+    sqlx::query("INSERT OR REPLACE INTO form_definition (id, version, body) VALUES (?1, ?2, ?3)")
+        .bind(id)
+        .bind(i64::from(version))
+        .bind(body)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -3,6 +3,8 @@
 
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
+use crate::auth::AuthError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("the portal address is not a valid URL: {0}")]
@@ -19,6 +21,8 @@ pub enum EngineError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("a stored record is malformed: {0}")]
     Corrupt(#[source] serde_json::Error),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
 }
 
 impl EngineError {
@@ -29,6 +33,7 @@ impl EngineError {
             Self::PortalRefused { envelope, .. } => envelope.kind,
             Self::PortalContract(_) => ErrorKind::Portal,
             Self::Store(_) | Self::Migrate(_) | Self::Corrupt(_) => ErrorKind::Store,
+            Self::Auth(e) => e.kind(),
         }
     }
 

@@ -121,11 +121,7 @@ impl Provider {
     /// RFC 9207: the callback must name this provider when it says it will,
     /// so a code from another provider is never redeemed here.
     pub fn check_callback_issuer(&self, iss: Option<&str>) -> Result<(), AuthError> {
-        match iss {
-            Some(iss) if iss == self.issuer => Ok(()),
-            None if !self.iss_in_callback => Ok(()),
-            _ => Err(AuthError::Mismatch("the callback's issuer")),
-        }
+        callback_issuer_matches(&self.issuer, self.iss_in_callback, iss)
     }
 
     /// Redeems `code` with the verifier, and checks the ID token: signature
@@ -181,6 +177,14 @@ impl Provider {
     }
 }
 
+fn callback_issuer_matches(issuer: &str, promised: bool, iss: Option<&str>) -> Result<(), AuthError> {
+    match iss {
+        Some(iss) if iss == issuer => Ok(()),
+        None if !promised => Ok(()),
+        _ => Err(AuthError::Mismatch("the callback's issuer")),
+    }
+}
+
 /// A token endpoint failure, without the answer's body (it could hold a token).
 fn token_error<E: std::error::Error + 'static>(
     error: RequestTokenError<E, openidconnect::StandardErrorResponse<CoreErrorResponseType>>,
@@ -196,5 +200,23 @@ where
         RequestTokenError::Request(e) => AuthError::from(e),
         RequestTokenError::Parse(..) => AuthError::Provider("the token answer does not follow OAuth 2.0".into()),
         RequestTokenError::Other(what) => AuthError::Provider(format!("token endpoint: {what}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_callback_naming_another_issuer_is_refused() {
+        assert!(callback_issuer_matches("http://portal", true, Some("http://portal")).is_ok());
+        assert!(callback_issuer_matches("http://portal", true, Some("http://evil")).is_err());
+        assert!(callback_issuer_matches("http://portal", false, Some("http://evil")).is_err());
+    }
+
+    #[test]
+    fn a_callback_without_issuer_is_refused_when_the_provider_promised_one() {
+        assert!(callback_issuer_matches("http://portal", true, None).is_err());
+        assert!(callback_issuer_matches("http://portal", false, None).is_ok());
     }
 }

@@ -13,6 +13,8 @@ mod token;
 
 pub use browser::{Browser, BrowserError, SystemBrowser};
 pub use error::AuthError;
+/// The URL type `Browser::open` takes.
+pub use reqwest::Url;
 pub(crate) use session::Session;
 pub use session::{SIGN_IN_TIMEOUT, SignOut};
 pub use token::{MemoryRefreshTokenStore, RefreshTokenStore, Token, VaultError};

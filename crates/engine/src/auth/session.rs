@@ -125,10 +125,10 @@ impl Session {
     /// replaced `stale` while this one waited.
     async fn refresh(&self, stale: Option<&Token>) -> Result<Token, AuthError> {
         let _refreshing = self.refreshing.lock().await;
-        if let Some(current) = self.current_access() {
-            if stale.is_none_or(|stale| stale.expose() != current.expose()) {
-                return Ok(current);
-            }
+        if let Some(current) = self.current_access()
+            && stale.is_none_or(|stale| stale.expose() != current.expose())
+        {
+            return Ok(current);
         }
         let Some(refresh) = self.vault.load()? else {
             self.set_access(None);

@@ -198,11 +198,7 @@ async fn an_expired_access_token_is_refreshed_once_and_the_request_goes_through(
     let first = refresh_token(&test);
     assert_eq!(test.vault.saves(), 1);
 
-    // The access token never leaves the engine, so the test ages it where
-    // the portal keeps it.
-    let portal_db =
-        sqlx::SqlitePool::connect(&format!("sqlite:{}", test.dir.path().join("portal.db").display())).await.unwrap();
-    sqlx::query("UPDATE access_token SET expires_at = 0").execute(&portal_db).await.unwrap();
+    expire_access_tokens(&test).await;
 
     assert_eq!(test.engine.profile().await.unwrap().person.full_name, "Nguyễn Văn An");
     assert_eq!(test.vault.saves(), 2, "one refresh, whose rotated token was saved");
@@ -210,6 +206,30 @@ async fn an_expired_access_token_is_refreshed_once_and_the_request_goes_through(
     // The next request uses the new access token: no further refresh.
     test.engine.profile().await.unwrap();
     assert_eq!(test.vault.saves(), 2);
+}
+
+/// Expires every access token the portal issued: the access token never
+/// leaves the engine, so the test ages it where the portal keeps it.
+async fn expire_access_tokens(test: &SignedIn) {
+    let portal_db =
+        sqlx::SqlitePool::connect(&format!("sqlite:{}", test.dir.path().join("portal.db").display())).await.unwrap();
+    sqlx::query("UPDATE access_token SET expires_at = 0").execute(&portal_db).await.unwrap();
+}
+
+#[tokio::test]
+async fn two_requests_refused_together_refresh_once_and_both_go_through() {
+    let test = signed_in_as(BUSINESS).await;
+    test.engine.profile().await.unwrap();
+    expire_access_tokens(&test).await;
+
+    let (one, two) = tokio::join!(test.engine.profile(), test.engine.profile());
+    one.unwrap();
+    two.unwrap();
+    // A second refresh would present the rotated-out token, which makes the
+    // portal revoke the whole session; one refresh keeps it alive.
+    assert_eq!(test.vault.saves(), 2);
+    assert!(test.engine.is_signed_in().unwrap());
+    test.engine.profile().await.unwrap();
 }
 
 #[tokio::test]

@@ -72,11 +72,19 @@ impl Session {
         let code = callback.code.ok_or(AuthError::Mismatch("the callback has no code"))?;
         let issued = provider.redeem(pending, code).await?;
         let _refreshing = self.refreshing.lock().await;
+        let previous = self.vault.load()?;
         match &issued.refresh {
             Some(refresh) => self.vault.save(refresh)?,
             None => self.vault.clear()?,
         }
         self.set_access(Some(issued.access));
+        // Signing in again replaces the session; the one it replaces is
+        // ended at the portal rather than left alive and unreachable.
+        if let Some(previous) = previous
+            && let Err(error) = provider.revoke(&previous, &self.http).await
+        {
+            tracing::info!(%error, "the replaced session could not be revoked");
+        }
         Ok(())
     }
 

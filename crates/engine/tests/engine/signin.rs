@@ -275,6 +275,18 @@ async fn a_refresh_token_the_engine_holds_works_at_the_portal_until_sign_out() {
 }
 
 #[tokio::test]
+async fn signing_in_again_ends_the_session_it_replaces() {
+    let test = signed_in_as(CITIZEN).await;
+    let replaced = refresh_token(&test);
+    // Another person on the same device: their own one-time code, so the
+    // citizen's code is not reused.
+    test.engine.sign_in_within(&AutomatedBrowser::signing_in_as(BUSINESS), PATIENCE).await.unwrap();
+
+    assert_eq!(test.engine.profile().await.unwrap().person.full_name, "Trần Thị Bình");
+    assert_eq!(refresh_at_portal(&test, &replaced).await, 400);
+}
+
+#[tokio::test]
 async fn no_token_shows_in_the_engines_debug_output() {
     let test = signed_in_as(CITIZEN).await;
     test.engine.profile().await.unwrap();

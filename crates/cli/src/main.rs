@@ -1,5 +1,7 @@
 //! `hoso`: the engine from a terminal, for scripting and bulk work.
 
+mod account;
+
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -24,13 +26,19 @@ struct Cli {
 enum Command {
     /// Sync the procedure catalogue (when the portal is reachable) and list it.
     Catalogue,
+    /// Sign in to the portal in the system browser, then show who signed in.
+    Login,
+    /// End the session at the portal and forget it here.
+    Logout,
+    /// Show the signed-in person and the enterprises they may act for.
+    Whoami,
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     std::fs::create_dir_all(&cli.data_dir).with_context(|| format!("creating {}", cli.data_dir.display()))?;
-    let engine = Engine::open(&cli.data_dir.join("engine.db"), &cli.portal).await?;
+    let engine = Engine::open_with_vault(&cli.data_dir.join("engine.db"), &cli.portal, account::vault()).await?;
     match cli.command {
         Command::Catalogue => {
             match engine.sync_catalogue().await {
@@ -44,6 +52,9 @@ async fn main() -> anyhow::Result<()> {
                 println!("{}\t{}", procedure.code, procedure.name.vi);
             }
         }
+        Command::Login => account::login(&engine).await?,
+        Command::Logout => account::logout(&engine).await?,
+        Command::Whoami => account::whoami(&engine).await?,
     }
     Ok(())
 }

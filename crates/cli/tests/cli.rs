@@ -1,5 +1,6 @@
 //! The `hoso` binary against a real portal on port 0: it syncs and lists the
-//! catalogue, and lists the saved copy when the portal has gone away.
+//! catalogue, and lists the saved copy when the portal has gone away; it
+//! reports a missing sign-in without touching the network.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -41,4 +42,21 @@ async fn catalogue_lists_what_the_portal_serves_and_keeps_it_for_offline_use() {
     assert!(offline.status.success());
     assert_eq!(String::from_utf8_lossy(&offline.stdout), listed);
     assert!(String::from_utf8_lossy(&offline.stderr).contains("showing the offline copy"));
+}
+
+#[test]
+fn whoami_without_a_sign_in_fails_and_says_how_to_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    // No request is made when nothing is signed in, so no portal is needed.
+    let output = hoso("http://127.0.0.1:9", dir.path(), &["whoami"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("hoso login"));
+}
+
+#[test]
+fn logout_without_a_sign_in_says_so_and_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = hoso("http://127.0.0.1:9", dir.path(), &["logout"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not signed in"));
 }

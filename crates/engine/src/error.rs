@@ -3,6 +3,8 @@
 
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
+use crate::auth::AuthError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("the portal address is not a valid URL: {0}")]
@@ -27,6 +29,8 @@ pub enum EngineError {
     NotFound(String),
     #[error("attachment {sha256} cannot be read: {reason}")]
     Attachment { sha256: String, reason: String },
+    #[error(transparent)]
+    Auth(#[from] AuthError),
 }
 
 impl EngineError {
@@ -41,6 +45,7 @@ impl EngineError {
             }
             Self::NotSignedIn => ErrorKind::Unauthenticated,
             Self::NotFound(_) => ErrorKind::NotFound,
+            Self::Auth(e) => e.kind(),
         }
     }
 

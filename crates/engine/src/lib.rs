@@ -3,6 +3,7 @@
 //! knows nothing of either.
 #![forbid(unsafe_code)]
 
+pub mod auth;
 mod error;
 mod outbox;
 mod portal_client;
@@ -11,8 +12,10 @@ mod store;
 use std::path::Path;
 
 use hoso_domain::catalogue::Procedure;
+use hoso_protocol::api::account::Profile;
 use hoso_protocol::command::CatalogueListing;
 
+use auth::{Browser, MemoryRefreshTokenStore, RefreshTokenStore, SIGN_IN_TIMEOUT, Session, SignOut};
 pub use error::EngineError;
 pub use outbox::{
     AccessToken, AttachmentSource, DossierEvent, KnownDossier, MemoryAttachments, NewSubmission, QueueOutcome,
@@ -35,16 +38,83 @@ pub struct Engine {
     store: Store,
     portal: PortalClient,
     link: outbox::Link,
+    session: Session,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The session prints no token: see `auth::Token`.
+        f.debug_struct("Engine").field("portal", &self.portal.origin()).field("session", &self.session).finish()
+    }
 }
 
 impl Engine {
     /// Opens (creating and migrating if needed) the store at `database`, and
     /// prepares a client for the portal at `portal_url`. No request is made yet,
     /// so this works offline.
+    /// The refresh token is kept in memory only, so a sign-in lasts as long
+    /// as the process; see [`Engine::open_with_vault`].
     pub async fn open(database: &Path, portal_url: &str) -> Result<Self, EngineError> {
+        Self::open_with_vault(database, portal_url, Box::new(MemoryRefreshTokenStore::default())).await
+    }
+
+    /// Like [`Engine::open`], keeping the refresh token in `vault` (the
+    /// system keychain in the app), so a sign-in survives a restart.
+    pub async fn open_with_vault(
+        database: &Path,
+        portal_url: &str,
+        vault: Box<dyn RefreshTokenStore>,
+    ) -> Result<Self, EngineError> {
         let store = Store::open(database).await?;
         let portal = PortalClient::new(portal_url)?;
-        Ok(Self { store, portal, link: outbox::Link::new() })
+        let session = Session::new(portal.origin().to_owned(), portal.http().clone(), vault);
+        Ok(Self { store, portal, link: outbox::Link::new(), session })
+    }
+
+    /// Signs in through the portal's page, shown by `browser`; waits at most
+    /// five minutes for the person to finish.
+    pub async fn sign_in(&self, browser: &dyn Browser) -> Result<(), EngineError> {
+        self.sign_in_within(browser, SIGN_IN_TIMEOUT).await
+    }
+
+    /// [`Engine::sign_in`], waiting at most `timeout` for the browser to come back.
+    pub async fn sign_in_within(&self, browser: &dyn Browser, timeout: std::time::Duration) -> Result<(), EngineError> {
+        Ok(self.session.sign_in(browser, timeout).await?)
+    }
+
+    /// Ends the session at the portal (its refresh token is revoked) and
+    /// forgets it on this device.
+    pub async fn sign_out(&self) -> Result<SignOut, EngineError> {
+        Ok(self.session.sign_out().await?)
+    }
+
+    /// Whether this device holds a session; no request is made, so the
+    /// portal may have ended it meanwhile.
+    pub fn is_signed_in(&self) -> Result<bool, EngineError> {
+        Ok(self.session.is_signed_in()?)
+    }
+
+    /// The signed-in person and the enterprises they may act for.
+    pub async fn profile(&self) -> Result<Profile, EngineError> {
+        let url = self.portal.url(hoso_protocol::api::path::PROFILE)?;
+        let response = self.send_authorized(self.portal.http().get(url)).await?;
+        PortalClient::read_json(response).await
+    }
+
+    /// Sends a request to the portal's API as the signed-in person: the
+    /// access token is added here, and a 401 is refreshed and retried once.
+    pub(crate) async fn send_authorized(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, EngineError> {
+        Ok(self.session.send_authorized(request).await?)
+    }
+
+    /// A live access token for a request built by hand (a stream, say),
+    /// refreshed first if needed; the caller must not keep or log it.
+    #[allow(dead_code, reason = "for the live events module being built")]
+    pub(crate) async fn bearer(&self) -> Result<auth::Token, EngineError> {
+        Ok(self.session.bearer().await?)
     }
 
     /// Downloads the catalogue if the portal's version differs from ours; an

@@ -24,15 +24,34 @@ impl PortalClient {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
+            // Requests may carry a bearer token: never let a redirect carry
+            // it (or an authorization code) anywhere.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(EngineError::Network)?;
         Ok(Self { base, http })
     }
 
+    /// The shared HTTP client (no redirects), for the session's requests.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The portal's base URL as given, without a trailing slash: the issuer
+    /// its identity provider names.
+    pub fn origin(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// The portal's base joined with an API path.
+    pub fn url(&self, path: &str) -> Result<Url, EngineError> {
+        self.base.join(path).map_err(|e| EngineError::PortalUrl(e.to_string()))
+    }
+
     /// The catalogue, unless the portal says the version we hold is current
     /// (`None`, answered with a 304 and no body).
     pub async fn catalogue_if_changed(&self, held_version: u64) -> Result<Option<Catalogue>, EngineError> {
-        let url = self.base.join(path::CATALOGUE).map_err(|e| EngineError::PortalUrl(e.to_string()))?;
+        let url = self.url(path::CATALOGUE)?;
         let mut request = self.http.get(url);
         if held_version > 0 {
             request = request.header(reqwest::header::IF_NONE_MATCH, format!("\"catalogue-v{held_version}\""));
@@ -44,18 +63,7 @@ impl PortalClient {
         Self::read_json(response).await.map(Some)
     }
 
-    /// The client's base joined with an API path, for the outbox's requests.
-    pub(crate) fn url(&self, path: &str) -> Result<Url, EngineError> {
-        self.base.join(path).map_err(|e| EngineError::PortalUrl(e.to_string()))
-    }
-
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.http
-    }
-
-    pub(crate) async fn read_json<T: serde::de::DeserializeOwned>(
-        response: reqwest::Response,
-    ) -> Result<T, EngineError> {
+    pub async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, EngineError> {
         let status = response.status();
         let body = response.bytes().await.map_err(EngineError::Network)?;
         if !status.is_success() {

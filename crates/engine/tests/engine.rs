@@ -77,3 +77,5 @@ async fn the_listing_falls_back_to_the_local_copy_and_says_why() {
 
 #[path = "engine/outbox.rs"]
 mod outbox;
+#[path = "engine/signin.rs"]
+mod signin;

@@ -137,7 +137,6 @@ async fn oversize_bodies_are_refused_after_reading_at_most_the_limit_and_64_kib(
     assert_eq!(offset.headers()["upload-offset"], "0", "a refused PATCH stores nothing");
 }
 
-
 async fn unreadable_paths_queries_and_forms_are_refused_with_an_envelope(backend: Backend) {
     let test = spawn_portal(backend, true).await;
     let base = test.portal.url();

@@ -1,0 +1,174 @@
+//! One person's session with the portal: the access token in memory only,
+//! the refresh token in the vault, and the rules for using them — a request
+//! refused with 401 is refreshed and sent again once, never in a loop; a
+//! refresh the portal refuses signs the person out.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use reqwest::{RequestBuilder, Response, StatusCode};
+
+use super::AuthError;
+use super::browser::Browser;
+use super::http::OidcHttp;
+use super::loopback::Loopback;
+use super::provider::Provider;
+use super::token::{RefreshTokenStore, Token};
+
+/// How long a sign-in waits for the browser to come back by default: enough
+/// to type a password and a one-time code, not forever.
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What signing out did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOut {
+    /// The portal revoked the session, and this device forgot it.
+    Revoked,
+    /// There was no session to end.
+    NotSignedIn,
+}
+
+pub struct Session {
+    issuer: String,
+    /// For the portal's API: redirects are not followed, so a bearer token is
+    /// never carried to another host.
+    http: reqwest::Client,
+    vault: Box<dyn RefreshTokenStore>,
+    access: Mutex<Option<Token>>,
+    /// Held while refreshing, so two requests refused together refresh once
+    /// (a rotated-out refresh token presented again revokes the session).
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("issuer", &self.issuer).finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    pub fn new(issuer: String, http: reqwest::Client, vault: Box<dyn RefreshTokenStore>) -> Self {
+        Self { issuer, http, vault, access: Mutex::new(None), refreshing: tokio::sync::Mutex::new(()) }
+    }
+
+    async fn provider(&self) -> Result<Provider, AuthError> {
+        // Discovered on each use: sign-in and refresh are rare, and fresh
+        // keys follow a key rotation without a cache to expire.
+        Provider::discover(&self.issuer, OidcHttp::new(self.http.clone())).await
+    }
+
+    /// Signs in through `browser`: the portal's page in the browser, the
+    /// answer at a loopback listener, the code redeemed here.
+    pub async fn sign_in(&self, browser: &dyn Browser, timeout: Duration) -> Result<(), AuthError> {
+        let provider = self.provider().await?;
+        let loopback = Loopback::bind().await?;
+        let pending = provider.authorize(loopback.redirect_uri())?;
+        browser.open(&pending.url)?;
+        let callback = loopback.wait(pending.state.secret(), timeout).await?;
+        provider.check_callback_issuer(callback.iss.as_deref())?;
+        if let Some(error) = callback.error {
+            return Err(AuthError::Refused(error));
+        }
+        let code = callback.code.ok_or(AuthError::Mismatch("the callback has no code"))?;
+        let issued = provider.redeem(pending, code).await?;
+        let _refreshing = self.refreshing.lock().await;
+        let previous = self.vault.load()?;
+        match &issued.refresh {
+            Some(refresh) => self.vault.save(refresh)?,
+            None => self.vault.clear()?,
+        }
+        self.set_access(Some(issued.access));
+        // Signing in again replaces the session; the one it replaces is
+        // ended at the portal rather than left alive and unreachable.
+        if let Some(previous) = previous
+            && let Err(error) = provider.revoke(&previous, &self.http).await
+        {
+            tracing::info!(%error, "the replaced session could not be revoked");
+        }
+        Ok(())
+    }
+
+    /// Whether this device holds a session (it may still have ended at the portal).
+    pub fn is_signed_in(&self) -> Result<bool, AuthError> {
+        Ok(self.current_access().is_some() || self.vault.load()?.is_some())
+    }
+
+    /// Revokes the session at the portal, then forgets it here. If the
+    /// portal cannot be reached, nothing is forgotten, so signing out can be
+    /// tried again rather than leaving a live session behind.
+    pub async fn sign_out(&self) -> Result<SignOut, AuthError> {
+        let _refreshing = self.refreshing.lock().await;
+        let Some(refresh) = self.vault.load()? else {
+            self.set_access(None);
+            return Ok(SignOut::NotSignedIn);
+        };
+        self.provider().await?.revoke(&refresh, &self.http).await?;
+        self.forget()?;
+        Ok(SignOut::Revoked)
+    }
+
+    /// Sends `request` with the access token; on a 401, refreshes once and
+    /// sends it again. A second 401 is returned as it is.
+    pub async fn send_authorized(&self, request: RequestBuilder) -> Result<Response, AuthError> {
+        let again = request.try_clone();
+        let token = match self.current_access() {
+            Some(token) => token,
+            None => self.refresh(None).await?,
+        };
+        let response = request.bearer_auth(token.expose()).send().await?;
+        let (StatusCode::UNAUTHORIZED, Some(again)) = (response.status(), again) else { return Ok(response) };
+        let fresh = self.refresh(Some(&token)).await?;
+        Ok(again.bearer_auth(fresh.expose()).send().await?)
+    }
+
+    /// A usable access token: from memory, else from the refresh token.
+    pub async fn bearer(&self) -> Result<Token, AuthError> {
+        match self.current_access() {
+            Some(token) => Ok(token),
+            None => self.refresh(None).await,
+        }
+    }
+
+    /// Trades the refresh token for new tokens, unless another caller already
+    /// replaced `stale` while this one waited.
+    async fn refresh(&self, stale: Option<&Token>) -> Result<Token, AuthError> {
+        let _refreshing = self.refreshing.lock().await;
+        if let Some(current) = self.current_access()
+            && stale.is_none_or(|stale| stale.expose() != current.expose())
+        {
+            return Ok(current);
+        }
+        let Some(refresh) = self.vault.load()? else {
+            self.set_access(None);
+            return Err(AuthError::NotSignedIn);
+        };
+        match self.provider().await?.refresh(&refresh).await {
+            Ok(issued) => {
+                if let Some(rotated) = &issued.refresh {
+                    self.vault.save(rotated)?;
+                }
+                self.set_access(Some(issued.access.clone()));
+                Ok(issued.access)
+            }
+            Err(AuthError::GrantRefused) => {
+                tracing::info!("the portal refused the refresh token; signing out");
+                self.forget()?;
+                Err(AuthError::SessionEnded)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn forget(&self) -> Result<(), AuthError> {
+        self.set_access(None);
+        Ok(self.vault.clear()?)
+    }
+
+    fn current_access(&self) -> Option<Token> {
+        self.access.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    fn set_access(&self, token: Option<Token>) {
+        *self.access.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = token;
+    }
+}

@@ -112,7 +112,6 @@ impl Engine {
 
     /// A live access token for a request built by hand (a stream, say),
     /// refreshed first if needed; the caller must not keep or log it.
-    #[allow(dead_code, reason = "for the live events module being built")]
     pub(crate) async fn bearer(&self) -> Result<auth::Token, EngineError> {
         Ok(self.session.bearer().await?)
     }

@@ -28,6 +28,8 @@ pub use supplement::SupplementDraft;
 pub use sync::{DossierEvent, KnownDossier, SyncReport};
 use tokio::sync::broadcast;
 
+use crate::EngineError;
+
 /// What the engine holds for talking to the portal on a person's behalf: the
 /// token source (set by sign-in) and the channel status changes go out on.
 pub(crate) struct Link {
@@ -55,6 +57,19 @@ impl crate::Engine {
     /// Sets where the engine takes access tokens from (the sign-in session).
     pub fn set_access_token(&self, source: Arc<dyn AccessToken>) {
         *self.link.token.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(source);
+    }
+
+    /// The bearer token for the outbox and the sync: the source set with
+    /// [`Engine::set_access_token`] if any, else the signed-in session's
+    /// (refreshed first when it has expired).
+    pub(crate) async fn outbox_bearer(&self) -> Result<String, EngineError> {
+        if let Some(bearer) = self.link.bearer() {
+            return Ok(bearer);
+        }
+        if !self.is_signed_in()? {
+            return Err(EngineError::NotSignedIn);
+        }
+        Ok(self.bearer().await?.expose().to_owned())
     }
 
     /// Dossier status changes, as the sync finds them; the shell turns them

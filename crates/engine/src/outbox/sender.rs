@@ -124,7 +124,7 @@ impl Engine {
         // One pass at a time: two would upload the same bytes side by side,
         // and the loser's chunk would be refused for a stale offset.
         let _one_pass = self.link.sending.lock().await;
-        let bearer = self.link.bearer().ok_or(EngineError::NotSignedIn)?;
+        let bearer = self.outbox_bearer().await?;
         let pool = self.store.pool();
         let mut report = SendReport::default();
         for due in table::due(pool, now).await? {

@@ -68,7 +68,7 @@ impl From<rows::DossierRow> for KnownDossier {
 impl Engine {
     /// Pulls every change to `acting`'s dossiers since the last sync.
     pub async fn sync_dossiers(&self, acting: &ActingAs) -> Result<SyncReport, EngineError> {
-        let bearer = self.link.bearer().ok_or(EngineError::NotSignedIn)?;
+        let bearer = self.outbox_bearer().await?;
         let key = acting_key(acting);
         let pool = self.store.pool();
         let mut report = SyncReport { cursor: rows::cursor(pool, &key).await?, ..SyncReport::default() };

@@ -425,3 +425,21 @@ async fn a_token_the_portal_refuses_leaves_the_dossier_queued_and_asks_for_sign_
     assert_eq!(engine.dossier(&client_id).await.unwrap().unwrap().status, DossierStatus::Queued);
     assert!(engine.next_attempt_at().await.unwrap().is_some(), "still pending");
 }
+
+#[tokio::test]
+async fn a_signed_in_engine_sends_its_outbox_with_the_sessions_token() {
+    let test = super::signin::signed_in_as(CITIZEN).await;
+    let engine = &test.engine;
+    engine.sync_catalogue().await.unwrap();
+    engine.form_definition(&birth_form()).await.unwrap();
+    let mut attachments = MemoryAttachments::default();
+    let client_id = queued(engine, birth_registration(&mut attachments, b"%PDF-1.7 phien dang nhap".to_vec())).await;
+    // No token was handed over: the session's own is used.
+    assert_eq!(engine.send_outbox_at(&attachments, later(), 0.0).await.unwrap().sent, 1);
+    let code = sent_code(&engine.outbox().await.unwrap(), &client_id);
+    assert!(!code.is_empty());
+    engine.sign_out().await.unwrap();
+    let refused = engine.sync_dossiers(&ActingAs::Myself).await.unwrap_err();
+    assert_eq!(refused.kind(), hoso_protocol::error::ErrorKind::Unauthenticated);
+    drop(test);
+}

@@ -98,10 +98,10 @@ fn current_code(secret: &str) -> String {
     hoso_portal::oidc::credentials::OneTimeCodes::from_base32(secret).unwrap().code_at(now)
 }
 
-struct SignedIn {
+pub(super) struct SignedIn {
     dir: tempfile::TempDir,
-    portal: hoso_portal::RunningPortal,
-    engine: Engine,
+    pub(super) portal: hoso_portal::RunningPortal,
+    pub(super) engine: Engine,
     vault: Arc<MemoryRefreshTokenStore>,
 }
 
@@ -115,7 +115,7 @@ async fn open_engine() -> SignedIn {
     SignedIn { dir, portal, engine, vault }
 }
 
-async fn signed_in_as(user: (&'static str, &'static str)) -> SignedIn {
+pub(super) async fn signed_in_as(user: (&'static str, &'static str)) -> SignedIn {
     let test = open_engine().await;
     test.engine.sign_in_within(&AutomatedBrowser::signing_in_as(user), PATIENCE).await.unwrap();
     test

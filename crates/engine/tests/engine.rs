@@ -74,3 +74,6 @@ async fn the_listing_falls_back_to_the_local_copy_and_says_why() {
     assert_eq!(offline.procedures, online.procedures);
     assert_eq!(offline.sync_error.map(|e| e.kind), Some(ErrorKind::Network));
 }
+
+#[path = "engine/store.rs"]
+mod store;

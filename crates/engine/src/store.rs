@@ -188,11 +188,10 @@ mod tests {
         let kept = connect(&backup, &KEY).await.unwrap();
         let version: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta").fetch_one(&kept).await.unwrap();
         assert_eq!(version, 42);
-        let drafts_table: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'draft')")
-                .fetch_one(&kept)
-                .await
-                .unwrap();
+        let drafts_table: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'draft')")
+            .fetch_one(&kept)
+            .await
+            .unwrap();
         assert!(!drafts_table, "the backup is the store before migrating");
         assert!(matches!(connect(&backup, &[8; 32]).await, Err(EngineError::CannotDecrypt)), "still encrypted");
     }

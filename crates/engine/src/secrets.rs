@@ -242,6 +242,23 @@ mod tests {
         assert!(debug.check(&MemorySecrets::new(), Account::Real).is_ok());
     }
 
+    /// Needs an unlocked Secret Service (or Keychain, Credential Manager):
+    /// on Linux, `dbus-run-session -- sh -c 'printf PASSWORD |
+    /// gnome-keyring-daemon --unlock --components=secrets --daemonize; cargo
+    /// test -p hoso-engine --lib keychain -- --ignored'`.
+    #[test]
+    #[ignore = "needs an unlocked OS keychain"]
+    fn keyring_secrets_keep_bytes_in_the_os_keychain_until_deleted() {
+        let secrets = KeyringSecrets::new("vn.hoso.engine-test");
+        let bytes = [0u8, 1, 2, 254, 255];
+        secrets.set("store-key", &bytes).unwrap();
+        assert_eq!(KeyringSecrets::new("vn.hoso.engine-test").get("store-key").unwrap().as_deref(), Some(&bytes[..]));
+        assert_eq!(KeyringSecrets::new("vn.hoso.other-test").get("store-key").unwrap(), None);
+        secrets.delete("store-key").unwrap();
+        secrets.delete("store-key").unwrap();
+        assert_eq!(secrets.get("store-key").unwrap(), None);
+    }
+
     #[test]
     fn memory_secrets_keep_set_values_until_deleted() {
         let secrets = MemorySecrets::new();

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use hoso_domain::catalogue::Procedure;
 use hoso_protocol::api::Catalogue;
-use sqlx::SqlitePool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, SqlitePool};
 
 pub use attachments::AttachmentRow;
 
@@ -123,7 +123,12 @@ async fn connect(path: &Path, key: &[u8; 32]) -> Result<SqlitePool, EngineError>
         // FULL: a save the engine has reported must survive power loss.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // sqlx logs the statements it runs, and the PRAGMAs above run as one
+        // statement that carries the key: no statement of this store is
+        // logged, slow or not.
+        .log_statements(log::LevelFilter::Off)
+        .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
     let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(decrypt_error)?;
     // Reading the schema is the first thing that touches an encrypted page:
     // a wrong key fails here if the PRAGMAs above did not already.
@@ -194,6 +199,44 @@ mod tests {
             .unwrap();
         assert!(!drafts_table, "the backup is the store before migrating");
         assert!(matches!(connect(&backup, &[8; 32]).await, Err(EngineError::CannotDecrypt)), "still encrypted");
+    }
+
+    /// Collects what a tracing subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_store_key_appears_in_no_log_line_even_at_trace_level() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        // Global, not a scoped default: sqlx runs SQLite on a worker thread.
+        // No other test of this binary installs a subscriber.
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("engine.db"), &[0xab; 32]).await.unwrap();
+        store.catalogue_version().await.unwrap();
+        store.close().await;
+        tracing::info!("probe");
+
+        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(logs.contains("probe"), "the capture works: {logs}");
+        assert!(!logs.to_lowercase().contains("abababab"), "the key was logged: {logs}");
+        assert!(!logs.contains("PRAGMA key"), "the key statement was logged: {logs}");
     }
 
     #[tokio::test]

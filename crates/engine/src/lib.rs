@@ -43,11 +43,12 @@ pub struct Engine {
 
 impl Engine {
     /// Opens the store at `database` for development, tests and the demo: its
-    /// keys are kept by [`FileSecrets`] in `<database>.secrets/` beside it,
-    /// which protects nothing from whoever copies the directory. A real
+    /// keys are kept by [`FileSecrets::beside`] it, in `<database>.secrets/`,
+    /// which protects nothing from whoever copies the directory (reset it with
+    /// `reset_local_data(database, &FileSecrets::beside(database))`). A real
     /// account opens with [`Engine::open_with`] and [`KeyringSecrets`].
     pub async fn open(database: &Path, portal_url: &str) -> Result<Self, EngineError> {
-        let secrets = Arc::new(FileSecrets::new(local_data::file_secrets_dir(database)));
+        let secrets = Arc::new(FileSecrets::beside(database));
         Self::open_with(database, portal_url, secrets, Account::Demo).await
     }
 

@@ -172,6 +172,12 @@ impl FileSecrets {
         Self { dir: dir.into() }
     }
 
+    /// The secrets of the store at `database`: `<database>.secrets/`, the
+    /// ones `Engine::open` uses.
+    pub fn beside(database: &std::path::Path) -> Self {
+        Self::new(crate::local_data::file_secrets_dir(database))
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }

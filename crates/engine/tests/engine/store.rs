@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use hoso_domain::profile::ActingAs;
-use hoso_engine::{Account, Engine, MemorySecrets, SecretStore, reset_local_data};
+use hoso_engine::{Account, Engine, FileSecrets, MemorySecrets, SecretStore, reset_local_data};
 use hoso_protocol::command::SaveDraft;
 use serde_json::json;
 
@@ -218,4 +218,19 @@ async fn the_kill_test_child_autosaves_until_it_is_killed() {
         writeln!(out, "saved {key}").unwrap();
         out.flush().unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_demo_store_whose_key_file_is_lost_is_reset_through_its_file_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("engine.db");
+    Engine::open(&path, "http://127.0.0.1:9").await.unwrap().close().await;
+    std::fs::remove_file(dir.path().join("engine.db.secrets").join("store-key")).unwrap();
+
+    let lost = Engine::open(&path, "http://127.0.0.1:9").await.err().unwrap();
+    assert_eq!(lost.kind(), ErrorKind::CannotDecrypt);
+    assert_eq!(lost.to_envelope().kind.as_str(), "cannot_decrypt");
+    reset_local_data(&path, &FileSecrets::beside(&path)).unwrap();
+    let fresh = Engine::open(&path, "http://127.0.0.1:9").await.unwrap();
+    assert_eq!(fresh.integrity_check().await.unwrap(), "ok");
 }

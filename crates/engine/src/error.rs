@@ -4,6 +4,7 @@
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
 use crate::auth::AuthError;
+use crate::secrets::SecretError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -25,27 +26,53 @@ pub enum EngineError {
     StoredValue(String),
     #[error("nobody is signed in")]
     NotSignedIn,
-    #[error("not in the local store: {0}")]
-    NotFound(String),
     #[error("attachment {sha256} cannot be read: {reason}")]
     Attachment { sha256: String, reason: String },
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// The store's key is missing or does not decrypt it. Never answered by
+    /// opening anything in plain text: the way on is `reset_local_data`.
+    #[error("cannot decrypt the local data with the key held; reset local data?")]
+    CannotDecrypt,
+    #[error("secrets: {0}")]
+    Secrets(#[from] SecretError),
+    #[error("local files: {0}")]
+    Files(#[source] std::io::Error),
+    #[error("cryptography failed: {0}")]
+    Crypto(&'static str),
+    #[error("no {what} {id}")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("document {document} does not accept files of type {media_type}")]
+    MediaTypeRefused { document: String, media_type: String },
+    #[error("document {document} accepts at most {max_bytes} bytes; this file has {size}")]
+    AttachmentTooLarge { document: String, max_bytes: u64, size: u64 },
 }
 
 impl EngineError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::PortalUrl(_) => ErrorKind::InvalidInput,
+            Self::PortalUrl(_) | Self::InvalidInput(_) => ErrorKind::InvalidInput,
             Self::Network(_) => ErrorKind::Network,
             Self::PortalRefused { envelope, .. } => envelope.kind,
             Self::PortalContract(_) => ErrorKind::Portal,
-            Self::Store(_) | Self::Migrate(_) | Self::Corrupt(_) | Self::StoredValue(_) | Self::Attachment { .. } => {
-                ErrorKind::Store
-            }
+            Self::Store(_)
+            | Self::Migrate(_)
+            | Self::Corrupt(_)
+            | Self::StoredValue(_)
+            | Self::Attachment { .. }
+            | Self::Files(_) => ErrorKind::Store,
             Self::NotSignedIn => ErrorKind::Unauthenticated,
-            Self::NotFound(_) => ErrorKind::NotFound,
             Self::Auth(e) => e.kind(),
+            Self::CannotDecrypt => ErrorKind::CannotDecrypt,
+            // A release build handed a store that is not the keychain for a
+            // real account: a bug of the caller, not of the citizen.
+            Self::Secrets(SecretError::NotForRealAccounts(_)) | Self::Crypto(_) => ErrorKind::Internal,
+            Self::Secrets(_) => ErrorKind::Store,
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::MediaTypeRefused { .. } => ErrorKind::UnsupportedMediaType,
+            Self::AttachmentTooLarge { .. } => ErrorKind::TooLarge,
         }
     }
 

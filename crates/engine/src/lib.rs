@@ -3,25 +3,34 @@
 //! knows nothing of either.
 #![forbid(unsafe_code)]
 
+mod attachments;
 pub mod auth;
+mod crypto;
+mod drafts;
 mod error;
+mod local_data;
 mod outbox;
 mod portal_client;
+pub mod secrets;
 mod store;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use hoso_domain::catalogue::Procedure;
 use hoso_protocol::api::account::Profile;
 use hoso_protocol::command::CatalogueListing;
 
-use auth::{Browser, MemoryRefreshTokenStore, RefreshTokenStore, SIGN_IN_TIMEOUT, Session, SignOut};
+pub use attachments::Attachment;
+use auth::{Browser, RefreshTokenStore, SIGN_IN_TIMEOUT, Session, SignOut};
 pub use error::EngineError;
+pub use local_data::{backup_path, reset_local_data};
 pub use outbox::{
     AccessToken, AttachmentSource, DossierEvent, KnownDossier, MemoryAttachments, NewSubmission, QueueOutcome,
     SendReport, StaticToken, SupplementDraft, SyncReport, backoff,
 };
 use portal_client::PortalClient;
+pub use secrets::{Account, FileSecrets, KeyringSecrets, MemorySecrets, SecretStore};
 use store::Store;
 
 /// What a catalogue sync did.
@@ -39,6 +48,7 @@ pub struct Engine {
     portal: PortalClient,
     link: outbox::Link,
     session: Session,
+    attachments: attachments::Files,
 }
 
 impl std::fmt::Debug for Engine {
@@ -49,26 +59,68 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// Opens (creating and migrating if needed) the store at `database`, and
-    /// prepares a client for the portal at `portal_url`. No request is made yet,
-    /// so this works offline.
-    /// The refresh token is kept in memory only, so a sign-in lasts as long
-    /// as the process; see [`Engine::open_with_vault`].
+    /// Opens the store at `database` for development, tests and the demo: its
+    /// keys are kept by [`FileSecrets::beside`] it, in `<database>.secrets/`,
+    /// which protects nothing from whoever copies the directory (reset it with
+    /// `reset_local_data(database, &FileSecrets::beside(database))`). A real
+    /// account opens with [`Engine::open_with`] and [`KeyringSecrets`].
     pub async fn open(database: &Path, portal_url: &str) -> Result<Self, EngineError> {
-        Self::open_with_vault(database, portal_url, Box::new(MemoryRefreshTokenStore::default())).await
+        let secrets = Arc::new(FileSecrets::beside(database));
+        Self::open_with(database, portal_url, secrets, Account::Demo).await
     }
 
-    /// Like [`Engine::open`], keeping the refresh token in `vault` (the
-    /// system keychain in the app), so a sign-in survives a restart.
+    /// Opens (creating and migrating if needed) the encrypted store at
+    /// `database` with keys from `secrets`, which also keeps the refresh
+    /// token, and prepares a client for the portal at `portal_url`. No
+    /// request is made yet, so this works offline.
+    ///
+    /// A release build refuses a real `account` on secrets that are not the
+    /// OS keychain. A store whose key is missing or wrong is
+    /// [`EngineError::CannotDecrypt`]: offer [`reset_local_data`].
+    pub async fn open_with(
+        database: &Path,
+        portal_url: &str,
+        secrets: Arc<dyn SecretStore>,
+        account: Account,
+    ) -> Result<Self, EngineError> {
+        let vault = Box::new(secrets::SecretVault::new(Arc::clone(&secrets)));
+        Self::assemble(database, portal_url, secrets, account, vault).await
+    }
+
+    /// Like [`Engine::open`], keeping the refresh token in `vault` instead.
     pub async fn open_with_vault(
         database: &Path,
         portal_url: &str,
         vault: Box<dyn RefreshTokenStore>,
     ) -> Result<Self, EngineError> {
-        let store = Store::open(database).await?;
+        let secrets = Arc::new(FileSecrets::beside(database));
+        Self::assemble(database, portal_url, secrets, Account::Demo, vault).await
+    }
+
+    async fn assemble(
+        database: &Path,
+        portal_url: &str,
+        secrets: Arc<dyn SecretStore>,
+        account: Account,
+        vault: Box<dyn RefreshTokenStore>,
+    ) -> Result<Self, EngineError> {
+        secrets::SecretPolicy::of_this_build().check(secrets.as_ref(), account)?;
         let portal = PortalClient::new(portal_url)?;
+        let key = local_data::store_key(secrets.as_ref(), database)?;
+        let store = Store::open(database, &key).await?;
+        let attachments = attachments::Files::open(secrets.as_ref(), local_data::attachments_dir(database))?;
         let session = Session::new(portal.origin().to_owned(), portal.http().clone(), vault);
-        Ok(Self { store, portal, link: outbox::Link::new(), session })
+        Ok(Self { store, portal, link: outbox::Link::new(), session, attachments })
+    }
+
+    /// Closes the store's connections; reopening then reads the same file.
+    pub async fn close(self) {
+        self.store.close().await;
+    }
+
+    /// `PRAGMA integrity_check` of the store: `ok` when sound.
+    pub async fn integrity_check(&self) -> Result<String, EngineError> {
+        self.store.integrity_check().await
     }
 
     /// Signs in through the portal's page, shown by `browser`; waits at most
@@ -145,4 +197,19 @@ impl Engine {
     pub async fn procedures(&self) -> Result<Vec<Procedure>, EngineError> {
         self.store.procedures().await
     }
+
+    /// A procedure held locally, or `NotFound`.
+    async fn procedure(&self, code: &str) -> Result<Procedure, EngineError> {
+        self.store
+            .procedure(code)
+            .await?
+            .ok_or_else(|| EngineError::NotFound { what: "procedure", id: code.to_owned() })
+    }
+}
+
+/// Where an engine keeps the files beside its database.
+fn sibling(database: &Path, suffix: &str) -> PathBuf {
+    let mut name = database.file_name().unwrap_or_default().to_owned();
+    name.push(suffix);
+    database.with_file_name(name)
 }

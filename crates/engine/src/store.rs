@@ -1,38 +1,65 @@
-//! The engine's local SQLite store: opened in WAL mode with foreign keys and a
-//! busy timeout, migrated from `migrations/` on open. The engine's SQL lives
-//! here and in the modules that own a migration's tables (`outbox/table.rs`).
+//! The engine's local SQLite store, encrypted at rest with SQLCipher: opened
+//! with its key as the first statement of every connection, in WAL mode with
+//! `synchronous = FULL`, foreign keys and a busy timeout; backed up, then
+//! migrated from `migrations/` on open. All of the engine's SQL lives here and
+//! in the submodules (`drafts`, `attachments`) and the modules that own a migration's tables (`outbox/table.rs`).
 
-use std::path::Path;
+mod attachments;
+mod drafts;
+
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hoso_domain::catalogue::Procedure;
 use hoso_protocol::api::Catalogue;
-use sqlx::SqlitePool;
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, SqlitePool};
+
+pub use attachments::AttachmentRow;
 
 use crate::EngineError;
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// SQLite's `SQLITE_NOTADB`: what SQLCipher answers when the key does not
+/// decrypt the file (or the file is not a database at all).
+const NOT_A_DATABASE: &str = "26";
 
 pub struct Store {
     pool: SqlitePool,
 }
 
 impl Store {
-    pub async fn open(path: &Path) -> Result<Self, EngineError> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a save the engine has reported must survive power loss.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+    /// Opens the store at `path` with `key`, creating it if missing. A key
+    /// that does not decrypt the file is [`EngineError::CannotDecrypt`]; there
+    /// is no way to open it without one.
+    pub async fn open(path: &Path, key: &[u8; 32]) -> Result<Self, EngineError> {
+        Self::open_migrating(path, key, &MIGRATOR).await
+    }
+
+    async fn open_migrating(path: &Path, key: &[u8; 32], migrator: &Migrator) -> Result<Self, EngineError> {
+        let pool = connect(path, key).await?;
+        let Some(from_version) = backup_needed(&pool, migrator).await? else {
+            migrator.run(&pool).await?;
+            return Ok(Self { pool });
+        };
+        // Copy the file while no connection holds it, so the copy is a whole
+        // database (the WAL folded in) and encrypted exactly like the original.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await?;
+        pool.close().await;
+        std::fs::copy(path, backup_path(path, from_version)).map_err(EngineError::Files)?;
+        let pool = connect(path, key).await?;
+        migrator.run(&pool).await?;
         Ok(Self { pool })
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
     }
 
     pub async fn catalogue_version(&self) -> Result<u64, EngineError> {
@@ -64,5 +91,165 @@ impl Store {
         let bodies: Vec<String> =
             sqlx::query_scalar("SELECT body FROM procedure ORDER BY code").fetch_all(&self.pool).await?;
         bodies.iter().map(|b| serde_json::from_str(b).map_err(EngineError::Corrupt)).collect()
+    }
+
+    pub async fn procedure(&self, code: &str) -> Result<Option<Procedure>, EngineError> {
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM procedure WHERE code = ?1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        body.map(|b| serde_json::from_str(&b).map_err(EngineError::Corrupt)).transpose()
+    }
+
+    /// `PRAGMA integrity_check`'s answer: `ok` for a sound file.
+    pub async fn integrity_check(&self) -> Result<String, EngineError> {
+        Ok(sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.pool).await?)
+    }
+}
+
+/// `<name>.bak-<version>` beside the store: the store as it was at schema
+/// `version`, before a newer app migrated it.
+pub fn backup_path(path: &Path, version: i64) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(format!(".bak-{version}"));
+    path.with_file_name(name)
+}
+
+async fn connect(path: &Path, key: &[u8; 32]) -> Result<SqlitePool, EngineError> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        // sqlx runs `key` before every other PRAGMA of a new connection, as
+        // SQLCipher requires; the raw-key form skips SQLCipher's key derivation,
+        // since the key is already 32 random bytes.
+        .pragma("key", format!("\"x'{}'\"", hex(key)))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: a save the engine has reported must survive power loss.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+        // sqlx logs the statements it runs, and the PRAGMAs above run as one
+        // statement that carries the key: no statement of this store is
+        // logged, slow or not.
+        .log_statements(log::LevelFilter::Off)
+        .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
+    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(decrypt_error)?;
+    // Reading the schema is the first thing that touches an encrypted page:
+    // a wrong key fails here if the PRAGMAs above did not already.
+    sqlx::query("SELECT count(*) FROM sqlite_schema").execute(&pool).await.map_err(decrypt_error)?;
+    Ok(pool)
+}
+
+fn decrypt_error(error: sqlx::Error) -> EngineError {
+    match &error {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some(NOT_A_DATABASE) => EngineError::CannotDecrypt,
+        _ => EngineError::Store(error),
+    }
+}
+
+/// The schema version to name a backup after, when the store holds data
+/// (at least one migration applied) and this build has migrations it lacks.
+async fn backup_needed(pool: &SqlitePool, migrator: &Migrator) -> Result<Option<i64>, EngineError> {
+    let has_table: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '_sqlx_migrations')",
+    )
+    .fetch_one(pool)
+    .await?;
+    if !has_table {
+        return Ok(None);
+    }
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1").fetch_all(pool).await?;
+    let Some(&current) = applied.iter().max() else { return Ok(None) };
+    let pending = migrator.iter().any(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version));
+    Ok(pending.then_some(current))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+
+    const KEY: [u8; 32] = [7; 32];
+
+    fn first_migration_only() -> Migrator {
+        Migrator { migrations: Cow::Owned(MIGRATOR.migrations[..1].to_vec()), ..Migrator::DEFAULT }
+    }
+
+    #[tokio::test]
+    async fn a_store_with_data_is_copied_before_a_newer_schema_migrates_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("engine.db");
+        let old = Store::open_migrating(&path, &KEY, &first_migration_only()).await.unwrap();
+        sqlx::query("UPDATE catalogue_meta SET version = 42").execute(&old.pool).await.unwrap();
+        old.close().await;
+
+        let upgraded = Store::open(&path, &KEY).await.unwrap();
+        upgraded.close().await;
+
+        let backup = backup_path(&path, 1);
+        assert!(backup.exists(), "no backup at {}", backup.display());
+        let kept = connect(&backup, &KEY).await.unwrap();
+        let version: i64 = sqlx::query_scalar("SELECT version FROM catalogue_meta").fetch_one(&kept).await.unwrap();
+        assert_eq!(version, 42);
+        let drafts_table: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'draft')")
+            .fetch_one(&kept)
+            .await
+            .unwrap();
+        assert!(!drafts_table, "the backup is the store before migrating");
+        assert!(matches!(connect(&backup, &[8; 32]).await, Err(EngineError::CannotDecrypt)), "still encrypted");
+    }
+
+    /// Collects what a tracing subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn the_store_key_appears_in_no_log_line_even_at_trace_level() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        // Global, not a scoped default: sqlx runs SQLite on a worker thread.
+        // No other test of this binary installs a subscriber.
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("engine.db"), &[0xab; 32]).await.unwrap();
+        store.catalogue_version().await.unwrap();
+        store.close().await;
+        tracing::info!("probe");
+
+        let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(logs.contains("probe"), "the capture works: {logs}");
+        assert!(!logs.to_lowercase().contains("abababab"), "the key was logged: {logs}");
+        assert!(!logs.contains("PRAGMA key"), "the key statement was logged: {logs}");
+    }
+
+    #[tokio::test]
+    async fn a_new_store_and_an_up_to_date_store_are_not_backed_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("engine.db");
+        Store::open(&path, &KEY).await.unwrap().close().await;
+        Store::open(&path, &KEY).await.unwrap().close().await;
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(names.iter().all(|n| !n.to_string_lossy().contains(".bak-")), "{names:?}");
     }
 }

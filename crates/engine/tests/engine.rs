@@ -79,3 +79,5 @@ async fn the_listing_falls_back_to_the_local_copy_and_says_why() {
 mod outbox;
 #[path = "engine/signin.rs"]
 mod signin;
+#[path = "engine/store.rs"]
+mod store;

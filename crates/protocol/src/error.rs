@@ -39,11 +39,16 @@ pub enum ErrorKind {
     TooLarge,
     /// Too many requests; the `Retry-After` header says when to try again.
     RateLimited,
+    /// The data kept on this device cannot be decrypted (its key is missing
+    /// or wrong): the only way on is to reset the local data.
+    CannotDecrypt,
+    /// A file's type is not one the document accepts.
+    UnsupportedMediaType,
 }
 
 impl ErrorKind {
     /// Every kind, for exhaustive checks such as "each has a translation".
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::Network,
         Self::Portal,
         Self::Store,
@@ -55,6 +60,8 @@ impl ErrorKind {
         Self::Conflict,
         Self::TooLarge,
         Self::RateLimited,
+        Self::CannotDecrypt,
+        Self::UnsupportedMediaType,
     ];
 
     /// The wire name, as used for translation keys (`error.<kind>`).
@@ -71,6 +78,8 @@ impl ErrorKind {
             Self::Conflict => "conflict",
             Self::TooLarge => "too_large",
             Self::RateLimited => "rate_limited",
+            Self::CannotDecrypt => "cannot_decrypt",
+            Self::UnsupportedMediaType => "unsupported_media_type",
         }
     }
 }

@@ -16,7 +16,7 @@ async fn plan(store: &Store, query: &str) -> String {
 #[tokio::test]
 async fn the_feed_and_outbox_queries_search_an_index_and_scan_no_table() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("engine.db")).await.unwrap();
+    let store = Store::open(&dir.path().join("engine.db"), &[7u8; 32]).await.unwrap();
     for (name, query, index) in [
         ("due items", DUE_ITEMS, "outbox_due"),
         ("a profile's dossiers", OF_PROFILE, "dossier_by_profile"),

@@ -69,7 +69,7 @@ impl Engine {
         let pool = self.store.pool();
         let procedure_name = table::procedure_name(pool, submission.procedure.as_str())
             .await?
-            .ok_or_else(|| EngineError::NotFound(format!("procedure {}", submission.procedure.as_str())))?;
+            .ok_or_else(|| EngineError::NotFound { what: "procedure", id: submission.procedure.as_str().to_owned() })?;
         let request = SubmitDossier {
             client_id: new_client_id()?,
             procedure: submission.procedure,

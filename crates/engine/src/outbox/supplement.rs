@@ -17,7 +17,7 @@ impl Engine {
     pub async fn save_supplement_draft(&self, code: &str, data: &serde_json::Value) -> Result<(), EngineError> {
         let text = serde_json::to_string(data).map_err(EngineError::Corrupt)?;
         if !super::dossier_table::save_supplement(self.store.pool(), code, &text).await? {
-            return Err(EngineError::NotFound(format!("dossier {code}")));
+            return Err(EngineError::NotFound { what: "dossier", id: code.to_owned() });
         }
         Ok(())
     }

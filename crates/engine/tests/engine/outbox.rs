@@ -122,6 +122,16 @@ async fn queued(engine: &Engine, submission: NewSubmission) -> String {
     }
 }
 
+/// The engine's encrypted store opened by hand, with the key `Engine::open`
+/// keeps beside it, to play a lost answer the engine could not tell apart.
+async fn unlocked_store(database: &std::path::Path) -> sqlx::SqlitePool {
+    use hoso_engine::SecretStore as _;
+    let key = hoso_engine::FileSecrets::beside(database).get("store-key").unwrap().expect("a store key");
+    let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(database).pragma("key", format!("\"x'{hex}'\""));
+    sqlx::SqlitePool::connect_with(options).await.unwrap()
+}
+
 /// The citizen's dossiers as the portal lists them.
 async fn portal_dossiers(base: &str, token: &str) -> Vec<serde_json::Value> {
     let client = reqwest::Client::new();
@@ -274,7 +284,7 @@ async fn a_replay_after_a_lost_answer_gets_the_same_code_and_files_one_dossier()
     let first = sent_code(&engine.outbox().await.unwrap(), &client_id);
 
     // The portal filed it but the answer never arrived: locally it is queued.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", dir.path().join("engine.db").display())).await.unwrap();
+    let pool = unlocked_store(&dir.path().join("engine.db")).await;
     sqlx::query("UPDATE outbox SET phase = 'pending', state = '{\"state\":\"queued\"}', next_attempt_at = 0")
         .execute(&pool)
         .await
@@ -397,7 +407,7 @@ async fn a_queued_dossier_the_feed_shows_filed_is_acknowledged_without_sending_i
     let client_id = queued(&engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
     engine.send_outbox(&attachments).await.unwrap();
     let code = sent_code(&engine.outbox().await.unwrap(), &client_id);
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", dir.path().join("engine.db").display())).await.unwrap();
+    let pool = unlocked_store(&dir.path().join("engine.db")).await;
     sqlx::query("UPDATE outbox SET phase = 'pending', state = '{\"state\":\"queued\"}'").execute(&pool).await.unwrap();
     sqlx::query("UPDATE dossier SET status = 'queued', code = NULL").execute(&pool).await.unwrap();
 

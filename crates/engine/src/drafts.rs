@@ -1,0 +1,140 @@
+//! Drafts with autosave, kept per profile: once a save returns `Ok`, the
+//! change is on disk and survives the process being killed.
+
+use hoso_domain::profile::ActingAs;
+use hoso_protocol::command::{Draft, DraftSaved, DraftSummary, SaveDraft};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::{Engine, EngineError, crypto};
+
+impl Engine {
+    /// Starts an empty draft of `procedure`'s online form for the profile
+    /// `acting_as`. The procedure must be in the local catalogue and offer an
+    /// online form.
+    pub async fn create_draft(&self, acting_as: ActingAs, procedure: &str) -> Result<DraftSummary, EngineError> {
+        let procedure = self.procedure(procedure).await?;
+        let form = procedure
+            .form
+            .clone()
+            .ok_or_else(|| EngineError::InvalidInput(format!("procedure {} has no online form", procedure.code)))?;
+        let summary = DraftSummary {
+            id: crypto::sha256_hex(&crypto::random_key()?)[..32].to_owned(),
+            procedure: procedure.code,
+            procedure_name: procedure.name,
+            acting_as,
+            form,
+            saved_at: OffsetDateTime::now_utc(),
+            conflict: false,
+        };
+        self.store.insert_draft(&summary, &Value::Object(Default::default())).await?;
+        Ok(summary)
+    }
+
+    /// Saves a draft's whole answers, durably, before returning.
+    pub async fn save_draft(&self, save: SaveDraft) -> Result<DraftSaved, EngineError> {
+        let saved_at = OffsetDateTime::now_utc();
+        if !self.store.save_draft_data(&save.id, &save.data, saved_at).await? {
+            return Err(not_found(&save.id));
+        }
+        Ok(DraftSaved { id: save.id, saved_at })
+    }
+
+    /// Saves one answer, at the JSON pointer `pointer` (RFC 6901; missing
+    /// objects on the way are created), durably, before returning.
+    pub async fn save_field(&self, id: &str, pointer: &str, value: Value) -> Result<DraftSaved, EngineError> {
+        let saved_at = OffsetDateTime::now_utc();
+        let found = self.store.edit_draft_data(id, saved_at, |data| set_pointer(data, pointer, value)).await?;
+        if !found {
+            return Err(not_found(id));
+        }
+        Ok(DraftSaved { id: id.to_owned(), saved_at })
+    }
+
+    /// The profile's drafts, the most recently saved first.
+    pub async fn drafts(&self, acting_as: &ActingAs) -> Result<Vec<DraftSummary>, EngineError> {
+        self.store.drafts(acting_as).await
+    }
+
+    pub async fn draft(&self, id: &str) -> Result<Draft, EngineError> {
+        self.store.draft(id).await?.ok_or_else(|| not_found(id))
+    }
+
+    /// Deletes a draft and the attachment files no other draft uses.
+    pub async fn delete_draft(&self, id: &str) -> Result<(), EngineError> {
+        let orphans = self.store.delete_draft(id).await?.ok_or_else(|| not_found(id))?;
+        // After the commit: a crash in between leaves an unreferenced file,
+        // never a row pointing at a missing one.
+        self.attachments.remove(&orphans)
+    }
+}
+
+fn not_found(id: &str) -> EngineError {
+    EngineError::NotFound { what: "draft", id: id.to_owned() }
+}
+
+/// Puts `value` at `pointer` in `data`, creating objects on the way; `-` as
+/// the last token of an array appends.
+fn set_pointer(data: &mut Value, pointer: &str, value: Value) -> Result<(), EngineError> {
+    if pointer.is_empty() {
+        *data = value;
+        return Ok(());
+    }
+    let invalid = || EngineError::InvalidInput(format!("{pointer:?} is not a JSON pointer into the draft"));
+    let tokens: Vec<String> = pointer
+        .strip_prefix('/')
+        .ok_or_else(invalid)?
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let (last, path) = tokens.split_last().ok_or_else(invalid)?;
+    let mut here = data;
+    for token in path {
+        here = match here {
+            Value::Object(map) => map.entry(token.clone()).or_insert_with(|| Value::Object(Default::default())),
+            Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get_mut(i)).ok_or_else(invalid)?,
+            _ => return Err(invalid()),
+        };
+    }
+    match here {
+        Value::Object(map) => {
+            map.insert(last.clone(), value);
+        }
+        Value::Array(items) if last == "-" => items.push(value),
+        Value::Array(items) => *last.parse::<usize>().ok().and_then(|i| items.get_mut(i)).ok_or_else(invalid)? = value,
+        _ => return Err(invalid()),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_pointer_sets_a_nested_answer_creating_the_objects_on_the_way() {
+        let mut data = json!({"a": 1});
+        set_pointer(&mut data, "/child/name", json!("Lan")).unwrap();
+        set_pointer(&mut data, "/a~1b", json!(2)).unwrap();
+        assert_eq!(data, json!({"a": 1, "a/b": 2, "child": {"name": "Lan"}}));
+    }
+
+    #[test]
+    fn a_pointer_appends_to_and_replaces_in_arrays() {
+        let mut data = json!({"list": [1]});
+        set_pointer(&mut data, "/list/-", json!(2)).unwrap();
+        set_pointer(&mut data, "/list/0", json!(0)).unwrap();
+        assert_eq!(data, json!({"list": [0, 2]}));
+        assert!(matches!(set_pointer(&mut data, "/list/9", json!(3)), Err(EngineError::InvalidInput(_))));
+    }
+
+    #[test]
+    fn a_pointer_without_a_leading_slash_or_through_a_scalar_is_refused() {
+        let mut data = json!({"a": 1});
+        assert!(matches!(set_pointer(&mut data, "a", json!(2)), Err(EngineError::InvalidInput(_))));
+        assert!(matches!(set_pointer(&mut data, "/a/b", json!(2)), Err(EngineError::InvalidInput(_))));
+        assert_eq!(data, json!({"a": 1}));
+    }
+}

@@ -1,0 +1,153 @@
+//! The SQL of drafts: each save is one transaction that starts with its write,
+//! so it takes SQLite's write lock first and is durable (WAL, `synchronous =
+//! FULL`) once it commits.
+
+use hoso_domain::catalogue::{FormRef, ProcedureCode};
+use hoso_domain::profile::ActingAs;
+use hoso_protocol::command::{Draft, DraftSummary};
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+use time::OffsetDateTime;
+
+use super::Store;
+use crate::EngineError;
+
+const SUMMARY_COLUMNS: &str =
+    "id, acting_as, procedure_code, procedure_name, form_id, form_version, saved_at, conflict";
+
+impl Store {
+    pub async fn insert_draft(&self, summary: &DraftSummary, data: &Value) -> Result<(), EngineError> {
+        sqlx::query(
+            "INSERT INTO draft (id, acting_as, procedure_code, procedure_name, form_id, form_version, data, saved_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .bind(&summary.id)
+        .bind(json(&summary.acting_as)?)
+        .bind(summary.procedure.as_str())
+        .bind(json(&summary.procedure_name)?)
+        .bind(&summary.form.id)
+        .bind(i64::from(summary.form.version))
+        .bind(json(data)?)
+        .bind(millis(summary.saved_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Replaces a draft's answers; `false` when there is no such draft.
+    pub async fn save_draft_data(&self, id: &str, data: &Value, at: OffsetDateTime) -> Result<bool, EngineError> {
+        let done = sqlx::query("UPDATE draft SET data = ?2, saved_at = ?3 WHERE id = ?1")
+            .bind(id)
+            .bind(json(data)?)
+            .bind(millis(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Changes a draft's answers with `edit`, reading and writing them in one
+    /// transaction; `false` when there is no such draft.
+    pub async fn edit_draft_data(
+        &self,
+        id: &str,
+        at: OffsetDateTime,
+        edit: impl FnOnce(&mut Value) -> Result<(), EngineError>,
+    ) -> Result<bool, EngineError> {
+        let mut tx = self.pool.begin().await?;
+        // The write first: the transaction holds the write lock before it
+        // reads, so no other writer can slip in between read and write.
+        let touched = sqlx::query("UPDATE draft SET saved_at = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(millis(at))
+            .execute(&mut *tx)
+            .await?;
+        if touched.rows_affected() == 0 {
+            return Ok(false);
+        }
+        let text: String =
+            sqlx::query_scalar("SELECT data FROM draft WHERE id = ?1").bind(id).fetch_one(&mut *tx).await?;
+        let mut data: Value = serde_json::from_str(&text).map_err(EngineError::Corrupt)?;
+        edit(&mut data)?;
+        sqlx::query("UPDATE draft SET data = ?2 WHERE id = ?1").bind(id).bind(json(&data)?).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The profile's drafts, the most recently saved first.
+    pub async fn drafts(&self, acting_as: &ActingAs) -> Result<Vec<DraftSummary>, EngineError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM draft WHERE acting_as = ?1 ORDER BY saved_at DESC, id"
+        ))
+        .bind(json(acting_as)?)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(summary).collect()
+    }
+
+    pub async fn draft(&self, id: &str) -> Result<Option<Draft>, EngineError> {
+        let row = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS}, data FROM draft WHERE id = ?1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let data: String = row.try_get("data")?;
+        Ok(Some(Draft {
+            summary: summary(&row)?,
+            data: serde_json::from_str(&data).map_err(EngineError::Corrupt)?,
+            orphaned: Vec::new(),
+        }))
+    }
+
+    /// Deletes a draft with its attachment rows; the names of the files
+    /// nothing refers to any more are returned for the caller to remove.
+    pub async fn delete_draft(&self, id: &str) -> Result<Option<Vec<String>>, EngineError> {
+        let mut tx = self.pool.begin().await?;
+        let files: Vec<String> = sqlx::query_scalar("DELETE FROM attachment WHERE draft_id = ?1 RETURNING file_name")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let deleted = sqlx::query("DELETE FROM draft WHERE id = ?1").bind(id).execute(&mut *tx).await?;
+        if deleted.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let mut orphans = Vec::new();
+        for file in files {
+            let still_used: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM attachment WHERE file_name = ?1)")
+                .bind(&file)
+                .fetch_one(&mut *tx)
+                .await?;
+            if !still_used && !orphans.contains(&file) {
+                orphans.push(file);
+            }
+        }
+        tx.commit().await?;
+        Ok(Some(orphans))
+    }
+}
+
+fn summary(row: &SqliteRow) -> Result<DraftSummary, EngineError> {
+    let acting_as: String = row.try_get("acting_as")?;
+    let procedure: String = row.try_get("procedure_code")?;
+    let name: String = row.try_get("procedure_name")?;
+    let form_version: i64 = row.try_get("form_version")?;
+    let saved_at: i64 = row.try_get("saved_at")?;
+    Ok(DraftSummary {
+        id: row.try_get("id")?,
+        procedure: serde_json::from_value::<ProcedureCode>(Value::String(procedure)).map_err(EngineError::Corrupt)?,
+        procedure_name: serde_json::from_str(&name).map_err(EngineError::Corrupt)?,
+        acting_as: serde_json::from_str(&acting_as).map_err(EngineError::Corrupt)?,
+        form: FormRef { id: row.try_get("form_id")?, version: u32::try_from(form_version).unwrap_or_default() },
+        saved_at: OffsetDateTime::from_unix_timestamp_nanos(i128::from(saved_at) * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        conflict: row.try_get::<i64, _>("conflict")? != 0,
+    })
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String, EngineError> {
+    serde_json::to_string(value).map_err(EngineError::Corrupt)
+}
+
+fn millis(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}

@@ -22,7 +22,9 @@ impl Session {
             Some(url) => {
                 let dir = data_dir.join("live");
                 std::fs::create_dir_all(&dir)?;
-                let engine = Engine::open(&dir.join("engine.db"), url).await?;
+                let database = dir.join("engine.db");
+                let secrets = hoso_engine::secrets::for_real_account(&database)?;
+                let engine = Engine::open_with(&database, url, secrets, hoso_engine::Account::Real).await?;
                 Ok(Self { engine, mode: AppMode::Live, _demo_portal: None })
             }
             None => {

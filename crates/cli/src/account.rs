@@ -2,15 +2,7 @@
 //! terminal, through the system browser.
 
 use hoso_engine::Engine;
-use hoso_engine::auth::{
-    Browser, BrowserError, MemoryRefreshTokenStore, RefreshTokenStore, SignOut, SystemBrowser, Url,
-};
-
-/// Where the CLI keeps the refresh token. In memory until the keychain store
-/// lands in the engine, so for now a sign-in lasts one command.
-pub fn vault() -> Box<dyn RefreshTokenStore> {
-    Box::new(MemoryRefreshTokenStore::default())
-}
+use hoso_engine::auth::{Browser, BrowserError, SignOut, SystemBrowser, Url};
 
 /// The system browser, with the address printed too: on a machine without
 /// one (over SSH, say), the person can open it elsewhere on this machine.

@@ -38,7 +38,11 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     std::fs::create_dir_all(&cli.data_dir).with_context(|| format!("creating {}", cli.data_dir.display()))?;
-    let engine = Engine::open_with_vault(&cli.data_dir.join("engine.db"), &cli.portal, account::vault()).await?;
+    let database = cli.data_dir.join("engine.db");
+    // The keychain keeps the store's key and the refresh token, so a sign-in
+    // lasts across commands and the data is unreadable without them.
+    let secrets = hoso_engine::secrets::for_real_account(&database)?;
+    let engine = Engine::open_with(&database, &cli.portal, secrets, hoso_engine::Account::Real).await?;
     match cli.command {
         Command::Catalogue => {
             match engine.sync_catalogue().await {

@@ -257,6 +257,25 @@ impl crate::auth::RefreshTokenStore for SecretVault {
     }
 }
 
+/// The secrets of a real account's data at `database`: the OS keychain,
+/// under a service name tied to that data. A development build on a machine
+/// whose keychain cannot be reached (a headless test machine) falls back to
+/// [`FileSecrets`] beside the data, saying so in the log; a release build
+/// answers the keychain's error instead, so a citizen's data never ends up
+/// protected by a file next to it.
+pub fn for_real_account(database: &std::path::Path) -> Result<Arc<dyn SecretStore>, SecretError> {
+    let service = format!("vn.hoso.app:{}", database.display());
+    let keychain = KeyringSecrets::new(service);
+    match keychain.get("store-key") {
+        Ok(_) => Ok(Arc::new(keychain)),
+        Err(error) if cfg!(debug_assertions) => {
+            tracing::warn!(%error, "no keychain reachable; a development build keeps its keys in files beside the data");
+            Ok(Arc::new(FileSecrets::beside(database)))
+        }
+        Err(error) => Err(error),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -62,6 +62,18 @@ impl Files {
     }
 }
 
+/// The outbox reads what it uploads straight from the encrypted files: the
+/// file name follows from the content hash, so no row is needed.
+impl crate::outbox::AttachmentSource for Files {
+    fn bytes(&self, sha256: &str) -> std::io::Result<Option<Vec<u8>>> {
+        let file_name = self.keys.file_name(sha256);
+        if !self.dir.join(&file_name).exists() {
+            return Ok(None);
+        }
+        self.read(&file_name).map(Some).map_err(|error| std::io::Error::other(error.to_string()))
+    }
+}
+
 #[cfg(unix)]
 fn sync_dir(dir: &std::path::Path) -> Result<(), EngineError> {
     std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(EngineError::Files)
@@ -73,6 +85,11 @@ fn sync_dir(_dir: &std::path::Path) -> Result<(), EngineError> {
 }
 
 impl Engine {
+    /// The attachments this device holds, for [`Engine::send_outbox`].
+    pub fn stored_attachments(&self) -> &dyn crate::outbox::AttachmentSource {
+        &self.attachments
+    }
+
     /// Attaches `bytes` to the draft's document `document_id`, after checking
     /// them against what the procedure accepts for that document. Returns
     /// the attachment with its content hash.

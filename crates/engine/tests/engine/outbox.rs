@@ -453,3 +453,24 @@ async fn a_signed_in_engine_sends_its_outbox_with_the_sessions_token() {
     assert_eq!(refused.kind(), hoso_protocol::error::ErrorKind::Unauthenticated);
     drop(test);
 }
+
+#[tokio::test]
+async fn an_attachment_kept_encrypted_on_the_device_is_what_the_outbox_uploads() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    let token = access_token(&base, CITIZEN).await;
+    let engine = prepared_engine(&dir, &base, &token).await;
+    let draft = engine.create_draft(ActingAs::Myself, "1.001193").await.unwrap();
+    let scan = b"%PDF-1.7 ban chup giay chung sinh".to_vec();
+    let attached =
+        engine.attach(&draft.id, "giay-chung-sinh", "giay-chung-sinh.pdf", "application/pdf", &scan).await.unwrap();
+    // A submission built from the draft's attachment, with no copy of the bytes in memory.
+    let mut submission = birth_registration(&mut MemoryAttachments::default(), scan.clone());
+    assert_eq!(submission.attachments[0].sha256, attached.sha256);
+    submission.attachments[0].bytes = attached.size;
+    let client_id = queued(&engine, submission).await;
+    assert_eq!(engine.send_outbox(engine.stored_attachments()).await.unwrap().sent, 1);
+    sent_code(&engine.outbox().await.unwrap(), &client_id);
+    assert_eq!(portal_dossiers(&base, &token).await.len(), 1);
+}

@@ -25,6 +25,10 @@ pub mod name {
     pub const ALL: &[&str] = &[APP_INFO, CATALOGUE_LIST];
 }
 
+/// The header `hoso serve` requires on every command, carrying the random token
+/// it printed in the page's address; the UI's browser transport sends it.
+pub const SERVE_TOKEN_HEADER: &str = "x-hoso-token";
+
 /// Whether the app talks to a real portal or to the in-process demo portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,13 +9,11 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use hoso_protocol::command::SERVE_TOKEN_HEADER;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use subtle::ConstantTimeEq;
 
 use super::App;
-
-/// The header the UI sends the token in.
-pub const TOKEN_HEADER: &str = "x-hoso-token";
 
 pub struct Guard {
     token: String,
@@ -51,7 +49,7 @@ impl Guard {
 
     fn allows_token(&self, headers: &HeaderMap) -> bool {
         // Constant time, so the token cannot be guessed byte by byte from timings.
-        headers.get(TOKEN_HEADER).is_some_and(|t| bool::from(t.as_bytes().ct_eq(self.token.as_bytes())))
+        headers.get(SERVE_TOKEN_HEADER).is_some_and(|t| bool::from(t.as_bytes().ct_eq(self.token.as_bytes())))
     }
 }
 

@@ -305,3 +305,41 @@ fn a_placeholder_in_one_language_is_in_the_other() {
         .collect();
     assert!(differ.is_empty(), "keys whose placeholders differ between vi and en: {differ:?}");
 }
+
+/// The command names a front handles, as written in its source: the Tauri
+/// shell's `generate_handler![commands::x, …]` and serve's `name::X =>` arms.
+fn shell_commands(root: &Path) -> BTreeSet<String> {
+    let lib = std::fs::read_to_string(root.join("src-tauri/src/lib.rs")).expect("src-tauri/src/lib.rs");
+    let list = lib.split("generate_handler![").nth(1).and_then(|rest| rest.split(']').next()).expect("a handler list");
+    list.split(',')
+        .filter_map(|item| item.trim().rsplit("::").next())
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn serve_commands(root: &Path) -> BTreeSet<String> {
+    let protocol = std::fs::read_to_string(root.join("crates/protocol/src/command.rs")).expect("command.rs");
+    // `pub const APP_INFO: &str = "app_info";` → APP_INFO ↦ app_info.
+    let constants: BTreeMap<&str, &str> = protocol
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub const ")?.split_once(": &str = \""))
+        .filter_map(|(constant, rest)| Some((constant, rest.strip_suffix("\";")?)))
+        .collect();
+    let serve = std::fs::read_to_string(root.join("crates/cli/src/serve/commands.rs")).expect("serve/commands.rs");
+    serve
+        .split("name::")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(" =>").map(|(constant, _)| constant))
+        .map(|constant| constants.get(constant).unwrap_or_else(|| panic!("no command name {constant}")).to_string())
+        .collect()
+}
+
+#[test]
+fn the_shell_and_serve_answer_exactly_the_commands_the_protocol_names() {
+    let root = workspace_root();
+    let named: BTreeSet<String> = hoso_protocol::command::name::ALL.iter().map(|n| n.to_string()).collect();
+    assert!(!named.is_empty());
+    assert_eq!(shell_commands(&root), named, "src-tauri's generate_handler! differs from command::name::ALL");
+    assert_eq!(serve_commands(&root), named, "hoso serve's commands differ from command::name::ALL");
+}

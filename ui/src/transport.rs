@@ -1,5 +1,9 @@
-//! How the UI reaches the app: Tauri's `invoke` inside the webview. Every call
-//! answers `Result<T, ErrorEnvelope>`, so screens handle one error shape.
+//! How the UI reaches the app: Tauri's `invoke` inside the webview, or
+//! `hoso serve` over `fetch` in a plain browser (`http.rs`), whichever the page
+//! finds. Every call answers `Result<T, ErrorEnvelope>`, so screens handle one
+//! error shape.
+
+mod http;
 
 use hoso_protocol::command::{AppInfo, CatalogueListing, name};
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
@@ -16,9 +20,8 @@ pub async fn catalogue_list() -> Result<CatalogueListing, ErrorEnvelope> {
 }
 
 async fn invoke<T: DeserializeOwned>(command: &str) -> Result<T, ErrorEnvelope> {
-    let invoke = tauri_invoke().ok_or_else(|| {
-        ErrorEnvelope::new(ErrorKind::Internal, "no app transport: window.__TAURI__.core.invoke is missing")
-    })?;
+    // Without Tauri's global the page was opened from `hoso serve` in a browser.
+    let Some(invoke) = tauri_invoke() else { return http::post(command).await };
     let promise =
         invoke.call2(&JsValue::NULL, &JsValue::from_str(command), &js_sys::Object::new()).map_err(|e| internal(&e))?;
     let promise: js_sys::Promise = promise.dyn_into().map_err(|e| internal(&e))?;
@@ -42,6 +45,6 @@ fn tauri_invoke() -> Option<js_sys::Function> {
     value.dyn_into().ok()
 }
 
-fn internal(error: &JsValue) -> ErrorEnvelope {
+pub(crate) fn internal(error: &JsValue) -> ErrorEnvelope {
     ErrorEnvelope::new(ErrorKind::Internal, format!("{error:?}"))
 }

@@ -1,6 +1,7 @@
 //! `hoso`: the engine from a terminal, for scripting and bulk work.
 
 mod account;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -32,12 +33,18 @@ enum Command {
     Logout,
     /// Show the signed-in person and the enterprises they may act for.
     Whoami,
+    /// Serve the UI and the app's commands on loopback, for a plain browser.
+    Serve(serve::ServeArgs),
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     std::fs::create_dir_all(&cli.data_dir).with_context(|| format!("creating {}", cli.data_dir.display()))?;
+    if let Command::Serve(args) = cli.command {
+        // Serve opens its own engine: in demo mode, on its own portal and data.
+        return serve::run(args, &cli.data_dir, &cli.portal).await;
+    }
     let database = cli.data_dir.join("engine.db");
     // The keychain keeps the store's key and the refresh token, so a sign-in
     // lasts across commands and the data is unreadable without them.
@@ -59,6 +66,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Login => account::login(&engine).await?,
         Command::Logout => account::logout(&engine).await?,
         Command::Whoami => account::whoami(&engine).await?,
+        Command::Serve(_) => unreachable!("served above"),
     }
     Ok(())
 }

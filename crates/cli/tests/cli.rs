@@ -1,6 +1,7 @@
 //! The `hoso` binary against a real portal on port 0: it syncs and lists the
 //! catalogue, and lists the saved copy when the portal has gone away; it
-//! reports a missing sign-in without touching the network.
+//! reports a missing sign-in without touching the network; `hoso serve` is in
+//! `cli/serve.rs`.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -60,3 +61,6 @@ fn logout_without_a_sign_in_says_so_and_succeeds() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not signed in"));
 }
+
+#[path = "cli/serve.rs"]
+mod serve;

@@ -13,12 +13,21 @@ use time::OffsetDateTime;
 
 use crate::error::ErrorEnvelope;
 
-/// Command names, shared by the shell's handlers and the UI's transport so a
-/// rename cannot leave one side behind.
+/// Command names, shared by the shell's handlers, `hoso serve` and the UI's
+/// transport so a rename cannot leave one side behind.
 pub mod name {
     pub const APP_INFO: &str = "app_info";
     pub const CATALOGUE_LIST: &str = "catalogue_list";
+
+    /// Every command the app answers. Both fronts (the Tauri shell and
+    /// `hoso serve`) handle exactly this set; the tidy test and serve's tests
+    /// check it, so a command added to one front cannot be missing from the other.
+    pub const ALL: &[&str] = &[APP_INFO, CATALOGUE_LIST];
 }
+
+/// The header `hoso serve` requires on every command, carrying the random token
+/// it printed in the page's address; the UI's browser transport sends it.
+pub const SERVE_TOKEN_HEADER: &str = "x-hoso-token";
 
 /// Whether the app talks to a real portal or to the in-process demo portal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

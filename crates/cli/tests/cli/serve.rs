@@ -1,0 +1,176 @@
+//! `hoso serve --demo` as a browser meets it: the page with its CSP and wasm
+//! type, the commands behind the printed token, and the Origin, Host and
+//! loopback-only refusals.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use hoso_protocol::command::{CatalogueListing, name};
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
+
+/// A running `hoso serve`, stopped when the test ends however it ends.
+struct Served {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    base: String,
+    token: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A UI directory standing in for `ui/dist`, so the test does not build the UI.
+fn fixture_ui(dir: &Path) -> std::path::PathBuf {
+    let ui = dir.join("ui");
+    std::fs::create_dir_all(&ui).unwrap();
+    std::fs::write(ui.join("index.html"), "<!doctype html><title>Hồ sơ</title>").unwrap();
+    std::fs::write(ui.join("hoso-ui_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    ui
+}
+
+fn serve(dir: &Path) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(["serve", "--demo", "--ui"])
+        .arg(fixture_ui(dir))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("hoso serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim();
+    let (base, token) = url.split_once("/?token=").unwrap_or_else(|| panic!("no token in the printed URL {url:?}"));
+    assert!(base.starts_with("http://127.0.0.1:"), "{url}");
+    assert_eq!(token.len(), 64, "a 256-bit token in hex: {token}");
+    Served { base: base.to_owned(), token: token.to_owned(), child }
+}
+
+fn command(served: &Served, command: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new().post(format!("{}/commands/{command}", served.base)).body("{}")
+}
+
+#[tokio::test]
+async fn serve_answers_the_page_with_its_csp_and_wasm_with_its_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path());
+
+    let page = reqwest::get(format!("{}/", served.base)).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{csp}");
+    assert!(page.headers().get("access-control-allow-origin").is_none());
+    assert!(page.text().await.unwrap().contains("Hồ sơ"));
+
+    let wasm = reqwest::get(format!("{}/hoso-ui_bg.wasm", served.base)).await.unwrap();
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+
+    let outside = reqwest::get(format!("{}/..%2Fdata%2Fdemo%2Fengine.db", served.base)).await.unwrap();
+    assert_eq!(outside.status(), 404);
+}
+
+#[tokio::test]
+async fn serve_answers_every_command_only_with_the_printed_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path());
+
+    let listing = command(&served, name::CATALOGUE_LIST).header("x-hoso-token", &served.token).send().await.unwrap();
+    assert_eq!(listing.status(), 200);
+    assert!(listing.headers().get("access-control-allow-origin").is_none());
+    let listing: CatalogueListing = listing.json().await.unwrap();
+    assert!(listing.procedures.iter().any(|p| p.code.as_str() == "1.001193"), "{listing:?}");
+
+    for command_name in name::ALL {
+        let answer = command(&served, command_name).header("x-hoso-token", &served.token).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{command_name}");
+    }
+
+    let without = command(&served, name::CATALOGUE_LIST).send().await.unwrap();
+    assert_eq!(without.status(), 401);
+    assert_eq!(without.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Unauthenticated);
+
+    let wrong = command(&served, name::CATALOGUE_LIST).header("x-hoso-token", "0".repeat(64)).send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+}
+
+#[tokio::test]
+async fn serve_refuses_another_origin_even_with_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path());
+
+    let foreign = command(&served, name::CATALOGUE_LIST)
+        .header("x-hoso-token", &served.token)
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    assert!(foreign.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(foreign.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Forbidden);
+
+    let own = command(&served, name::CATALOGUE_LIST)
+        .header("x-hoso-token", &served.token)
+        .header("origin", &served.base)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+}
+
+/// The status line of a raw request, since an HTTP client sets Host itself.
+fn status_with_host(served: &Served, host: &str) -> String {
+    let mut stream = TcpStream::connect(served.base.trim_start_matches("http://")).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn serve_refuses_a_foreign_host_header_against_dns_rebinding() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path());
+    let own_host = served.base.trim_start_matches("http://").to_owned();
+    let port = own_host.rsplit(':').next().unwrap();
+
+    assert_eq!(status_with_host(&served, &format!("rebind.example:{port}")), "HTTP/1.1 403 Forbidden");
+    assert_eq!(status_with_host(&served, &own_host), "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn serve_refuses_to_listen_beyond_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--demo", "--addr", "0.0.0.0:0", "--ui"])
+        .arg(fixture_ui(dir.path()))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("loopback only"), "{output:?}");
+    assert!(output.stdout.is_empty(), "no URL printed: {output:?}");
+}
+
+#[test]
+fn serve_without_a_built_ui_says_how_to_build_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--demo", "--ui"])
+        .arg(dir.path().join("missing"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cargo xtask ui"), "{output:?}");
+}

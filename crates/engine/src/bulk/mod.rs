@@ -5,6 +5,7 @@
 //! so filing the same file again files nothing twice.
 
 mod convert;
+mod files;
 mod read;
 mod report;
 
@@ -13,6 +14,7 @@ use std::path::Path;
 use hoso_domain::catalogue::Procedure;
 use hoso_domain::form::{FieldError, FormValidator};
 use hoso_domain::profile::ActingAs;
+use hoso_protocol::api::upload::AttachmentRef;
 use hoso_protocol::command::OutboxState;
 use hoso_protocol::error::ErrorEnvelope;
 use serde_json::Value;
@@ -29,6 +31,12 @@ pub struct RowCheck {
     pub row: usize,
     pub answers: Value,
     pub errors: Vec<FieldError>,
+}
+
+/// A judged row with the files its attachment cells named, for the sender.
+struct Checked {
+    check: RowCheck,
+    uploads: Vec<(AttachmentRef, Vec<u8>)>,
 }
 
 /// Where a row of a bulk filing stands.
@@ -87,7 +95,8 @@ impl Engine {
     /// is cached.
     pub async fn validate_file(&self, procedure: &str, path: &Path) -> Result<Vec<RowCheck>, EngineError> {
         let bytes = std::fs::read(path).map_err(EngineError::Files)?;
-        self.check_rows(procedure, path, &bytes).await.map(|(_, checks)| checks)
+        let (_, checked) = self.check_rows(procedure, path, &bytes).await?;
+        Ok(checked.into_iter().map(|c| c.check).collect())
     }
 
     async fn check_rows(
@@ -95,7 +104,7 @@ impl Engine {
         procedure: &str,
         path: &Path,
         bytes: &[u8],
-    ) -> Result<(Procedure, Vec<RowCheck>), EngineError> {
+    ) -> Result<(Procedure, Vec<Checked>), EngineError> {
         let procedure = self.procedure_for_bulk(procedure).await?;
         let form = procedure
             .form
@@ -104,14 +113,36 @@ impl Engine {
         let definition = self.form_definition(&form).await?;
         let validator =
             FormValidator::new(&definition).map_err(|e| EngineError::StoredValue(format!("form {}: {e}", form.id)))?;
+        let folder = path.parent().unwrap_or(Path::new("."));
         let mut checks = Vec::new();
         for (index, data) in read::rows(path, bytes)?.into_iter().enumerate() {
+            let (mut uploads, mut unreadable) = (Vec::new(), Vec::new());
             let answers = match data {
-                read::RowData::Answers(answers) => answers,
-                read::RowData::Cells(cells) => convert::answers(&definition.schema, &cells)?,
+                read::RowData::Answers(json) => json,
+                read::RowData::Cells(cells) => {
+                    let (named, plain): (Vec<_>, Vec<_>) = cells
+                        .into_iter()
+                        .partition(|(pointer, text)| files::document_of(pointer).is_some() && !text.trim().is_empty());
+                    let mut answers = convert::answers(&definition.schema, &plain)?;
+                    for (pointer, text) in named {
+                        let document = files::document_of(&pointer).unwrap_or_default();
+                        match files::attachment(folder, document, &text) {
+                            Ok(upload) => {
+                                crate::drafts::set_pointer(&mut answers, &pointer, files::answer(&upload.0))?;
+                                uploads.push(upload);
+                            }
+                            Err(error) => {
+                                tracing::info!(%error, "a bulk row's attachment cannot be read");
+                                unreadable.push(FieldError { pointer, code: "upload_incomplete".into(), limit: None });
+                            }
+                        }
+                    }
+                    answers
+                }
             };
-            let errors = validator.validate(&answers);
-            checks.push(RowCheck { row: index + 1, answers, errors });
+            let mut errors = validator.validate(&answers);
+            errors.extend(unreadable);
+            checks.push(Checked { check: RowCheck { row: index + 1, answers, errors }, uploads });
         }
         Ok((procedure, checks))
     }
@@ -136,7 +167,8 @@ impl Engine {
         let total = checks.len();
         let mut queued = 0;
         let mut pending = Vec::new();
-        for (done, check) in checks.into_iter().enumerate() {
+        let mut files = MemoryAttachments::default();
+        for (done, Checked { check, uploads }) in checks.into_iter().enumerate() {
             if !check.errors.is_empty() {
                 pending.push((check.row, Err(check.errors)));
             } else {
@@ -147,7 +179,7 @@ impl Engine {
                         form: form.clone(),
                         acting_as: acting_as.clone(),
                         data: check.answers,
-                        attachments: Vec::new(),
+                        attachments: uploads.iter().map(|(reference, _)| reference.clone()).collect(),
                     };
                     match self.queue_submission_as(submission, client_id.clone()).await? {
                         QueueOutcome::Queued(_) => queued += 1,
@@ -158,12 +190,15 @@ impl Engine {
                         }
                     }
                 }
+                // Held for this run's sender pass (a re-run reads them again).
+                for (_, bytes) in uploads {
+                    files.insert(bytes);
+                }
                 pending.push((check.row, Ok(client_id)));
             }
             progress(done + 1, total);
         }
-        // Rows have no attachments of their own (a cell cannot hold a file).
-        self.send_outbox(&MemoryAttachments::default()).await?;
+        self.send_outbox(&files).await?;
         let states: std::collections::HashMap<String, OutboxState> =
             self.outbox().await?.into_iter().map(|item| (item.client_id, item.state)).collect();
         let rows = pending

@@ -69,7 +69,10 @@ mod tests {
         let (reference, bytes) = attachment(dir.path(), "quyet-dinh", " qd.PDF ").unwrap();
         assert_eq!(bytes, b"%PDF-1.4");
         assert_eq!(reference.sha256, crypto::sha256_hex(b"%PDF-1.4"));
-        assert_eq!((reference.bytes, reference.media_type.as_str(), reference.name.as_str()), (8, "application/pdf", "qd.PDF"));
+        assert_eq!(
+            (reference.bytes, reference.media_type.as_str(), reference.name.as_str()),
+            (8, "application/pdf", "qd.PDF")
+        );
     }
 
     #[test]

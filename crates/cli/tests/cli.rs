@@ -60,3 +60,8 @@ fn logout_without_a_sign_in_says_so_and_succeeds() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not signed in"));
 }
+
+#[path = "cli/bulk.rs"]
+mod bulk;
+#[path = "cli/signin.rs"]
+mod signin;

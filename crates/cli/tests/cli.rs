@@ -63,5 +63,7 @@ fn logout_without_a_sign_in_says_so_and_succeeds() {
 
 #[path = "cli/bulk.rs"]
 mod bulk;
+#[path = "cli/everyday.rs"]
+mod everyday;
 #[path = "cli/signin.rs"]
 mod signin;

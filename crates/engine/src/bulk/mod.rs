@@ -11,7 +11,7 @@ mod report;
 
 use std::path::Path;
 
-use hoso_domain::catalogue::Procedure;
+use hoso_domain::catalogue::{FormRef, Procedure};
 use hoso_domain::form::{FieldError, FormValidator};
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::api::upload::AttachmentRef;
@@ -95,7 +95,7 @@ impl Engine {
     /// is cached.
     pub async fn validate_file(&self, procedure: &str, path: &Path) -> Result<Vec<RowCheck>, EngineError> {
         let bytes = std::fs::read(path).map_err(EngineError::Files)?;
-        let (_, checked) = self.check_rows(procedure, path, &bytes).await?;
+        let (_, _, checked) = self.check_rows(procedure, path, &bytes).await?;
         Ok(checked.into_iter().map(|c| c.check).collect())
     }
 
@@ -104,7 +104,7 @@ impl Engine {
         procedure: &str,
         path: &Path,
         bytes: &[u8],
-    ) -> Result<(Procedure, Vec<Checked>), EngineError> {
+    ) -> Result<(Procedure, FormRef, Vec<Checked>), EngineError> {
         let procedure = self.procedure_for_bulk(procedure).await?;
         let form = procedure
             .form
@@ -144,7 +144,7 @@ impl Engine {
             errors.extend(unreadable);
             checks.push(Checked { check: RowCheck { row: index + 1, answers, errors }, uploads });
         }
-        Ok((procedure, checks))
+        Ok((procedure, form, checks))
     }
 
     /// Files every valid row of `path` as `acting_as`: each is queued in the
@@ -160,8 +160,7 @@ impl Engine {
     ) -> Result<BulkReport, EngineError> {
         let bytes = std::fs::read(path).map_err(EngineError::Files)?;
         let file_sha256 = crypto::sha256_hex(&bytes);
-        let (procedure, checks) = self.check_rows(procedure, path, &bytes).await?;
-        let form = procedure.form.clone().expect("check_rows refused a procedure without a form");
+        let (procedure, form, checks) = self.check_rows(procedure, path, &bytes).await?;
         let already: std::collections::HashSet<String> =
             self.outbox().await?.into_iter().map(|item| item.client_id).collect();
         let total = checks.len();

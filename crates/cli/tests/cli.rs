@@ -62,5 +62,11 @@ fn logout_without_a_sign_in_says_so_and_succeeds() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("not signed in"));
 }
 
+#[path = "cli/bulk.rs"]
+mod bulk;
+#[path = "cli/everyday.rs"]
+mod everyday;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/signin.rs"]
+mod signin;

@@ -13,3 +13,4 @@ pub mod identity;
 pub mod profile;
 pub mod sync;
 pub mod synthetic;
+pub mod text;

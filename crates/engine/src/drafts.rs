@@ -75,7 +75,7 @@ fn not_found(id: &str) -> EngineError {
 
 /// Puts `value` at `pointer` in `data`, creating objects on the way; `-` as
 /// the last token of an array appends.
-fn set_pointer(data: &mut Value, pointer: &str, value: Value) -> Result<(), EngineError> {
+pub(crate) fn set_pointer(data: &mut Value, pointer: &str, value: Value) -> Result<(), EngineError> {
     if pointer.is_empty() {
         *data = value;
         return Ok(());

@@ -5,6 +5,7 @@
 
 mod attachments;
 pub mod auth;
+pub mod bulk;
 mod crypto;
 mod drafts;
 mod error;
@@ -13,6 +14,7 @@ mod outbox;
 mod portal_client;
 pub mod secrets;
 mod store;
+mod submit;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -196,6 +198,16 @@ impl Engine {
     /// The procedures held locally, in code order; works offline.
     pub async fn procedures(&self) -> Result<Vec<Procedure>, EngineError> {
         self.store.procedures().await
+    }
+
+    /// The procedures held locally whose code or name (Vietnamese or
+    /// English) contains `query`, ignoring case and diacritics; works offline.
+    pub async fn search_procedures(&self, query: &str) -> Result<Vec<Procedure>, EngineError> {
+        let mut found = self.procedures().await?;
+        found.retain(|p| {
+            [p.code.as_str(), &p.name.vi, &p.name.en].iter().any(|text| hoso_domain::text::matches(text, query))
+        });
+        Ok(found)
     }
 
     /// A procedure held locally, or `NotFound`.

@@ -75,6 +75,8 @@ async fn the_listing_falls_back_to_the_local_copy_and_says_why() {
     assert_eq!(offline.sync_error.map(|e| e.kind), Some(ErrorKind::Network));
 }
 
+#[path = "engine/bulk.rs"]
+mod bulk;
 #[path = "engine/outbox.rs"]
 mod outbox;
 #[path = "engine/signin.rs"]

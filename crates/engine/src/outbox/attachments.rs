@@ -27,6 +27,23 @@ impl AttachmentSource for MemoryAttachments {
     }
 }
 
+/// Bytes from `first`, else from `then`: what a caller hands the sender
+/// (a bulk file's scans, say), backed by what the device keeps encrypted, so
+/// an item queued earlier never fails for want of its bytes.
+pub(crate) struct Either<'a> {
+    pub first: &'a dyn AttachmentSource,
+    pub then: &'a dyn AttachmentSource,
+}
+
+impl AttachmentSource for Either<'_> {
+    fn bytes(&self, sha256: &str) -> std::io::Result<Option<Vec<u8>>> {
+        match self.first.bytes(sha256)? {
+            Some(bytes) => Ok(Some(bytes)),
+            None => self.then.bytes(sha256),
+        }
+    }
+}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()

@@ -59,6 +59,16 @@ impl Engine {
     /// Submits a dossier: validated, then queued durably before this returns.
     /// Works offline once the form and catalogue are held locally.
     pub async fn queue_submission(&self, submission: NewSubmission) -> Result<QueueOutcome, EngineError> {
+        self.queue_submission_as(submission, new_client_id()?).await
+    }
+
+    /// Queues under a client id the caller derived (bulk filing derives it
+    /// from the file and row, so filing the same file again is recognised).
+    pub(crate) async fn queue_submission_as(
+        &self,
+        submission: NewSubmission,
+        client_id: String,
+    ) -> Result<QueueOutcome, EngineError> {
         let definition = self.form_definition(&submission.form).await?;
         let validator = FormValidator::new(&definition)
             .map_err(|e| EngineError::StoredValue(format!("form {}: {e}", submission.form.id)))?;
@@ -71,7 +81,7 @@ impl Engine {
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "procedure", id: submission.procedure.as_str().to_owned() })?;
         let request = SubmitDossier {
-            client_id: new_client_id()?,
+            client_id,
             procedure: submission.procedure,
             form: submission.form,
             acting_as: submission.acting_as,

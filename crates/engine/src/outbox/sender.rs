@@ -130,7 +130,8 @@ impl Engine {
         for due in table::due(pool, now).await? {
             let client_id = due.request.client_id.clone();
             let attempts = due.attempts.saturating_add(1);
-            let wait = match self.send_one(&due.request, due.attempts, attachments, &bearer).await {
+            let source = super::attachments::Either { first: attachments, then: self.stored_attachments() };
+            let wait = match self.send_one(&due.request, due.attempts, &source, &bearer).await {
                 Ok(submitted) => {
                     table::mark_sent(pool, &submitted).await?;
                     report.sent += 1;

@@ -474,3 +474,26 @@ async fn an_attachment_kept_encrypted_on_the_device_is_what_the_outbox_uploads()
     sent_code(&engine.outbox().await.unwrap(), &client_id);
     assert_eq!(portal_dossiers(&base, &token).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_saved_draft_is_submitted_with_the_scans_attached_to_it_on_the_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    let token = access_token(&base, CITIZEN).await;
+    let engine = prepared_engine(&dir, &base, &token).await;
+    let draft = engine.create_draft(ActingAs::Myself, "1.001193").await.unwrap();
+    let scan = b"%PDF-1.7 giay chung sinh cua ban nhap".to_vec();
+    let attached =
+        engine.attach(&draft.id, "giay-chung-sinh", "giay-chung-sinh.pdf", "application/pdf", &scan).await.unwrap();
+    let mut data = example("ho-tich.khai-sinh.v1.valid.json");
+    data["attachments"]["giay-chung-sinh"] = serde_json::json!({
+        "sha256": attached.sha256, "media_type": "application/pdf", "bytes": attached.size, "name": "giay-chung-sinh.pdf"
+    });
+    engine.save_draft(hoso_protocol::command::SaveDraft { id: draft.id.clone(), data }).await.unwrap();
+
+    let item = engine.submit_draft(&draft.id).await.unwrap().expect("valid answers");
+    assert!(matches!(item.state, OutboxState::Sent { .. }), "{:?}", item.state);
+    let at_portal = portal_dossiers(&base, &token).await;
+    assert_eq!(at_portal.len(), 1);
+}

@@ -1,0 +1,47 @@
+//! Submitting a saved draft: its answers go through the outbox like any
+//! submission (judged by the one validator, queued durably, then sent).
+
+use hoso_protocol::command::OutboxItem;
+
+use hoso_protocol::api::upload::AttachmentRef;
+
+use crate::outbox::{NewSubmission, QueueOutcome};
+use crate::{Engine, EngineError};
+
+impl Engine {
+    /// Queues draft `id` with the attachments kept for it on this device and
+    /// runs one sender pass; the queued item, as the outbox holds it after
+    /// that pass, or the validator's refusal.
+    pub async fn submit_draft(
+        &self,
+        id: &str,
+    ) -> Result<Result<OutboxItem, hoso_protocol::command::Validation>, EngineError> {
+        let draft = self.draft(id).await?;
+        let attachments = self
+            .attachments(id)
+            .await?
+            .into_iter()
+            .map(|a| AttachmentRef {
+                document: a.document_id,
+                sha256: a.sha256,
+                bytes: a.size,
+                media_type: a.media_type,
+                name: a.original_name,
+            })
+            .collect();
+        let submission = NewSubmission {
+            procedure: draft.summary.procedure,
+            form: draft.summary.form,
+            acting_as: draft.summary.acting_as,
+            data: draft.data,
+            attachments,
+        };
+        let queued = match self.queue_submission(submission).await? {
+            QueueOutcome::Queued(item) => item,
+            QueueOutcome::Refused(validation) => return Ok(Err(validation)),
+        };
+        self.send_outbox(self.stored_attachments()).await?;
+        let now = self.outbox().await?.into_iter().find(|item| item.client_id == queued.client_id);
+        Ok(Ok(now.unwrap_or(queued)))
+    }
+}

@@ -81,3 +81,5 @@ mod outbox;
 mod signin;
 #[path = "engine/store.rs"]
 mod store;
+#[path = "engine/canary.rs"]
+mod canary;

@@ -75,11 +75,11 @@ async fn the_listing_falls_back_to_the_local_copy_and_says_why() {
     assert_eq!(offline.sync_error.map(|e| e.kind), Some(ErrorKind::Network));
 }
 
+#[path = "engine/canary.rs"]
+mod canary;
 #[path = "engine/outbox.rs"]
 mod outbox;
 #[path = "engine/signin.rs"]
 mod signin;
 #[path = "engine/store.rs"]
 mod store;
-#[path = "engine/canary.rs"]
-mod canary;

@@ -315,11 +315,11 @@ pub async fn changes(
 ) -> Result<Json<Changes>, PortalError> {
     let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let rows: Vec<ChangeRow> = sqlx::query_as(CHANGES_QUERY)
-    .bind(owner_key(&caller))
-    .bind(query.since.max(0))
-    .bind(limit + 1)
-    .fetch_all(&state.pool)
-    .await?;
+        .bind(owner_key(&caller))
+        .bind(query.since.max(0))
+        .bind(limit + 1)
+        .fetch_all(&state.pool)
+        .await?;
     let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
     let rows: Vec<ChangeRow> = rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
     let mut changes = Vec::with_capacity(rows.len());

@@ -107,7 +107,7 @@ pub(super) fn birth_registration(attachments: &mut MemoryAttachments, scan: Vec<
 
 /// An engine on `url` with the catalogue and the birth form held locally
 /// (as after the citizen opened the form) and `token` set.
-pub(super) async fn prepared_engine(dir: &tempfile::TempDir, url: &str, token: &str) -> Engine {
+async fn prepared_engine(dir: &tempfile::TempDir, url: &str, token: &str) -> Engine {
     let engine = Engine::open(&dir.path().join("engine.db"), url).await.unwrap();
     engine.sync_catalogue().await.unwrap();
     engine.form_definition(&birth_form()).await.unwrap();
@@ -115,7 +115,7 @@ pub(super) async fn prepared_engine(dir: &tempfile::TempDir, url: &str, token: &
     engine
 }
 
-pub(super) async fn queued(engine: &Engine, submission: NewSubmission) -> String {
+async fn queued(engine: &Engine, submission: NewSubmission) -> String {
     match engine.queue_submission(submission).await.unwrap() {
         QueueOutcome::Queued(item) => item.client_id,
         QueueOutcome::Refused(validation) => panic!("refused: {validation:?}"),

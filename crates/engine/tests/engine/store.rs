@@ -144,7 +144,7 @@ const CHILD_ROUND: &str = "HOSO_AUTOSAVE_CHILD_ROUND";
 
 /// A random number below `bound`, from the standard library's per-process
 /// random hash seeds.
-pub(super) fn random_below(bound: u64) -> u64 {
+fn random_below(bound: u64) -> u64 {
     use std::hash::{BuildHasher, RandomState};
     RandomState::new().hash_one(0u8) % bound
 }

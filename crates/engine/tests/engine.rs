@@ -77,6 +77,8 @@ async fn the_listing_falls_back_to_the_local_copy_and_says_why() {
 
 #[path = "engine/bulk.rs"]
 mod bulk;
+#[path = "engine/canary.rs"]
+mod canary;
 #[path = "engine/outbox.rs"]
 mod outbox;
 #[path = "engine/signin.rs"]

@@ -42,6 +42,13 @@ use tokio::task::JoinHandle;
 
 pub use error::PortalError;
 pub use http::JSON_BODY_LIMIT;
+/// The changes-feed queries, exported only so the API tests can `EXPLAIN`
+/// the very text the portal runs.
+#[doc(hidden)]
+pub mod feed_queries {
+    pub use crate::dossiers::CHANGES_QUERY;
+    pub use crate::events::{BACKLOG_QUERY, LATEST_QUERY};
+}
 
 /// How to start a portal.
 #[derive(Debug, Clone)]

@@ -1106,6 +1106,8 @@ contract![
 mod events;
 #[path = "api/feed_order.rs"]
 mod feed_order;
+#[path = "api/feed_plan.rs"]
+mod feed_plan;
 #[path = "api/lifecycle.rs"]
 mod lifecycle;
 #[path = "api/limits.rs"]

@@ -24,7 +24,7 @@ const UNREACHABLE: &str = "http://127.0.0.1:9";
 
 /// A real access token from the portal's code flow (authorize, password and
 /// one-time code, PKCE redemption), as the sign-in session will hold one.
-async fn access_token(base: &str, user: (&str, &str)) -> String {
+pub(super) async fn access_token(base: &str, user: (&str, &str)) -> String {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let verifier = hoso_portal::oidc::grant::new_secret();
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
@@ -72,7 +72,7 @@ async fn access_token(base: &str, user: (&str, &str)) -> String {
     tokens["access_token"].as_str().unwrap().to_owned()
 }
 
-fn birth_form() -> FormRef {
+pub(super) fn birth_form() -> FormRef {
     FormRef { id: "ho-tich.khai-sinh".into(), version: 1 }
 }
 
@@ -82,7 +82,7 @@ fn example(name: &str) -> serde_json::Value {
 }
 
 /// The shipped valid birth registration with `scan` as the birth certificate.
-fn birth_registration(attachments: &mut MemoryAttachments, scan: Vec<u8>) -> NewSubmission {
+pub(super) fn birth_registration(attachments: &mut MemoryAttachments, scan: Vec<u8>) -> NewSubmission {
     let bytes = scan.len() as u64;
     let sha256 = attachments.insert(scan);
     let mut data = example("ho-tich.khai-sinh.v1.valid.json");
@@ -146,7 +146,7 @@ fn sent_code(outbox: &[hoso_protocol::command::OutboxItem], client_id: &str) -> 
     code.clone()
 }
 
-fn later() -> OffsetDateTime {
+pub(super) fn later() -> OffsetDateTime {
     // Past any backoff a failed attempt set, without sleeping.
     OffsetDateTime::now_utc() + Duration::hours(1)
 }

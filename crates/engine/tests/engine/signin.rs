@@ -99,7 +99,7 @@ fn current_code(secret: &str) -> String {
 }
 
 pub(super) struct SignedIn {
-    dir: tempfile::TempDir,
+    pub(super) dir: tempfile::TempDir,
     pub(super) portal: hoso_portal::RunningPortal,
     pub(super) engine: Engine,
     vault: Arc<MemoryRefreshTokenStore>,
@@ -121,7 +121,7 @@ pub(super) async fn signed_in_as(user: (&'static str, &'static str)) -> SignedIn
     test
 }
 
-fn refresh_token(test: &SignedIn) -> String {
+pub(super) fn refresh_token(test: &SignedIn) -> String {
     test.vault.load().unwrap().expect("a refresh token").expose().to_owned()
 }
 
@@ -210,7 +210,7 @@ async fn an_expired_access_token_is_refreshed_once_and_the_request_goes_through(
 
 /// Expires every access token the portal issued: the access token never
 /// leaves the engine, so the test ages it where the portal keeps it.
-async fn expire_access_tokens(test: &SignedIn) {
+pub(super) async fn expire_access_tokens(test: &SignedIn) {
     let portal_db =
         sqlx::SqlitePool::connect(&format!("sqlite:{}", test.dir.path().join("portal.db").display())).await.unwrap();
     sqlx::query("UPDATE access_token SET expires_at = 0").execute(&portal_db).await.unwrap();

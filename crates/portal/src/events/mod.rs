@@ -21,7 +21,7 @@ use sqlx::AnyPool;
 use tokio::sync::{Notify, broadcast, watch};
 
 // `__path_events` is the route's OpenAPI description, which `routes!` finds beside the handler.
-pub use stream::{__path_events, events};
+pub use stream::{__path_events, BACKLOG_QUERY, LATEST_QUERY, events};
 
 use crate::PortalError;
 use crate::db::Backend;

@@ -45,6 +45,15 @@ const PAGE: i64 = 500;
 /// (and, if it lags, re-reads the table instead).
 const QUEUE: usize = 64;
 const LAST_EVENT_ID: &str = "last-event-id";
+/// A stream's backlog page: the owner's changes after its cursor (`$1`
+/// owner, `$2` cursor, `$3` limit). Public, hidden, for the API tests'
+/// `EXPLAIN` of it on both backends.
+#[doc(hidden)]
+pub const BACKLOG_QUERY: &str =
+    "SELECT seq, code FROM dossier_change WHERE owner = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+/// Where a stream opened without a cursor starts: the owner's latest change.
+#[doc(hidden)]
+pub const LATEST_QUERY: &str = "SELECT COALESCE(MAX(seq), 0) FROM dossier_change WHERE owner = $1";
 /// When a person refused another stream may try again: by then a stream they
 /// closed has been noticed (at its next event or keep-alive at the latest).
 const RETRY_STREAM_AFTER: Duration = KEEP_ALIVE;
@@ -145,12 +154,7 @@ pub async fn events(
     let signals = state.events.subscribe();
     let since = match since {
         Some(cursor) => cursor,
-        None => {
-            sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM dossier_change WHERE owner = $1")
-                .bind(&owner)
-                .fetch_one(&state.pool)
-                .await?
-        }
+        None => sqlx::query_scalar(LATEST_QUERY).bind(&owner).fetch_one(&state.pool).await?,
     };
     // Only what proves the caller again: the token, and whom it acts for.
     let mut credentials = HeaderMap::new();
@@ -243,18 +247,16 @@ impl Subscriber {
     /// table, a page at a time.
     async fn catch_up(&mut self) -> Result<(), Ended> {
         loop {
-            let rows: Vec<(i64, String)> = sqlx::query_as(
-                "SELECT seq, code FROM dossier_change WHERE owner = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .bind(&self.owner)
-            .bind(self.delivered.last())
-            .bind(PAGE)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|error| {
-                tracing::warn!(%error, "live events: reading the backlog failed; ending the stream");
-                Ended
-            })?;
+            let rows: Vec<(i64, String)> = sqlx::query_as(BACKLOG_QUERY)
+                .bind(&self.owner)
+                .bind(self.delivered.last())
+                .bind(PAGE)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|error| {
+                    tracing::warn!(%error, "live events: reading the backlog failed; ending the stream");
+                    Ended
+                })?;
             let full_page = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= PAGE;
             for (seq, code) in rows {
                 self.forward(seq, code).await?;

@@ -75,6 +75,30 @@ async fn the_listing_falls_back_to_the_local_copy_and_says_why() {
     assert_eq!(offline.sync_error.map(|e| e.kind), Some(ErrorKind::Network));
 }
 
+/// Every file under `dir` with its bytes, but the portal's database (another
+/// system, with its own storage). A file removed between listing and reading
+/// (SQLite drops its journal files as it goes) was holding nothing to find.
+fn local_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(here) = stack.pop() {
+        for entry in std::fs::read_dir(&here).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !path.file_name().unwrap().to_string_lossy().starts_with("portal.db") {
+                match std::fs::read(&path) {
+                    Ok(bytes) => files.push((path, bytes)),
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(error) => panic!("reading {}: {error}", path.display()),
+                }
+            }
+        }
+    }
+    assert!(!files.is_empty(), "no file scanned under {}", dir.display());
+    files
+}
+
 #[path = "engine/bulk.rs"]
 mod bulk;
 #[path = "engine/canary.rs"]

@@ -30,8 +30,8 @@ pub(crate) fn rows(path: &Path, bytes: &[u8]) -> Result<Vec<RowData>, EngineErro
             }
             Ok(vec![RowData::Answers(answers)])
         }
-        "csv" => csv_rows(bytes).map_err(|e| invalid(path, &e)),
-        "xlsx" => xlsx_rows(bytes).map_err(|e| invalid(path, &e)),
+        "csv" => csv_rows(bytes).map_err(|e| invalid(path, &e.to_string())),
+        "xlsx" => xlsx_rows(bytes).map_err(|e| invalid(path, &e.to_string())),
         _ => Err(invalid(path, "not a .json, .csv or .xlsx file")),
     }
 }
@@ -46,28 +46,38 @@ fn pair(header: &[String], cells: Vec<String>) -> RowData {
     RowData::Cells(header.iter().cloned().zip(cells).collect())
 }
 
-fn check_header(header: &[String]) -> Result<(), String> {
+/// Why a table could not be read; shown to the person with the file's name.
+#[derive(Debug, thiserror::Error)]
+enum TableError {
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Xlsx(#[from] calamine::XlsxError),
+    #[error("the workbook has no sheet")]
+    NoSheet,
+    #[error("column {0:?} is not a JSON pointer such as /child/full_name")]
+    NotAPointer(String),
+}
+
+fn check_header(header: &[String]) -> Result<(), TableError> {
     match header.iter().find(|h| !h.starts_with('/')) {
-        Some(bad) => Err(format!("column {bad:?} is not a JSON pointer such as /child/full_name")),
+        Some(bad) => Err(TableError::NotAPointer(bad.clone())),
         None => Ok(()),
     }
 }
 
-fn csv_rows(bytes: &[u8]) -> Result<Vec<RowData>, String> {
+fn csv_rows(bytes: &[u8]) -> Result<Vec<RowData>, TableError> {
     // Excel saves UTF-8 CSV with a byte-order mark.
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let header: Vec<String> = reader.headers().map_err(|e| e.to_string())?.iter().map(str::to_owned).collect();
+    let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
     check_header(&header)?;
-    reader
-        .records()
-        .map(|record| Ok(pair(&header, record.map_err(|e| e.to_string())?.iter().map(str::to_owned).collect())))
-        .collect()
+    reader.records().map(|record| Ok(pair(&header, record?.iter().map(str::to_owned).collect()))).collect()
 }
 
-fn xlsx_rows(bytes: &[u8]) -> Result<Vec<RowData>, String> {
-    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-    let range = workbook.worksheet_range_at(0).ok_or("the workbook has no sheet")?.map_err(|e| e.to_string())?;
+fn xlsx_rows(bytes: &[u8]) -> Result<Vec<RowData>, TableError> {
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))?;
+    let range = workbook.worksheet_range_at(0).ok_or(TableError::NoSheet)??;
     let mut lines = range.rows().map(|row| row.iter().map(ToString::to_string).collect::<Vec<_>>());
     let header = lines.next().unwrap_or_default();
     check_header(&header)?;

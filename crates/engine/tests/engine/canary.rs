@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use hoso_domain::profile::ActingAs;
 use hoso_engine::{MemoryAttachments, StaticToken};
 
+use super::local_files;
 use super::outbox::{access_token, birth_form, birth_registration, later};
 
 const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
@@ -53,25 +54,11 @@ fn holds(haystack: &[u8], needle: &str) -> bool {
 /// Every file under `dir` (but the portal's database, another system's
 /// storage) whose bytes hold one of `tokens`.
 fn files_holding(dir: &Path, tokens: &[String]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut scanned = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(here) = stack.pop() {
-        for entry in std::fs::read_dir(&here).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !path.file_name().unwrap().to_string_lossy().starts_with("portal.db") {
-                scanned += 1;
-                let bytes = std::fs::read(&path).unwrap();
-                if tokens.iter().any(|token| holds(&bytes, token)) {
-                    found.push(path.display().to_string());
-                }
-            }
-        }
-    }
-    assert!(scanned > 0, "no file scanned under {}", dir.display());
-    found
+    local_files(dir)
+        .into_iter()
+        .filter(|(_, bytes)| tokens.iter().any(|token| holds(bytes, token)))
+        .map(|(path, _)| path.display().to_string())
+        .collect()
 }
 
 #[tokio::test]

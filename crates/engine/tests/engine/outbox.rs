@@ -132,6 +132,16 @@ async fn unlocked_store(database: &std::path::Path) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect_with(options).await.unwrap()
 }
 
+/// Queues a birth registration and sends it; its client id, dossier code and
+/// the scan's bytes.
+async fn filed(engine: &Engine) -> (String, String, MemoryAttachments) {
+    let mut attachments = MemoryAttachments::default();
+    let client_id = queued(engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
+    engine.send_outbox(&attachments).await.unwrap();
+    let code = sent_code(&engine.outbox().await.unwrap(), &client_id);
+    (client_id, code, attachments)
+}
+
 /// The citizen's dossiers as the portal lists them.
 async fn portal_dossiers(base: &str, token: &str) -> Vec<serde_json::Value> {
     let client = reqwest::Client::new();
@@ -306,10 +316,7 @@ async fn a_sync_pulls_an_officers_move_and_raises_a_status_change_event() {
     let token = access_token(&base, CITIZEN).await;
     let officer = access_token(&base, OFFICER).await;
     let engine = prepared_engine(&dir, &base, &token).await;
-    let mut attachments = MemoryAttachments::default();
-    let client_id = queued(&engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
-    engine.send_outbox(&attachments).await.unwrap();
-    let code = sent_code(&engine.outbox().await.unwrap(), &client_id);
+    let (_, code, _) = filed(&engine).await;
     let mut events = engine.subscribe();
     let first = engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
     assert_eq!((first.changes, first.status_changes), (1, 0), "the sent dossier's status was already known");
@@ -342,10 +349,7 @@ async fn a_supplement_draft_the_portal_overtakes_is_kept_and_flagged() {
     let token = access_token(&base, CITIZEN).await;
     let officer = access_token(&base, OFFICER).await;
     let engine = prepared_engine(&dir, &base, &token).await;
-    let mut attachments = MemoryAttachments::default();
-    let client_id = queued(&engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
-    engine.send_outbox(&attachments).await.unwrap();
-    let code = sent_code(&engine.outbox().await.unwrap(), &client_id);
+    let (client_id, code, _) = filed(&engine).await;
     engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
 
     let edits = serde_json::json!({"child": {"full_name": "Nguyễn Minh Khôi"}});
@@ -403,10 +407,7 @@ async fn a_queued_dossier_the_feed_shows_filed_is_acknowledged_without_sending_i
     let base = portal.url();
     let token = access_token(&base, CITIZEN).await;
     let engine = prepared_engine(&dir, &base, &token).await;
-    let mut attachments = MemoryAttachments::default();
-    let client_id = queued(&engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
-    engine.send_outbox(&attachments).await.unwrap();
-    let code = sent_code(&engine.outbox().await.unwrap(), &client_id);
+    let (client_id, code, attachments) = filed(&engine).await;
     let pool = unlocked_store(&dir.path().join("engine.db")).await;
     sqlx::query("UPDATE outbox SET phase = 'pending', state = '{\"state\":\"queued\"}'").execute(&pool).await.unwrap();
     sqlx::query("UPDATE dossier SET status = 'queued', code = NULL").execute(&pool).await.unwrap();

@@ -29,25 +29,11 @@ async fn engine_with_catalogue(dir: &tempfile::TempDir, secrets: Arc<dyn SecretS
 /// Every file under `dir` whose bytes contain `needle`, except the portal's
 /// own database (the portal is another system, with its own storage).
 fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    let mut scanned = 0;
-    while let Some(here) = stack.pop() {
-        for entry in std::fs::read_dir(&here).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !path.file_name().unwrap().to_string_lossy().starts_with("portal.db") {
-                scanned += 1;
-                let bytes = std::fs::read(&path).unwrap();
-                if bytes.windows(needle.len()).any(|w| w == needle) {
-                    found.push(path);
-                }
-            }
-        }
-    }
-    assert!(scanned > 0, "no file scanned under {}", dir.display());
-    found
+    local_files(dir)
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle))
+        .map(|(path, _)| path)
+        .collect()
 }
 
 #[tokio::test]

@@ -178,9 +178,42 @@ fn the_code_map_names_every_workspace_member() {
     }
 }
 
+/// A language's translations: `assets/i18n/{lang}.json` and every file of
+/// `assets/i18n/{lang}/`, merged; a key in two files fails.
 fn translations(lang: &str) -> BTreeMap<String, String> {
-    let path = workspace_root().join("assets").join("i18n").join(format!("{lang}.json"));
-    serde_json::from_str(&std::fs::read_to_string(&path).expect("translation file")).expect("valid JSON")
+    let dir = workspace_root().join("assets").join("i18n");
+    let mut merged = BTreeMap::new();
+    for path in translation_files(lang) {
+        let table: BTreeMap<String, String> =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("translation file")).expect("valid JSON");
+        for (key, text) in table {
+            let file = path.strip_prefix(&dir).unwrap_or(&path).display().to_string();
+            assert!(merged.insert(key.clone(), text).is_none(), "{key} is translated twice ({file})");
+        }
+    }
+    merged
+}
+
+fn translation_files(lang: &str) -> Vec<PathBuf> {
+    let dir = workspace_root().join("assets").join("i18n");
+    let mut files = vec![dir.join(format!("{lang}.json"))];
+    let mut areas: Vec<PathBuf> = std::fs::read_dir(dir.join(lang))
+        .expect("a directory of translation areas")
+        .map(|entry| entry.expect("a readable entry").path())
+        .collect();
+    areas.sort();
+    files.extend(areas);
+    files
+}
+
+#[test]
+fn the_ui_loads_every_translation_file() {
+    let i18n = std::fs::read_to_string(workspace_root().join("ui/src/i18n.rs")).expect("ui/src/i18n.rs");
+    for path in translation_files("vi") {
+        let area = path.file_name().expect("a file name").to_string_lossy().into_owned();
+        let included = if area == "vi.json" { "$lang, \".json\"".to_owned() } else { format!("\"/{area}\"") };
+        assert!(i18n.contains(&included), "ui/src/i18n.rs does not include the translation file {area}");
+    }
 }
 
 #[test]

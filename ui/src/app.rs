@@ -1,32 +1,88 @@
-//! The app's root view: the DEMO watermark when in demo mode, and the
-//! procedure catalogue as the engine holds it.
+//! The app's root view: loads what every screen needs (mode, session),
+//! follows the address's `#fragment`, draws the frame (header, navigation,
+//! the DEMO watermark in demo mode) and the screen of the current route.
 
-use hoso_domain::catalogue::{Procedure, ServiceLevel};
-use hoso_protocol::command::AppMode;
+use hoso_protocol::command::{AppInfoGet, SessionGet};
 use leptos::prelude::*;
 
-use crate::format::vnd;
-use crate::i18n::{Lang, error_text, pick, t, t_n};
-use crate::transport;
+use crate::i18n::{Lang, t};
+use crate::pages;
+use crate::route::Route;
+use crate::state::{Ctx, ctx, current_route, go, preference, set_preference};
+use crate::transport::call;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let lang = RwSignal::new(Lang::Vi);
-    let info = LocalResource::new(transport::app_info);
-    let demo = move || matches!(info.get(), Some(Ok(ref i)) if i.mode == AppMode::Demo);
+    let lang = match preference("hoso.lang").as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Vi,
+    };
+    let state = Ctx::new(lang, current_route());
+    provide_context(state);
 
+    // Back, forward and links all change the fragment; the route follows it.
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| state.route.set(current_route()));
+    on_cleanup(move || listener.remove());
+
+    leptos::task::spawn_local(async move {
+        if let Ok(info) = call::<AppInfoGet>(&()).await {
+            state.info.set(Some(info));
+        }
+        if let Ok(session) = call::<SessionGet>(&()).await {
+            state.session.set(Some(session));
+        }
+    });
+
+    // Screens that need a session send a signed-out person to sign-in.
     Effect::new(move |_| {
+        let signed_in = state.session.with(|s| s.as_ref().map(|s| s.signed_in));
+        if signed_in == Some(false) && !state.route.with(Route::is_public) {
+            go(Route::Welcome);
+        }
+    });
+    Effect::new(move |_| {
+        let lang = state.lang.get();
+        set_preference("hoso.lang", lang.code());
         if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", lang.get().code());
+            let _ = root.set_attribute("lang", lang.code());
         }
     });
 
     view! {
-        <Show when=demo>
+        <Show when=move || state.is_demo()>
             <div class="demo-watermark" aria-hidden="true" data-testid="demo-watermark">
-                {move || t(lang.get(), "demo.watermark")}
+                {move || t(state.lang.get(), "demo.watermark")}
             </div>
         </Show>
+        <a class="skip-link" href="#main">{move || t(state.lang.get(), "nav.skip")}</a>
+        <Header />
+        <Show when=move || state.is_demo()>
+            <p class="notice" role="note">{move || t(state.lang.get(), "demo.notice")}</p>
+        </Show>
+        <main id="main" tabindex="-1">
+            {move || screen(state.route.get())}
+        </main>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let state = ctx();
+    let lang = state.lang;
+    let link = move |route: Route, key: &'static str| {
+        let current = {
+            let route = route.clone();
+            move || std::mem::discriminant(&state.route.get()) == std::mem::discriminant(&route)
+        };
+        view! {
+            <li>
+                <a href=route.fragment() aria-current=move || current().then_some("page")>
+                    {move || t(lang.get(), key)}
+                </a>
+            </li>
+        }
+    };
+    view! {
         <header class="app-header">
             <div>
                 <p class="app-title">{move || t(lang.get(), "app.title")}</p>
@@ -36,75 +92,30 @@ pub fn App() -> impl IntoView {
                 {move || t(lang.get(), "language.switch")}
             </button>
         </header>
-        <Show when=demo>
-            <p class="notice" role="note">{move || t(lang.get(), "demo.notice")}</p>
-        </Show>
-        <main>
-            <Catalogue lang=lang.read_only() />
-        </main>
+        <nav class="app-nav" aria-label=move || t(lang.get(), "nav.label")>
+            <ul>
+                {link(Route::Home, "nav.home")}
+                {link(Route::Catalogue { query: String::new() }, "nav.catalogue")}
+                {link(Route::Business, "nav.business")}
+                {link(Route::Settings, "nav.settings")}
+                <Show when=move || state.is_demo()>{link(Route::Demo, "nav.demo")}</Show>
+            </ul>
+        </nav>
     }
 }
 
-#[component]
-fn Catalogue(lang: ReadSignal<Lang>) -> impl IntoView {
-    let listing = LocalResource::new(transport::catalogue_list);
-    view! {
-        <h1>{move || t(lang.get(), "catalogue.heading")}</h1>
-        {move || match listing.get() {
-            None => view! { <p aria-live="polite">{t(lang.get(), "catalogue.loading")}</p> }.into_any(),
-            Some(Err(error)) => view! {
-                <div class="error-summary" role="alert">{error_text(lang.get(), error.kind)}</div>
-            }.into_any(),
-            Some(Ok(listing)) => {
-                let lang = lang.get();
-                let offline = listing.sync_error.as_ref().map(|e| view! {
-                    <p class="notice" role="status">
-                        {t(lang, "catalogue.offline")} " " {error_text(lang, e.kind)}
-                    </p>
-                });
-                let body = if listing.procedures.is_empty() {
-                    view! { <p>{t(lang, "catalogue.empty")}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="procedure-list">
-                            {listing.procedures.into_iter().map(|p| view! { <ProcedureCard procedure=p lang=lang /> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                };
-                view! { {offline} {body} }.into_any()
-            }
-        }}
-    }
-}
-
-#[component]
-fn ProcedureCard(procedure: Procedure, lang: Lang) -> impl IntoView {
-    let name = pick(lang, &procedure.name);
-    let agency = pick(lang, &procedure.agency.name);
-    let level = match procedure.level {
-        ServiceLevel::Full => t(lang, "procedure.level.full"),
-        ServiceLevel::Partial => t(lang, "procedure.level.partial"),
-    };
-    let (time, fee) = match procedure.online_channel() {
-        Some(channel) => (
-            t_n(lang, "procedure.working_days", channel.processing_days),
-            match channel.total_fee_vnd() {
-                0 => t(lang, "procedure.free"),
-                total => vnd(total, lang),
-            },
-        ),
-        None => (t(lang, "procedure.not_online"), String::new()),
-    };
-    view! {
-        <li class="procedure-card" data-testid="procedure" data-code=procedure.code.to_string()>
-            <h2 class="procedure-name">{name}</h2>
-            <span class="tag">{level}</span>
-            <dl>
-                <dt>{t(lang, "procedure.code")}</dt><dd>{procedure.code.to_string()}</dd>
-                <dt>{t(lang, "procedure.agency")}</dt><dd>{agency}</dd>
-                <dt>{t(lang, "procedure.online_time")}</dt><dd>{time}</dd>
-                <dt>{t(lang, "procedure.fee")}</dt><dd>{fee}</dd>
-            </dl>
-        </li>
+fn screen(route: Route) -> AnyView {
+    match route {
+        Route::Welcome => view! { <pages::welcome::WelcomePage /> }.into_any(),
+        Route::Home => view! { <pages::home::HomePage /> }.into_any(),
+        Route::Catalogue { query } => view! { <pages::catalogue::CataloguePage query /> }.into_any(),
+        Route::Procedure { code } => view! { <pages::procedure::ProcedurePage code /> }.into_any(),
+        Route::Draft { id, step } => view! { <pages::draft::DraftPage id step /> }.into_any(),
+        Route::Dossier { code } => view! { <pages::dossier::DossierPage code /> }.into_any(),
+        Route::Supplement { code } => view! { <pages::supplement::SupplementPage code /> }.into_any(),
+        Route::Business => view! { <pages::business::BusinessPage /> }.into_any(),
+        Route::Bulk => view! { <pages::bulk::BulkPage /> }.into_any(),
+        Route::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
+        Route::Demo => view! { <pages::demo::DemoPage /> }.into_any(),
     }
 }

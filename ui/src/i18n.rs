@@ -31,16 +31,37 @@ impl Lang {
 
 type Table = HashMap<String, String>;
 
+/// One language's files: the common one, then one per area of the app, so
+/// people working on different screens do not edit one file. A key lives in
+/// exactly one file (the tidy test checks, and that every file is listed here).
+macro_rules! files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../../assets/i18n/", $lang, ".json")),
+            include_str!(concat!("../../assets/i18n/", $lang, "/session.json")),
+            include_str!(concat!("../../assets/i18n/", $lang, "/home.json")),
+            include_str!(concat!("../../assets/i18n/", $lang, "/catalogue.json")),
+            include_str!(concat!("../../assets/i18n/", $lang, "/form.json")),
+            include_str!(concat!("../../assets/i18n/", $lang, "/dossier.json")),
+            include_str!(concat!("../../assets/i18n/", $lang, "/business.json")),
+            include_str!(concat!("../../assets/i18n/", $lang, "/settings.json")),
+            include_str!(concat!("../../assets/i18n/", $lang, "/demo.json")),
+        ]
+    };
+}
+
 fn table(lang: Lang) -> &'static Table {
     static VI: OnceLock<Table> = OnceLock::new();
     static EN: OnceLock<Table> = OnceLock::new();
-    let (cell, source) = match lang {
-        Lang::Vi => (&VI, include_str!("../../assets/i18n/vi.json")),
-        Lang::En => (&EN, include_str!("../../assets/i18n/en.json")),
+    let (cell, sources) = match lang {
+        Lang::Vi => (&VI, files!("vi")),
+        Lang::En => (&EN, files!("en")),
     };
     // The files are checked by the tidy test (same keys, valid JSON), so a
     // parse failure here can only be a broken build; show keys rather than crash.
-    cell.get_or_init(|| serde_json::from_str(source).unwrap_or_default())
+    cell.get_or_init(|| {
+        sources.iter().flat_map(|source| serde_json::from_str::<Table>(source).unwrap_or_default()).collect()
+    })
 }
 
 /// The text for `key` in `lang`.

@@ -1,9 +1,14 @@
 //! The Hồ sơ UI: a Leptos app rendered client-side from wasm. It talks to the
 //! app only through typed commands ([`transport`]) and never sees a token.
+//! Logic that needs no DOM (routes, formatting, view models) lives in plain
+//! modules with native unit tests.
 
 mod app;
 mod format;
 mod i18n;
+mod pages;
+mod route;
+mod state;
 mod transport;
 
 use wasm_bindgen::prelude::wasm_bindgen;

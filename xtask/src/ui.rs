@@ -9,7 +9,7 @@ use anyhow::Context;
 
 use crate::process::{cargo, exec, step, target_dir};
 
-const STATIC_FILES: &[&str] = &["index.html", "boot.js", "style.css"];
+const STATIC_FILES: &[&str] = &["index.html", "boot.js", "style.css", "journeys.css"];
 
 /// Builds `ui/dist` and returns its path. Files whose content did not change
 /// are left untouched, so cargo does not re-embed an unchanged UI.

@@ -18,7 +18,8 @@ use hoso_protocol::api::payment::{PaymentDue, PaymentStarted, PaymentStatus, Rec
 use hoso_protocol::api::upload::{AttachmentRef, CreateUpload, UploadStatus};
 use hoso_protocol::api::{Catalogue, DemoIdentity, DemoRole};
 use hoso_protocol::command::{
-    AppInfo, AppMode, Draft, DraftSaved, DraftSummary, OutboxItem, OutboxState, SaveDraft, ValidateForm, Validation,
+    AppInfo, AppMode, AttachmentInfo, Draft, DraftSaved, DraftSummary, OutboxItem, OutboxState, SaveDraft,
+    ValidateForm, Validation,
 };
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind, FieldError};
 use proptest::prelude::*;
@@ -221,6 +222,7 @@ proptest! {
         round_trips(&Draft {
             summary, data: data.clone(),
             orphaned: vec![OrphanedAnswer { pointer: "/fax".into(), value: data.clone() }],
+            attachments: vec![AttachmentInfo { document: id.clone(), sha256: code.clone(), name: id.clone(), media_type: "application/pdf".into(), size: 3 }],
         })?;
         round_trips(&SaveDraft { id: id.clone(), data: data.clone() })?;
         round_trips(&DraftSaved { id: id.clone(), saved_at })?;

@@ -11,7 +11,7 @@ use web_sys::{Headers, Request, RequestInit, Response, UrlSearchParams, Window};
 
 use super::internal;
 
-pub async fn post<T: DeserializeOwned>(command: &str) -> Result<T, ErrorEnvelope> {
+pub async fn post<T: DeserializeOwned>(command: &str, args: &str) -> Result<T, ErrorEnvelope> {
     let window = web_sys::window().ok_or_else(|| no_transport("no window"))?;
     let headers = Headers::new().map_err(|e| internal(&e))?;
     headers.set("Content-Type", "application/json").map_err(|e| internal(&e))?;
@@ -19,15 +19,13 @@ pub async fn post<T: DeserializeOwned>(command: &str) -> Result<T, ErrorEnvelope
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
-    // No command takes arguments yet; the server takes a JSON object.
-    init.set_body(&JsValue::from_str("{}"));
+    init.set_body(&JsValue::from_str(args));
     let request = Request::new_with_str_and_init(&format!("/commands/{command}"), &init).map_err(|e| internal(&e))?;
     let response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(|e| network(&e))?;
     let response: Response = response.dyn_into().map_err(|e| internal(&e))?;
     let body = JsFuture::from(response.json().map_err(|e| internal(&e))?).await.map_err(|e| internal(&e))?;
     if response.ok() {
-        serde_wasm_bindgen::from_value(body)
-            .map_err(|e| ErrorEnvelope::new(ErrorKind::Internal, format!("{command}: unexpected answer: {e}")))
+        super::from_js(command, &body)
     } else {
         Err(serde_wasm_bindgen::from_value(body).unwrap_or_else(|e| internal(&JsValue::from_str(&e.to_string()))))
     }

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use hoso_protocol::command::{AppInfo, name};
+use hoso_protocol::command::{AppInfo, AppInfoGet, CatalogueList, Command};
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use serde::Serialize;
 
@@ -21,10 +21,10 @@ pub async fn handle(State(app): State<Arc<App>>, Path(command): Path<String>, bo
         return error(ErrorEnvelope::new(ErrorKind::InvalidInput, "the body is not JSON"));
     }
     match command.as_str() {
-        name::APP_INFO => {
+        <AppInfoGet as Command>::NAME => {
             answer(Ok::<_, ErrorEnvelope>(AppInfo { mode: app.mode, version: env!("CARGO_PKG_VERSION").to_owned() }))
         }
-        name::CATALOGUE_LIST => answer(app.engine.catalogue_listing().await.map_err(ErrorEnvelope::from)),
+        <CatalogueList as Command>::NAME => answer(app.engine.catalogue_listing().await.map_err(ErrorEnvelope::from)),
         _ => error(ErrorEnvelope::new(ErrorKind::NotFound, format!("no command {command:?}"))),
     }
 }

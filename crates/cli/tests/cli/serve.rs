@@ -83,7 +83,7 @@ async fn serve_answers_every_command_only_with_the_printed_token() {
     let dir = tempfile::tempdir().unwrap();
     let served = serve(dir.path());
 
-    let listing = command(&served, name::CATALOGUE_LIST).header("x-hoso-token", &served.token).send().await.unwrap();
+    let listing = command(&served, CatalogueList::NAME).header("x-hoso-token", &served.token).send().await.unwrap();
     assert_eq!(listing.status(), 200);
     assert!(listing.headers().get("access-control-allow-origin").is_none());
     let listing: CatalogueListing = listing.json().await.unwrap();
@@ -94,11 +94,11 @@ async fn serve_answers_every_command_only_with_the_printed_token() {
         assert_eq!(answer.status(), 200, "{command_name}");
     }
 
-    let without = command(&served, name::CATALOGUE_LIST).send().await.unwrap();
+    let without = command(&served, CatalogueList::NAME).send().await.unwrap();
     assert_eq!(without.status(), 401);
     assert_eq!(without.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Unauthenticated);
 
-    let wrong = command(&served, name::CATALOGUE_LIST).header("x-hoso-token", "0".repeat(64)).send().await.unwrap();
+    let wrong = command(&served, CatalogueList::NAME).header("x-hoso-token", "0".repeat(64)).send().await.unwrap();
     assert_eq!(wrong.status(), 401);
 }
 
@@ -107,7 +107,7 @@ async fn serve_refuses_another_origin_even_with_the_token() {
     let dir = tempfile::tempdir().unwrap();
     let served = serve(dir.path());
 
-    let foreign = command(&served, name::CATALOGUE_LIST)
+    let foreign = command(&served, CatalogueList::NAME)
         .header("x-hoso-token", &served.token)
         .header("origin", "http://evil.example")
         .send()
@@ -117,7 +117,7 @@ async fn serve_refuses_another_origin_even_with_the_token() {
     assert!(foreign.headers().get("access-control-allow-origin").is_none());
     assert_eq!(foreign.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Forbidden);
 
-    let own = command(&served, name::CATALOGUE_LIST)
+    let own = command(&served, CatalogueList::NAME)
         .header("x-hoso-token", &served.token)
         .header("origin", &served.base)
         .send()

@@ -96,6 +96,7 @@ impl Store {
             summary: summary(&row)?,
             data: serde_json::from_str(&data).map_err(EngineError::Corrupt)?,
             orphaned: Vec::new(),
+            attachments: Vec::new(),
         }))
     }
 

@@ -6,11 +6,14 @@
 mod attachments;
 pub mod auth;
 pub mod bulk;
+mod business;
 mod crypto;
+mod dossiers;
 mod drafts;
 mod error;
 mod local_data;
 mod outbox;
+pub mod payment;
 mod portal_client;
 pub mod secrets;
 mod store;
@@ -29,7 +32,7 @@ pub use error::EngineError;
 pub use local_data::{backup_path, reset_local_data};
 pub use outbox::{
     AccessToken, AttachmentSource, DossierEvent, KnownDossier, MemoryAttachments, NewSubmission, QueueOutcome,
-    SendReport, StaticToken, SupplementDraft, SyncReport, backoff,
+    SendReport, StaticToken, SupplementDraft, SyncReport, backoff, changed_pointers,
 };
 use portal_client::PortalClient;
 pub use secrets::{Account, FileSecrets, KeyringSecrets, MemorySecrets, SecretStore};
@@ -152,7 +155,9 @@ impl Engine {
     pub async fn profile(&self) -> Result<Profile, EngineError> {
         let url = self.portal.url(hoso_protocol::api::path::PROFILE)?;
         let response = self.send_authorized(self.portal.http().get(url)).await?;
-        PortalClient::read_json(response).await
+        let profile: Profile = PortalClient::read_json(response).await?;
+        self.keep_profile_names(&profile).await?;
+        Ok(profile)
     }
 
     /// Sends a request to the portal's API as the signed-in person: the

@@ -103,6 +103,8 @@ fn local_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
 mod bulk;
 #[path = "engine/canary.rs"]
 mod canary;
+#[path = "engine/dossiers.rs"]
+mod dossiers;
 #[path = "engine/outbox.rs"]
 mod outbox;
 #[path = "engine/signin.rs"]

@@ -18,7 +18,7 @@ use time::{Duration, OffsetDateTime};
 use super::*;
 
 const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
-const OFFICER: (&str, &str) = ("officer", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U");
+pub(super) const OFFICER: (&str, &str) = ("officer", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U");
 const REDIRECT: &str = "http://127.0.0.1:49152/callback";
 const UNREACHABLE: &str = "http://127.0.0.1:9";
 
@@ -124,7 +124,7 @@ async fn queued(engine: &Engine, submission: NewSubmission) -> String {
 
 /// The engine's encrypted store opened by hand, with the key `Engine::open`
 /// keeps beside it, to play a lost answer the engine could not tell apart.
-async fn unlocked_store(database: &std::path::Path) -> sqlx::SqlitePool {
+pub(super) async fn unlocked_store(database: &std::path::Path) -> sqlx::SqlitePool {
     use hoso_engine::SecretStore as _;
     let key = hoso_engine::FileSecrets::beside(database).get("store-key").unwrap().expect("a store key");
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
@@ -134,7 +134,7 @@ async fn unlocked_store(database: &std::path::Path) -> sqlx::SqlitePool {
 
 /// Queues a birth registration and sends it; its client id, dossier code and
 /// the scan's bytes.
-async fn filed(engine: &Engine) -> (String, String, MemoryAttachments) {
+pub(super) async fn filed(engine: &Engine) -> (String, String, MemoryAttachments) {
     let mut attachments = MemoryAttachments::default();
     let client_id = queued(engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
     engine.send_outbox(&attachments).await.unwrap();
@@ -161,7 +161,7 @@ pub(super) fn later() -> OffsetDateTime {
     OffsetDateTime::now_utc() + Duration::hours(1)
 }
 
-async fn officer_move(base: &str, officer: &str, code: &str, body: serde_json::Value) {
+pub(super) async fn officer_move(base: &str, officer: &str, code: &str, body: serde_json::Value) {
     let answer = reqwest::Client::new()
         .post(format!("{base}/api/v1/office/dossiers/{code}/moves"))
         .bearer_auth(officer)

@@ -10,8 +10,8 @@ use reqwest::Url;
 
 use super::*;
 
-const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
-const BUSINESS: (&str, &str) = ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB");
+pub(super) const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+pub(super) const BUSINESS: (&str, &str) = ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB");
 /// Only a bound on a broken test: a sign-in the browser task failed to
 /// finish ends here instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(60);

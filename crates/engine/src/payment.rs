@@ -18,6 +18,15 @@ use crate::{Engine, EngineError, crypto};
 /// The largest result document the engine takes (the portal issues at most 20 MiB).
 pub const MAX_RESULT_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Refuses bytes whose SHA-256 is not the one the portal stated.
+fn check_hash(bytes: &[u8], stated: &str) -> Result<(), EngineError> {
+    if crypto::sha256_hex(bytes).eq_ignore_ascii_case(stated) {
+        Ok(())
+    } else {
+        Err(EngineError::PortalContract("the result's bytes do not have the SHA-256 the portal states".to_owned()))
+    }
+}
+
 impl Engine {
     /// Starts paying what dossier `code` owes: the portal opens (or reuses)
     /// a payment, whose gateway page `browser` shows. Answers the page's
@@ -71,11 +80,21 @@ impl Engine {
             }
             bytes.extend_from_slice(&chunk);
         }
-        if !crypto::sha256_hex(&bytes).eq_ignore_ascii_case(&stated.sha256) {
-            return Err(EngineError::PortalContract(
-                "the result's bytes do not have the SHA-256 the portal states".to_owned(),
-            ));
-        }
+        check_hash(&bytes, &stated.sha256)?;
         Ok(ResultFile { name: stated.name, media_type: stated.media_type, content_base64: STANDARD.encode(&bytes) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_whose_bytes_differ_from_the_stated_hash_is_refused() {
+        let stated = crypto::sha256_hex(b"%PDF giay khai sinh");
+        assert!(check_hash(b"%PDF giay khai sinh", &stated).is_ok());
+        assert!(check_hash(b"%PDF giay khai sinh", &stated.to_uppercase()).is_ok());
+        let error = check_hash(b"%PDF giay khai tu", &stated).unwrap_err();
+        assert_eq!(error.kind(), hoso_protocol::error::ErrorKind::Portal);
     }
 }

@@ -101,6 +101,14 @@ fn view(code: &str, draft: rows::StoredDraft) -> Result<Option<SupplementDraftVi
     }))
 }
 
+/// The request the portal waits on an answer to, if it waits for one.
+fn waiting_request(detail: &hoso_protocol::api::dossier::DossierDetail) -> Option<&SupplementRequest> {
+    match (&detail.supplement_request, detail.summary.status) {
+        (Some(request), hoso_domain::dossier::DossierStatus::SupplementRequested) => Some(request),
+        _ => None,
+    }
+}
+
 fn to_text(value: &impl serde::Serialize) -> Result<String, EngineError> {
     serde_json::to_string(value).map_err(EngineError::Corrupt)
 }
@@ -128,16 +136,19 @@ impl Engine {
     /// serves offline). `Conflict` when no supplement is requested.
     pub async fn open_supplement(&self, code: &str) -> Result<SupplementDraftView, EngineError> {
         let pool = self.store.pool();
-        if let Some(draft) = rows::draft(pool, code).await?
-            && let Some(view) = view(code, draft)?
-        {
-            return Ok(view);
+        if let Some(draft) = rows::draft(pool, code).await? {
+            let flagged = draft.conflict;
+            if let Some(view) = view(code, draft)? {
+                if !flagged {
+                    return Ok(view);
+                }
+                return self.rebase_supplement(view).await;
+            }
         }
         let dossier = self.dossier_view(code).await?;
         let detail = &dossier.detail;
-        let request = match (&detail.supplement_request, detail.summary.status) {
-            (Some(request), hoso_domain::dossier::DossierStatus::SupplementRequested) => request,
-            _ => return Err(EngineError::Conflict(format!("no supplement is requested for dossier {code}"))),
+        let Some(request) = waiting_request(detail) else {
+            return Err(EngineError::Conflict(format!("no supplement is requested for dossier {code}")));
         };
         let opened =
             rows::open_draft(pool, code, &to_text(&detail.data)?, &to_text(request)?, &to_text(&detail.form)?).await?;
@@ -147,6 +158,28 @@ impl Engine {
         let draft = rows::draft(pool, code)
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "supplement", id: code.to_owned() })?;
+        view(code, draft)?.ok_or_else(|| EngineError::StoredValue(format!("supplement draft {code} is incomplete")))
+    }
+
+    /// A draft the portal overtook, read again: when the portal (reached now)
+    /// waits for a supplement once more, the kept answers become the answer
+    /// to that request, unflagged, and `changed` shows them against the
+    /// portal's answers of today; otherwise the flagged draft as it is.
+    async fn rebase_supplement(&self, flagged: SupplementDraftView) -> Result<SupplementDraftView, EngineError> {
+        let detail = match self.fetch_detail(&flagged.code).await {
+            Ok(detail) => detail,
+            Err(error) => {
+                tracing::info!(%error, "a flagged supplement draft shown as it is");
+                return Ok(flagged);
+            }
+        };
+        let Some(request) = waiting_request(&detail) else { return Ok(flagged) };
+        let pool = self.store.pool();
+        let code = &flagged.code;
+        rows::rebase(pool, code, &to_text(&detail.data)?, &to_text(request)?, &to_text(&detail.form)?).await?;
+        let draft = rows::draft(pool, code)
+            .await?
+            .ok_or_else(|| EngineError::NotFound { what: "supplement", id: code.clone() })?;
         view(code, draft)?.ok_or_else(|| EngineError::StoredValue(format!("supplement draft {code} is incomplete")))
     }
 

@@ -81,6 +81,30 @@ pub(crate) async fn open_draft(
     Ok(true)
 }
 
+/// A flagged draft answers the portal's request again (the portal came back
+/// to waiting for a supplement): the flag is lifted and what it answers is
+/// replaced, its answers kept. Only a flagged draft is touched.
+pub(crate) async fn rebase(
+    pool: &SqlitePool,
+    code: &str,
+    original: &str,
+    request: &str,
+    form: &str,
+) -> Result<bool, EngineError> {
+    let done = sqlx::query(
+        "UPDATE supplement_draft SET conflict = 0, original = ?2, request = ?3, form = ?4,
+             based_on = COALESCE((SELECT seen_cursor FROM dossier WHERE code = ?1), based_on)
+         WHERE code = ?1 AND conflict = 1",
+    )
+    .bind(code)
+    .bind(original)
+    .bind(request)
+    .bind(form)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Replaces a draft's answers; answers when that became durable, or `None`
 /// when there is no draft.
 pub(crate) async fn save(pool: &SqlitePool, code: &str, data: &str) -> Result<Option<OffsetDateTime>, EngineError> {

@@ -233,6 +233,39 @@ async fn a_supplement_draft_the_portal_overtook_cannot_be_sent() {
 }
 
 #[tokio::test]
+async fn a_flagged_draft_answers_the_request_again_once_the_portal_waits_for_it_again() {
+    let (test, officer) = citizen_and_officer().await;
+    let (engine, base) = (&test.engine, test.portal.url());
+    let (_, code, _) = filed(engine).await;
+    request_supplement(&base, &officer, &code).await;
+    engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
+    let mut data = engine.open_supplement(&code).await.unwrap().data;
+    data["child"]["full_name"] = "Nguyễn Minh Khôi".into();
+    engine.save_supplement(SaveSupplement { code: code.clone(), data: data.clone() }).await.unwrap();
+
+    // The citizen asks to withdraw meanwhile: the portal moved on, the
+    // draft is kept and flagged.
+    let asked = engine.withdraw(WithdrawArgs { code: code.clone(), reason: "Xin rút".into() }).await.unwrap();
+    assert_eq!(asked.detail.summary.status, DossierStatus::WithdrawalRequested);
+    assert_eq!(engine.sync_dossiers(&ActingAs::Myself).await.unwrap().conflicts, 1);
+    let flagged = engine.open_supplement(&code).await.unwrap();
+    assert!(flagged.conflict);
+    assert_eq!(flagged.data, data, "the edits are kept");
+
+    // The agency refuses the withdrawal: the dossier waits for the
+    // supplement again, and the kept edits answer it.
+    let refuse = serde_json::json!({"move": "decide_withdrawal", "grant": false});
+    officer_move(&base, &officer, &code, refuse).await;
+    let reopened = engine.open_supplement(&code).await.unwrap();
+    assert!(!reopened.conflict);
+    assert_eq!(reopened.data, data);
+    assert_eq!(reopened.changed, ["/child/full_name"]);
+    let sent = engine.submit_supplement(&code).await.unwrap();
+    assert_eq!(sent.state, OutboxState::Sent { code: code.clone() });
+    assert_eq!(supplements_received(&test.dir, &code).await, 1);
+}
+
+#[tokio::test]
 async fn a_refusal_that_cannot_change_is_not_retried() {
     let (test, officer) = citizen_and_officer().await;
     let (engine, base) = (&test.engine, test.portal.url());

@@ -5,6 +5,7 @@
 
 mod attachments;
 pub mod auth;
+pub mod background;
 pub mod bulk;
 mod crypto;
 mod drafts;

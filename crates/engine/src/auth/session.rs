@@ -129,6 +129,14 @@ impl Session {
         }
     }
 
+    /// Renews the access token after the portal refused it (it expired, say),
+    /// for a caller that sent its request by hand; a caller that renewed it
+    /// meanwhile makes this a no-op, so two refusals refresh once.
+    pub async fn renew(&self) -> Result<(), AuthError> {
+        let stale = self.current_access();
+        self.refresh(stale.as_ref()).await.map(drop)
+    }
+
     /// Trades the refresh token for new tokens, unless another caller already
     /// replaced `stale` while this one waited.
     async fn refresh(&self, stale: Option<&Token>) -> Result<Token, AuthError> {

@@ -107,6 +107,8 @@ mod bulk;
 mod canary;
 #[path = "engine/outbox.rs"]
 mod outbox;
+#[path = "engine/outbox_kill.rs"]
+mod outbox_kill;
 #[path = "engine/signin.rs"]
 mod signin;
 #[path = "engine/store.rs"]

@@ -99,6 +99,8 @@ fn local_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files
 }
 
+#[path = "engine/app_link.rs"]
+mod app_link;
 #[path = "engine/background.rs"]
 mod background;
 #[path = "engine/bulk.rs"]

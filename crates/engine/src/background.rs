@@ -22,7 +22,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use eventsource_stream::Eventsource as _;
 use futures_util::StreamExt as _;
@@ -40,15 +40,21 @@ use crate::{Engine, EngineError};
 /// How often the outbox loop looks for due items when none is known to be
 /// due sooner: an item queued by the UI is picked up within this.
 const OUTBOX_LOOK: Duration = Duration::from_secs(3);
+/// The least time between two passes: an item the portal asked to retry at
+/// once (`Retry-After: 0`) is not hammered for the rest of that second.
+const PASS_GAP: Duration = Duration::from_millis(500);
 /// How long the outbox loop waits after a pass that failed as a whole (nobody
 /// signed in, a store error) before trying again; the pass itself left each
 /// item due, so without this it would spin.
-const OUTBOX_FAILED_PAUSE: Duration = Duration::from_secs(15);
+const OUTBOX_FAILED_PAUSE: Duration = Duration::from_secs(5);
 /// The feed is pulled this often even without events (a portal without live
 /// events, or one whose stream is down).
 const FEED_EVERY: Duration = Duration::from_secs(5 * 60);
 /// While nobody is signed in, how often the live loop looks again.
 const SIGNED_OUT_LOOK: Duration = Duration::from_secs(5);
+/// A stream that stayed open this long ended normally: the next one starts
+/// from the shortest backoff.
+const STREAM_SETTLED: Duration = Duration::from_secs(60);
 /// How often an open stream is checked for a profile switch.
 const STREAM_CHECK: Duration = Duration::from_secs(2);
 /// The portal sends a keep-alive comment every 15 s: a stream silent for
@@ -136,12 +142,11 @@ async fn outbox_loop(engine: &Engine) {
             Ok(Some(at)) if at <= now => match engine.send_outbox(engine.stored_attachments()).await {
                 Ok(report) => {
                     tracing::debug!(?report, "outbox pass");
-                    Duration::ZERO
+                    PASS_GAP
                 }
                 Err(error) => {
                     tracing::info!(%error, "outbox pass failed; trying again later");
-                    renew_if_refused(engine, &error).await;
-                    OUTBOX_FAILED_PAUSE
+                    if renew_if_refused(engine, &error).await { PASS_GAP } else { OUTBOX_FAILED_PAUSE }
                 }
             },
             Ok(Some(at)) => (at - now).try_into().unwrap_or(OUTBOX_LOOK).min(OUTBOX_LOOK),
@@ -151,11 +156,7 @@ async fn outbox_loop(engine: &Engine) {
                 OUTBOX_FAILED_PAUSE
             }
         };
-        // A pass that sent something may have left more due at once (an
-        // item that came due while it ran): look again without sleeping.
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
+        tokio::time::sleep(wait).await;
     }
 }
 
@@ -190,31 +191,39 @@ async fn live_loop<A: Fn() -> ActingAs>(
             return;
         }
     };
+    // Consecutive lives of the stream that failed or ended early: the
+    // backoff grows with them, so a portal that closes every stream at once
+    // is not asked again in a loop.
     let mut failures = 0u32;
     loop {
         let profile = acting();
-        let (state, wait) = match listen(engine, &streams, &profile, acting, sync_now, liveness).await {
+        let opened = Instant::now();
+        let state = match listen(engine, &streams, &profile, acting, sync_now, liveness).await {
             // The stream ran and ended (the portal stopped, the token
-            // expired, the profile changed): open it again soon.
+            // expired, the profile changed): opened again after a short
+            // backoff, a longer one if it keeps ending early.
             Ok(()) => {
-                failures = 0;
-                (Liveness::Offline, Duration::ZERO)
+                failures = if opened.elapsed() >= STREAM_SETTLED { 1 } else { failures.saturating_add(1) };
+                Liveness::Offline
             }
             Err(error) if error.kind() == ErrorKind::Unauthenticated => {
-                failures = 0;
-                renew_if_refused(engine, &error).await;
-                (Liveness::SignedOut, SIGNED_OUT_LOOK)
+                if renew_if_refused(engine, &error).await {
+                    failures = failures.saturating_add(1);
+                    Liveness::Offline
+                } else {
+                    failures = 0;
+                    Liveness::SignedOut
+                }
             }
             Err(error) => {
                 failures = failures.saturating_add(1);
                 tracing::info!(%error, failures, "no live events; trying again later");
-                (Liveness::Offline, backoff(failures, jitter()))
+                Liveness::Offline
             }
         };
         liveness.send_replace(state);
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
+        let wait = if state == Liveness::SignedOut { SIGNED_OUT_LOOK } else { backoff(failures, jitter()) };
+        tokio::time::sleep(wait).await;
     }
 }
 
@@ -297,14 +306,18 @@ fn stream_client() -> Result<reqwest::Client, EngineError> {
 }
 
 /// After a refusal for want of a valid token, renews the session's access
-/// token once, so the next try goes through; a session the portal ended
-/// stays signed out.
-async fn renew_if_refused(engine: &Engine, error: &EngineError) {
-    if error.kind() == ErrorKind::Unauthenticated
-        && engine.is_signed_in().unwrap_or(false)
-        && let Err(error) = engine.session.renew().await
-    {
-        tracing::info!(%error, "the session could not be renewed");
+/// token once, so the next try goes through: whether it did. A session the
+/// portal ended stays signed out.
+async fn renew_if_refused(engine: &Engine, error: &EngineError) -> bool {
+    if error.kind() != ErrorKind::Unauthenticated || !engine.is_signed_in().unwrap_or(false) {
+        return false;
+    }
+    match engine.session.renew().await {
+        Ok(()) => true,
+        Err(error) => {
+            tracing::info!(%error, "the session could not be renewed");
+            false
+        }
     }
 }
 

@@ -15,7 +15,8 @@ use hoso_protocol::command::OutboxState;
 use tokio::sync::oneshot;
 
 use super::outbox::{
-    CITIZEN, OFFICER, access_token, birth_registration, filed, officer_move, portal_dossiers, prepared_engine, queued,
+    CITIZEN, OFFICER, access_token, birth_form, birth_registration, filed, officer_move, portal_dossiers,
+    prepared_engine, queued,
 };
 use super::*;
 
@@ -114,4 +115,49 @@ async fn an_item_queued_while_the_portal_was_down_is_sent_when_it_comes_back() {
     stop.send(()).unwrap();
     tokio::time::timeout(PATIENCE, task).await.expect("the background sync did not stop").unwrap();
     drop(portal);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_session_keeps_its_stream_open_across_an_expired_access_token() {
+    use hoso_engine::auth::MemoryRefreshTokenStore;
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    let vault = Box::new(Arc::new(MemoryRefreshTokenStore::default()));
+    let engine = Arc::new(Engine::open_with_vault(&dir.path().join("engine.db"), &base, vault).await.unwrap());
+    let browser = super::signin::AutomatedBrowser::signing_in_as(CITIZEN);
+    engine.sign_in_within(&browser, PATIENCE).await.unwrap();
+    engine.sync_catalogue().await.unwrap();
+    engine.form_definition(&birth_form()).await.unwrap();
+    // No token handed over: everything goes through the session.
+    let (_, code, _) = filed(&engine).await;
+    let officer = access_token(&base, OFFICER).await;
+    let mut events = engine.subscribe();
+    let (stop, task, mut liveness) = run_in_background(&engine);
+    assert!(tokio::time::timeout(PATIENCE, liveness.wait_for(|l| *l == Liveness::Live)).await.is_ok());
+
+    // The portal ends the stream once its token has expired (it checks every
+    // few seconds); the engine renews the token and opens the stream again.
+    let portal_db =
+        sqlx::SqlitePool::connect(&format!("sqlite:{}", dir.path().join("portal.db").display())).await.unwrap();
+    let citizen_tokens = "UPDATE access_token SET expires_at = 0 WHERE subject = (SELECT subject FROM access_token \
+        ORDER BY rowid LIMIT 1)";
+    sqlx::query(citizen_tokens).execute(&portal_db).await.unwrap();
+    assert!(tokio::time::timeout(PATIENCE, liveness.wait_for(|l| *l != Liveness::Live)).await.is_ok());
+    assert!(tokio::time::timeout(PATIENCE, liveness.wait_for(|l| *l == Liveness::Live)).await.is_ok());
+    assert!(engine.is_signed_in().unwrap(), "renewed, not signed out");
+
+    officer_move(&base, &officer, &code, serde_json::json!({"move": "accept"})).await;
+    let heard = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let event = events.recv().await.unwrap();
+            if event.code == code && event.to == DossierStatus::Accepted {
+                return event;
+            }
+        }
+    })
+    .await;
+    assert!(heard.is_ok(), "no status change reached the subscriber");
+    stop.send(()).unwrap();
+    tokio::time::timeout(PATIENCE, task).await.expect("the background sync did not stop").unwrap();
 }

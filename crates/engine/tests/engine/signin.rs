@@ -30,14 +30,14 @@ struct Seen {
 /// A browser that signs in as `user`, optionally first sending the listener
 /// a callback with a forged state; or, when `user` is `None`, opens the page
 /// and never signs in.
-struct AutomatedBrowser {
+pub(super) struct AutomatedBrowser {
     user: Option<(&'static str, &'static str)>,
     forge_first: bool,
     seen: Arc<Mutex<Seen>>,
 }
 
 impl AutomatedBrowser {
-    fn signing_in_as(user: (&'static str, &'static str)) -> Self {
+    pub(super) fn signing_in_as(user: (&'static str, &'static str)) -> Self {
         Self { user: Some(user), forge_first: false, seen: Arc::default() }
     }
 

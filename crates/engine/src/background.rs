@@ -118,12 +118,12 @@ impl Background {
         A: Fn() -> ActingAs + Send + Sync,
         S: Future<Output = ()>,
     {
-        let sync_now = Notify::new();
+        let feed = Feed { engine: &engine, sync_now: Notify::new(), one_at_a_time: tokio::sync::Mutex::new(()) };
         let loops = async {
             tokio::join!(
                 outbox_loop(&engine),
-                feed_loop(&engine, &acting, &sync_now, self.feed_every),
-                live_loop(&engine, &acting, &sync_now, &self.liveness),
+                feed_loop(&feed, &acting, self.feed_every),
+                live_loop(&feed, &acting, &self.liveness),
             )
         };
         // Dropping the loops mid-request is safe: see the module's doc.
@@ -160,14 +160,32 @@ async fn outbox_loop(engine: &Engine) {
     }
 }
 
-/// Pulls the feed on a timer and whenever `sync_now` is notified.
-async fn feed_loop<A: Fn() -> ActingAs>(engine: &Engine, acting: &A, sync_now: &Notify, every: Duration) {
+/// The changes feed as the loops share it.
+struct Feed<'a> {
+    engine: &'a Engine,
+    /// Asks the feed loop to sync now; notifications while it syncs
+    /// coalesce into one more sync.
+    sync_now: Notify,
+    /// One sync at a time: two would read the same page and race to apply it.
+    one_at_a_time: tokio::sync::Mutex<()>,
+}
+
+impl Feed<'_> {
+    async fn sync(&self, profile: &ActingAs) -> Result<crate::SyncReport, EngineError> {
+        let _one = self.one_at_a_time.lock().await;
+        self.engine.sync_dossiers(profile).await
+    }
+}
+
+/// Pulls the feed on a timer and whenever asked.
+async fn feed_loop<A: Fn() -> ActingAs>(feed: &Feed<'_>, acting: &A, every: Duration) {
+    let engine = feed.engine;
     loop {
         tokio::select! {
-            () = sync_now.notified() => {}
+            () = feed.sync_now.notified() => {}
             () = tokio::time::sleep(every) => {}
         }
-        match engine.sync_dossiers(&acting()).await {
+        match feed.sync(&acting()).await {
             Ok(report) => tracing::debug!(?report, "dossiers synced"),
             Err(error) => {
                 tracing::info!(%error, "dossiers not synced; trying again later");
@@ -178,12 +196,8 @@ async fn feed_loop<A: Fn() -> ActingAs>(engine: &Engine, acting: &A, sync_now: &
 }
 
 /// Keeps the live event stream open while someone is signed in.
-async fn live_loop<A: Fn() -> ActingAs>(
-    engine: &Engine,
-    acting: &A,
-    sync_now: &Notify,
-    liveness: &watch::Sender<Liveness>,
-) {
+async fn live_loop<A: Fn() -> ActingAs>(feed: &Feed<'_>, acting: &A, liveness: &watch::Sender<Liveness>) {
+    let engine = feed.engine;
     let streams = match stream_client() {
         Ok(client) => client,
         Err(error) => {
@@ -198,7 +212,7 @@ async fn live_loop<A: Fn() -> ActingAs>(
     loop {
         let profile = acting();
         let opened = Instant::now();
-        let state = match listen(engine, &streams, &profile, acting, sync_now, liveness).await {
+        let state = match listen(feed, &streams, &profile, acting, liveness).await {
             // The stream ran and ended (the portal stopped, the token
             // expired, the profile changed): opened again after a short
             // backoff, a longer one if it keeps ending early.
@@ -230,16 +244,16 @@ async fn live_loop<A: Fn() -> ActingAs>(
 /// One life of the event stream for `profile`: a sync, then the stream from
 /// the cursor it stored, until it ends or `acting` names another profile.
 async fn listen<A: Fn() -> ActingAs>(
-    engine: &Engine,
+    feed: &Feed<'_>,
     streams: &reqwest::Client,
     profile: &ActingAs,
     acting: &A,
-    sync_now: &Notify,
     liveness: &watch::Sender<Liveness>,
 ) -> Result<(), EngineError> {
+    let engine = feed.engine;
     // Everything up to the stored cursor is in the store; the stream starts
-    // right after it, so nothing between the two is missed.
-    let cursor = engine.sync_dossiers(profile).await?.cursor;
+    // right after it (`Last-Event-ID`), so nothing between the two is missed.
+    let cursor = feed.sync(profile).await?.cursor;
     let key = crate::outbox::acting_key(profile);
     let url = engine.portal.url(path::EVENTS)?;
     let request = |bearer: &str| {
@@ -281,12 +295,12 @@ async fn listen<A: Fn() -> ActingAs>(
                 return Ok(());
             }
             Some(Ok(event)) => match serde_json::from_str::<LiveEvent>(&event.data) {
-                Ok(LiveEvent::DossierChanged { .. }) => sync_now.notify_one(),
+                Ok(LiveEvent::DossierChanged { .. }) => feed.sync_now.notify_one(),
                 // The catalogue is refreshed when the citizen opens it.
                 Ok(LiveEvent::CatalogueChanged { .. }) => {}
                 // A kind of event this build does not know: a hint to sync
                 // costs one request, a missed one costs latency.
-                Err(_) => sync_now.notify_one(),
+                Err(_) => feed.sync_now.notify_one(),
             },
         }
     }

@@ -125,6 +125,15 @@ mod tests {
     }
 
     #[test]
+    fn the_scheme_is_the_apps_identifier() {
+        // The scheme the phone hands to the app is the one the bundle claims.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tauri.conf.json");
+        let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(config["identifier"], SCHEME);
+        assert_eq!(APP_LINK_REDIRECT_URI, format!("{SCHEME}:{PATH}"));
+    }
+
+    #[test]
     fn a_new_sign_in_replaces_the_waiting_one() {
         let links = AppLinks::default();
         let mut first = links.expect("first");

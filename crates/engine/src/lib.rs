@@ -5,6 +5,7 @@
 
 mod attachments;
 pub mod auth;
+pub mod background;
 pub mod bulk;
 mod business;
 mod crypto;
@@ -137,6 +138,25 @@ impl Engine {
     /// [`Engine::sign_in`], waiting at most `timeout` for the browser to come back.
     pub async fn sign_in_within(&self, browser: &dyn Browser, timeout: std::time::Duration) -> Result<(), EngineError> {
         Ok(self.session.sign_in(browser, timeout).await?)
+    }
+
+    /// Signs in on a phone: the portal's page in `browser`, coming back to
+    /// the app through its own scheme ([`auth::APP_LINK_REDIRECT_URI`]), which
+    /// the shell hands over with [`Engine::hand_over_app_link`]; waits at most
+    /// `timeout`. State, PKCE, issuer and ID token are checked as on desktop.
+    pub async fn sign_in_through_app_link(
+        &self,
+        browser: &dyn Browser,
+        timeout: std::time::Duration,
+    ) -> Result<(), EngineError> {
+        Ok(self.session.sign_in_through_app_link(browser, timeout).await?)
+    }
+
+    /// The link the system opened the app with (the shell's deep-link
+    /// handler calls this): delivered to the waiting sign-in if it is its
+    /// callback, refused otherwise, and the sign-in keeps waiting.
+    pub fn hand_over_app_link(&self, url: &str) -> Result<(), EngineError> {
+        Ok(self.session.hand_over_app_link(url)?)
     }
 
     /// Ends the session at the portal (its refresh token is revoked) and

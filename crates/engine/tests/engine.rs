@@ -99,6 +99,10 @@ fn local_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files
 }
 
+#[path = "engine/app_link.rs"]
+mod app_link;
+#[path = "engine/background.rs"]
+mod background;
 #[path = "engine/bulk.rs"]
 mod bulk;
 #[path = "engine/canary.rs"]
@@ -107,6 +111,8 @@ mod canary;
 mod dossiers;
 #[path = "engine/outbox.rs"]
 mod outbox;
+#[path = "engine/outbox_kill.rs"]
+mod outbox_kill;
 #[path = "engine/signin.rs"]
 mod signin;
 #[path = "engine/store.rs"]

@@ -29,6 +29,7 @@ pub use sender::SendReport;
 pub(crate) use supplement::attachment_refs;
 pub use supplement::{SupplementDraft, changed_pointers};
 pub use sync::{DossierEvent, KnownDossier, SyncReport};
+pub(crate) use table::acting_key;
 use tokio::sync::broadcast;
 
 use crate::EngineError;

@@ -79,7 +79,7 @@ fn row_client_id(file_sha256: &str, procedure: &str, acting_as: &ActingAs, row: 
 
 /// The field error of an attachment cell that names a file, in a file sent
 /// as bytes: there is no folder to read it from.
-pub const FILE_BESIDE_INPUT: &str = "attachment.file_beside_input";
+pub use hoso_domain::form::FILE_BESIDE_INPUT;
 
 fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
@@ -177,7 +177,7 @@ impl Engine {
                             }
                             Err(error) => {
                                 tracing::info!(%error, "a bulk row's attachment cannot be read");
-                                unreadable.push(FieldError { pointer, code: "upload_incomplete".into(), limit: None });
+                                unreadable.push(FieldError { pointer, code: hoso_domain::form::UPLOAD_INCOMPLETE.into(), limit: None });
                             }
                         }
                     }

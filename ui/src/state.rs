@@ -46,6 +46,8 @@ pub struct Ctx {
     /// Where to go once signed in (a procedure's "Start" when signed out).
     pub return_to: RwSignal<Option<Route>>,
     pub catalogue: RwSignal<Catalogue>,
+    /// The catalogue's last search text, for the way back from a procedure.
+    pub search: RwSignal<String>,
     /// Now, moved on every few seconds by the root view.
     pub now: RwSignal<OffsetDateTime>,
 }
@@ -60,6 +62,7 @@ impl Ctx {
             session: RwSignal::new(None),
             return_to: RwSignal::new(None),
             catalogue: RwSignal::new(Catalogue::NotLoaded),
+            search: RwSignal::new(String::new()),
             now: RwSignal::new(now()),
         }
     }

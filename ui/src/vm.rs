@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod home;
 pub mod outbox;
+pub mod procedure;
 pub mod session;
 pub mod status;
 pub mod text_size;

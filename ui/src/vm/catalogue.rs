@@ -66,6 +66,7 @@ impl CatalogueIndex {
         Self { procedures, keys, names, fields, agencies }
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.procedures.len()
     }

@@ -51,7 +51,7 @@ pub fn CataloguePage(query: String) -> impl IntoView {
             <p class="hint" id="catalogue-search-hint">{move || t(lang.get(), "catalogue.search_hint")}</p>
             <input id="catalogue-search" class="input input--search" type="search" autocomplete="off"
                 spellcheck="false" aria-describedby="catalogue-search-hint" data-testid="catalogue-search"
-                prop:value=move || query.get() on:input=on_input />
+                prop:value=query.get_untracked() on:input=on_input />
         </form>
         {move || match state.catalogue.get() {
             Catalogue::NotLoaded | Catalogue::Loading => view! {
@@ -100,6 +100,7 @@ fn FilterControls(index: Arc<CatalogueIndex>, filters: RwSignal<Filters>, shown:
                 <div>
                     <label class="label" for="filter-field">{move || t(lang.get(), "catalogue.filter.field")}</label>
                     <select id="filter-field" class="select" data-testid="filter-field"
+                        prop:value=move || filters.with(|f| f.field.clone().unwrap_or_default())
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             set(Box::new(move |f| f.field = (!value.is_empty()).then_some(value)));
@@ -116,6 +117,7 @@ fn FilterControls(index: Arc<CatalogueIndex>, filters: RwSignal<Filters>, shown:
                 <div>
                     <label class="label" for="filter-agency">{move || t(lang.get(), "catalogue.filter.agency")}</label>
                     <select id="filter-agency" class="select" data-testid="filter-agency"
+                        prop:value=move || filters.with(|f| f.agency.clone().unwrap_or_default())
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             set(Box::new(move |f| f.agency = (!value.is_empty()).then_some(value)));

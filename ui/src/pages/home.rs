@@ -37,9 +37,13 @@ pub fn HomePage() -> impl IntoView {
         }
         loading.set(true);
         leptos::task::spawn_local(async move {
-            let answer = call::<HomeGet>(&()).await;
-            // The screen may have been left while the answer was on its way.
-            let _ = home.try_set(Some(answer));
+            let answer = Some(call::<HomeGet>(&()).await);
+            // Only a change redraws, so a refresh does not take away the
+            // keyboard focus or the reading position. The screen may have
+            // been left while the answer was on its way: `try_` then does nothing.
+            if home.try_with_untracked(|current| current != &answer) == Some(true) {
+                let _ = home.try_set(answer);
+            }
             let _ = loading.try_set(false);
         });
     };

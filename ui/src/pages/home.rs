@@ -17,6 +17,7 @@ use crate::state::{Ctx, ctx};
 use crate::transport::call;
 use crate::vm::home::{ActionItem, action_items, needs_key};
 use crate::vm::outbox::detail_text;
+use crate::vm::session::name_of;
 use crate::vm::time::date;
 
 /// How often the screen asks the engine again while shown.
@@ -68,7 +69,12 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <div class="section-heading">
-            <h1>{move || t(lang.get(), "home.heading")}</h1>
+            <h1>
+                <span class="caption" data-testid="home-acting-as">
+                    {move || state.session.with(|s| s.as_ref().map(|s| name_of(lang.get(), s)).unwrap_or_default())}
+                </span>
+                {move || t(lang.get(), "home.heading")}
+            </h1>
             <button type="button" class="button button--secondary" data-testid="sync-now"
                 disabled=move || syncing.get() on:click=sync_now>
                 {move || t(lang.get(), if syncing.get() { "home.syncing" } else { "home.sync_now" })}

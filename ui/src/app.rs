@@ -180,11 +180,15 @@ fn ActingAsSwitcher() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match call::<SetActingAs>(&choice.acting_as).await {
                 Ok(session) => {
-                    error.set(None);
-                    announced.set(t(lang.get_untracked(), "acting.changed").replace("{name}", &choice.label));
+                    // `try_`: the switcher may be gone by the time the answer comes.
+                    let _ = error.try_set(None);
+                    let _ =
+                        announced.try_set(t(lang.get_untracked(), "acting.changed").replace("{name}", &choice.label));
                     state.session.set(Some(session));
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
             }
         });
     };

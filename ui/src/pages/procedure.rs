@@ -170,8 +170,9 @@ fn StartButton(procedure: (ProcedureCode, bool)) -> impl IntoView {
             match call::<DraftCreate>(&DraftCreateArgs { procedure }).await {
                 Ok(draft) => go(Route::Draft { id: draft.summary.id, step: DraftStep::Page(0) }),
                 Err(e) => {
-                    busy.set(false);
-                    error.set(Some(e));
+                    // `try_`: the person may have left the page meanwhile.
+                    let _ = busy.try_set(false);
+                    let _ = error.try_set(Some(e));
                 }
             }
         });

@@ -76,7 +76,9 @@ fn SignOutSection() -> impl IntoView {
             match call::<SignOut>(&()).await {
                 // The root view sends a signed-out person to the welcome screen.
                 Ok(session) => state.session.set(Some(session)),
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
             }
             let _ = busy.try_set(false);
         });

@@ -132,14 +132,17 @@ fn finish(
     match answer {
         Ok(session) if session.signed_in => {
             state.session.set(Some(session));
-            progress.set(Progress::Idle);
+            let _ = progress.try_set(Progress::Idle);
             go(state.return_to.get_untracked().unwrap_or(Route::Home));
             state.return_to.set(None);
         }
         Ok(session) => {
             state.session.set(Some(session));
-            progress.set(Progress::NotCompleted);
+            let _ = progress.try_set(Progress::NotCompleted);
         }
-        Err(error) => progress.set(Progress::Failed(error)),
+        // `try_`: the person may have left the page while waiting.
+        Err(error) => {
+            let _ = progress.try_set(Progress::Failed(error));
+        }
     }
 }

@@ -386,16 +386,13 @@ async fn ten_thousand_cards_and_filings_are_read_in_one_query_each() {
     }
     tx.commit().await.unwrap();
 
-    let started = std::time::Instant::now();
+    // Their plans are checked by `outbox/plans.rs`; the cost is for `xtask bench`, not a test.
     let cards = engine.dossier_cards(&ActingAs::Myself).await.unwrap();
     let filings = engine.filings().await.unwrap();
-    let took = started.elapsed();
     assert_eq!((cards.len(), filings.len()), (10_000, 10_000));
     assert!(cards.windows(2).all(|w| w[0].updated_at >= w[1].updated_at));
     assert_eq!(cards.iter().filter(|c| c.needs == Some(NeedsAction::Payment)).count(), 5_000);
     assert!(
         filings.iter().all(|f| f.profile_name == "Nguyễn Văn An" && f.dossier.procedure_name.vi == "Đăng ký khai sinh")
     );
-    // A bound on a broken plan, not a benchmark: a debug build reads both well inside it.
-    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
 }

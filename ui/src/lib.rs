@@ -6,6 +6,7 @@
 mod app;
 mod format;
 mod i18n;
+mod model;
 mod pages;
 mod route;
 mod state;

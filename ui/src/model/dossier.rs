@@ -127,7 +127,7 @@ pub fn working_days_left(today: Date, due: Date) -> Option<u32> {
 pub fn newest_first(timeline: &[TimelineEntry]) -> Vec<&TimelineEntry> {
     let mut entries: Vec<&TimelineEntry> = timeline.iter().collect();
     entries.reverse();
-    entries.sort_by(|a, b| b.at.cmp(&a.at));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.at));
     entries
 }
 

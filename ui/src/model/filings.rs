@@ -251,6 +251,23 @@ pub fn window(total: usize, row_height: f64, scroll_top: f64, viewport: f64, mar
     Window { start, end, before: start as f64 * row_height, after: (total - end) as f64 * row_height }
 }
 
+/// A count with the language's thousands separator: `10.000`, `10,000`.
+pub fn count_text(n: usize, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -368,6 +385,13 @@ mod tests {
         assert_eq!(sort.aria(Column::Status), "ascending");
         assert_eq!(sort.aria(Column::Code), "none");
         assert_eq!(Sort::default().aria(Column::Updated), "descending");
+    }
+
+    #[test]
+    fn counts_are_grouped_as_each_language_writes_them() {
+        assert_eq!(count_text(10_000, Lang::Vi), "10.000");
+        assert_eq!(count_text(10_000, Lang::En), "10,000");
+        assert_eq!(count_text(999, Lang::Vi), "999");
     }
 
     #[test]

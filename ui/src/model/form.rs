@@ -45,7 +45,8 @@ pub fn set(data: &mut Value, pointer: &str, value: Value) {
     for (i, token) in tokens.iter().enumerate() {
         let last = i + 1 == tokens.len();
         let index = token.parse::<usize>().ok();
-        if let (Some(index), Value::Array(items)) = (index, &mut *node) {
+        if let (Some(index), true) = (index, node.is_array()) {
+            let Value::Array(items) = node else { return };
             while items.len() <= index {
                 items.push(Value::Object(Map::new()));
             }
@@ -508,11 +509,11 @@ pub fn unanswered_checkboxes(form: &FormDefinition, n: usize, data: &Value) -> V
 /// cannot see is judged or sent in their name. An answer a shown question
 /// also asks is kept.
 pub fn strip_hidden(form: &FormDefinition, data: &Value) -> Value {
-    let shown: BTreeSet<String> = all_shown_slots(form, data).into_iter().map(|s| s.pointer).collect();
+    let visible: BTreeSet<String> = all_shown_slots(form, data).into_iter().map(|s| s.pointer).collect();
     let mut hidden = Vec::new();
     for (n, page) in form.layout.pages.iter().enumerate() {
-        for (slot, visible) in page_slots(form, n, data) {
-            if !visible && !shown.contains(&slot.pointer) {
+        for (slot, visible_now) in page_slots(form, n, data) {
+            if !visible_now && !visible.contains(&slot.pointer) {
                 hidden.push(slot.pointer);
             }
         }
@@ -743,7 +744,7 @@ mod tests {
     #[test]
     fn messages_carry_their_limit() {
         let e = FieldError { pointer: "/x".into(), code: "too_short".into(), limit: Some(2) };
-        assert_eq!(error_message(Lang::En, &e), "The answer is too short: enter at least 2 characters");
+        assert_eq!(error_message(Lang::En, &e), "Enter a longer answer – there is a 2-character minimum");
     }
 
     #[test]

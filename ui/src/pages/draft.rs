@@ -3,6 +3,7 @@
 //! and judging as people type (`autosave`), and what the screens share
 //! (`cache`, `session`, `io`). The supplement screen reuses the same pieces.
 
+pub mod attach;
 pub mod autosave;
 pub mod cache;
 pub mod check;

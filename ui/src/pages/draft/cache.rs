@@ -11,7 +11,9 @@ use hoso_domain::catalogue::{FormRef, Procedure};
 use hoso_domain::form::{Claims, FormDefinition};
 use hoso_protocol::command::{CatalogueList, FormDefinitionGet, SessionState};
 use hoso_protocol::error::ErrorEnvelope;
+use leptos::prelude::*;
 
+use crate::state::{Catalogue, Ctx};
 use crate::transport::call;
 
 thread_local! {
@@ -41,8 +43,18 @@ pub async fn procedures() -> Result<Arc<Vec<Procedure>>, ErrorEnvelope> {
     Ok(listing)
 }
 
-/// One procedure by its code, if the catalogue holds it.
+/// One procedure by its code, if the catalogue holds it: from the catalogue
+/// the screens share when it is loaded, else from the engine.
 pub async fn procedure(code: &str) -> Option<Procedure> {
+    let shared = use_context::<Ctx>().and_then(|state| {
+        state.catalogue.with_untracked(|c| match c {
+            Catalogue::Loaded { index, .. } => index.find(code).cloned(),
+            _ => None,
+        })
+    });
+    if shared.is_some() {
+        return shared;
+    }
     procedures().await.ok()?.iter().find(|p| p.code.as_str() == code).cloned()
 }
 

@@ -187,7 +187,7 @@ fn label_text_fn(form: Arc<hoso_domain::form::FormDefinition>, pointer: String) 
 
 /// After submitting: what became of the dossier, and the way home.
 #[component]
-fn Submitted(item: OutboxItem) -> impl IntoView {
+pub fn Submitted(item: OutboxItem) -> impl IntoView {
     let lang = ctx().lang;
     let sent_code = match &item.state {
         OutboxState::Sent { code } => Some(code.clone()),

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::{Lang, pick, t};
+use crate::i18n::{pick, t};
 use crate::model::attachment;
 use crate::model::form::{
     Placed, Slot, absolute, answer_as_text, date_parts, dom_id, error_message, is_changed, is_prefilled,
@@ -158,7 +158,7 @@ fn section_view(cx: FormCtx, page: usize, s: usize, section: Arc<Section>, visib
                                 generation.update(|g| *g += 1);
                             }>
                             {move || t(lang.get(), "form.repeat.remove")}
-                            <span class="visually-hidden">{move || format!(" {} {}", pick(lang.get(), &label_again), i + 1)}</span>
+                            <span class="visually-hidden">{let label = label_again.clone(); move || format!(" {} {}", pick(lang.get(), &label), i + 1)}</span>
                         </button>
                     </Show>
                 </div>
@@ -415,7 +415,7 @@ fn question(cx: FormCtx, slot: Slot, field: Arc<FieldLayout>, visible: Memo<BTre
                 <select class="select" id=id aria-describedby=described_by aria-invalid=invalid
                     on:change=move |ev| {
                         let value = event_target_value(&ev);
-                        let answer = (!value.is_empty()).then(|| Value::String(value));
+                        let answer = (!value.is_empty()).then_some(Value::String(value));
                         edit.run(Edit::Answer(pointer.clone(), answer));
                         edit.run(Edit::Left(pointer.clone()));
                     }>
@@ -584,7 +584,7 @@ fn attachment_question(
         {hint}
         <div class="hint">{limits}</div>
         {error}
-        {move || held().map(|file| {
+        {let held = held.clone(); move || held().map(|file| {
             let name = file.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
             let size = file.get("bytes").and_then(Value::as_u64).unwrap_or_default();
             let remove = remove.clone();

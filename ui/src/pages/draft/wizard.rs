@@ -8,20 +8,18 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use hoso_domain::form::{FormDefinition, prefill};
-use hoso_protocol::command::{AddAttachment, AttachmentAdd, AttachmentRemove, RemoveAttachment};
-use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
+use hoso_protocol::command::{AttachmentRemove, RemoveAttachment};
 use leptos::prelude::*;
 use serde_json::Value;
 
 use super::Loaded;
 use super::autosave::{Autosave, LiveValidation, SaveLine, SaveTarget};
-use super::fields::{Edit, Files, FormCtx, FormPage};
-use super::{cache, io, session};
+use super::fields::{Edit, FormCtx, FormPage};
+use super::{attach, cache, session};
 use crate::components::{Confirm, ErrorLink, ErrorSummary, Notice, NoticeTone};
-use crate::i18n::{error_text, pick, t};
-use crate::model::attachment;
+use crate::i18n::{pick, t};
 use crate::model::form::{
-    add_item, attachment_answer, dom_id, error_message, has_own_answers, label_text, landing_page, next_page,
+    add_item, dom_id, error_message, has_own_answers, label_text, landing_page, next_page,
     place, previous_page, reconcile_attachments, remove, remove_item, set, step_of, strip_hidden,
     unanswered_checkboxes,
 };
@@ -31,7 +29,7 @@ use crate::transport::call;
 
 /// Applies an edit to the answers (and the prefill, which only fills what
 /// is empty and shown, so it follows conditions as they change).
-pub(super) fn apply(form: &FormDefinition, claims: Option<&hoso_domain::form::Claims>, data: &mut Value, edit: &Edit) {
+pub(crate) fn apply(form: &FormDefinition, claims: Option<&hoso_domain::form::Claims>, data: &mut Value, edit: &Edit) {
     match edit {
         Edit::Answer(pointer, Some(value)) => set(data, pointer, value.clone()),
         Edit::Answer(pointer, None) => remove(data, pointer),
@@ -105,80 +103,8 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
         })
     };
 
-    // Files: checked here before reading, then stored by the engine, which
-    // checks again; the answer then names the file.
-    let documents = StoredValue::new(loaded.procedure.as_ref().map(|p| p.documents.clone()).unwrap_or_default());
-    let busy = RwSignal::new(None::<String>);
-    let problems = RwSignal::new(Vec::<(String, String)>::new());
-    let on_pick = {
-        let id = id.clone();
-        Callback::new(move |(document, pointer, file): (String, String, web_sys::File)| {
-            problems.update(|p| p.retain(|(q, _)| *q != pointer));
-            let Some(doc) = documents.with_value(|d| d.iter().find(|d| d.id == document).cloned()) else { return };
-            let media_type = attachment::media_type(&file.name(), &file.type_());
-            if let Err(problem) = attachment::check(&doc, &media_type, file.size() as u64) {
-                problems.update(|p| p.push((pointer.clone(), problem.text(lang.get_untracked(), &doc))));
-                return;
-            }
-            busy.set(Some(pointer.clone()));
-            let draft_id = id.clone();
-            leptos::task::spawn_local(async move {
-                let added = async {
-                    let content_base64 =
-                        io::read_base64(&file).await.map_err(|e| ErrorEnvelope::new(ErrorKind::Internal, e))?;
-                    let args = AddAttachment {
-                        draft_id: draft_id.clone(),
-                        document,
-                        name: file.name(),
-                        media_type,
-                        content_base64,
-                    };
-                    call::<AttachmentAdd>(&args).await
-                }
-                .await;
-                busy.try_set(None);
-                match added {
-                    Ok(info) => {
-                        let replaced = data.try_with_untracked(|d| {
-                            d.pointer(&pointer).and_then(|v| v.get("sha256")).and_then(Value::as_str).map(str::to_owned)
-                        });
-                        edit.run(Edit::Answer(pointer.clone(), Some(attachment_answer(&info))));
-                        edit.run(Edit::Left(pointer));
-                        if let Some(old) = replaced.flatten().filter(|old| *old != info.sha256) {
-                            let _ = call::<AttachmentRemove>(&RemoveAttachment { draft_id, sha256: old }).await;
-                        }
-                    }
-                    Err(error) => {
-                        let text = error_text(lang.get_untracked(), error.kind);
-                        problems.try_update(|p| p.push((pointer, text)));
-                    }
-                }
-            });
-        })
-    };
-    let on_remove = {
-        let id = id.clone();
-        Callback::new(move |pointer: String| {
-            let sha = data.with_untracked(|d| {
-                d.pointer(&pointer).and_then(|v| v.get("sha256")).and_then(Value::as_str).map(str::to_owned)
-            });
-            let draft_id = id.clone();
-            leptos::task::spawn_local(async move {
-                let removed = match sha {
-                    Some(sha256) => call::<AttachmentRemove>(&RemoveAttachment { draft_id, sha256 }).await,
-                    None => Ok(()),
-                };
-                match removed {
-                    Ok(()) => edit.run(Edit::Answer(pointer, None)),
-                    Err(error) => {
-                        let text = error_text(lang.get_untracked(), error.kind);
-                        problems.try_update(|p| p.push((pointer, text)));
-                    }
-                }
-            });
-        })
-    };
-    let files = Files { documents, on_pick, on_remove, busy, problems };
+    let documents = loaded.procedure.as_ref().map(|p| p.documents.clone()).unwrap_or_default();
+    let files = attach::files(id.clone(), documents, data, edit);
 
     // Errors: those of this page, beside a question once it was left, all of
     // them (and the summary) once "continue" was pressed.
@@ -287,13 +213,13 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
     // Reopening a draft: continue where it was left, or start again.
     let resume = {
         let id = id.clone();
-        move |_| {
+        Callback::new(move |()| {
             session::decide(&id);
             offer.set(false);
             if let Some(last) = last_page.filter(|p| *p != 0) {
                 go(Route::Draft { id: id.clone(), step: DraftStep::Page(last) });
             }
-        }
+        })
     };
     let start_again = {
         let (form, claims, id, attachments) = (form.clone(), claims.clone(), id.clone(), loaded.draft.attachments.clone());
@@ -362,7 +288,7 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
             <Show when=move || offer.get()>
                 <div class="resume" data-testid="resume-offer">
                     <h2 class="resume__title">{move || t(lang.get(), "form.resume.title")}</h2>
-                    <p>{saved_when.clone()}</p>
+                    <p>{saved_when}</p>
                     <Show when=move || !restarting.get() fallback=move || view! {
                         <Confirm title="form.restart.title" confirm="form.restart.confirm"
                             on_confirm=start_again on_cancel=Callback::new(move |()| restarting.set(false))
@@ -371,7 +297,7 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
                         </Confirm>
                     }>
                         <div class="button-group">
-                            <button type="button" class="button" data-testid="resume-continue" on:click=resume.clone()>
+                            <button type="button" class="button" data-testid="resume-continue" on:click=move |_| resume.run(())>
                                 {move || t(lang.get(), "form.resume.continue")}
                             </button>
                             <button type="button" class="button button--secondary" data-testid="resume-restart"

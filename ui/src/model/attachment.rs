@@ -21,7 +21,9 @@ impl FileProblem {
         match self {
             Self::Empty => t(lang, "form.file.empty"),
             Self::WrongType => t(lang, "form.file.wrong_type").replace("{types}", &type_names(document)),
-            Self::TooLarge { max_bytes } => t(lang, "form.file.too_large").replace("{size}", &size_text(lang, max_bytes)),
+            Self::TooLarge { max_bytes } => {
+                t(lang, "form.file.too_large").replace("{size}", &size_text(lang, max_bytes))
+            }
         }
     }
 }
@@ -62,8 +64,12 @@ pub fn accept(document: &RequiredDocument) -> String {
 /// The image types a phone's camera can give for this document, as `accept`
 /// for the "take a photo" input; `None` when the document takes no image.
 pub fn camera_accept(document: &RequiredDocument) -> Option<String> {
-    let images: Vec<String> =
-        document.media_types.iter().filter(|m| m.to_ascii_lowercase().starts_with("image/")).map(|m| m.to_ascii_lowercase()).collect();
+    let images: Vec<String> = document
+        .media_types
+        .iter()
+        .filter(|m| m.to_ascii_lowercase().starts_with("image/"))
+        .map(|m| m.to_ascii_lowercase())
+        .collect();
     (!images.is_empty()).then(|| images.join(","))
 }
 
@@ -165,14 +171,20 @@ mod tests {
         assert_eq!(check(&doc, "IMAGE/JPEG", 1000), Ok(()));
         assert_eq!(check(&doc, "application/pdf", 0), Err(FileProblem::Empty));
         assert_eq!(check(&doc, "image/gif", 1000), Err(FileProblem::WrongType));
-        assert_eq!(check(&doc, "application/pdf", 5 * 1024 * 1024 + 1), Err(FileProblem::TooLarge { max_bytes: 5 * 1024 * 1024 }));
+        assert_eq!(
+            check(&doc, "application/pdf", 5 * 1024 * 1024 + 1),
+            Err(FileProblem::TooLarge { max_bytes: 5 * 1024 * 1024 })
+        );
         assert_eq!(check(&doc, "application/pdf", 5 * 1024 * 1024), Ok(()));
     }
 
     #[test]
     fn problems_are_said_with_the_types_and_the_limit() {
         let doc = document();
-        assert_eq!(FileProblem::WrongType.text(Lang::En, &doc), "This file type is not accepted. Choose a PDF, JPG, PNG file");
+        assert_eq!(
+            FileProblem::WrongType.text(Lang::En, &doc),
+            "This file type is not accepted. Choose a PDF, JPG, PNG file"
+        );
         assert_eq!(
             FileProblem::TooLarge { max_bytes: doc.max_bytes }.text(Lang::Vi, &doc),
             "Tệp lớn hơn 5 MB. Hãy chọn tệp nhỏ hơn, hoặc chụp lại với chất lượng thấp hơn"

@@ -4,7 +4,8 @@
 use hoso_protocol::command::{BulkCheck, BulkResult, BulkRowResult};
 
 /// The file input's `accept`: CSV, XLSX and JSON, by extension and type.
-pub const ACCEPT: &str = ".csv,.xlsx,.json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/json";
+pub const ACCEPT: &str =
+    ".csv,.xlsx,.json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/json";
 
 /// The largest file the wizard reads: a spreadsheet of thousands of rows
 /// is well under it, and the whole file travels in one command.

@@ -13,13 +13,20 @@ use time::Date;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Answer the agency's supplement request (`resume` when a draft exists).
-    AnswerSupplement { resume: bool },
+    AnswerSupplement {
+        resume: bool,
+    },
     /// Pay what is due; `awaiting` once a payment was started and not confirmed.
-    Pay { amount_vnd: u64, awaiting: bool },
+    Pay {
+        amount_vnd: u64,
+        awaiting: bool,
+    },
     DownloadResult,
     Rate,
     /// Withdraw: at once before intake, as a request the agency decides after.
-    Withdraw { immediate: bool },
+    Withdraw {
+        immediate: bool,
+    },
 }
 
 /// The actions open to the citizen, what they are waited on for first and
@@ -100,7 +107,8 @@ pub fn clock_tone(clock: &LegalClock) -> ClockTone {
 /// Whether the clock still matters: it runs from acceptance until a result
 /// or an end; afterwards the due date is history.
 pub fn clock_matters(status: DossierStatus) -> bool {
-    !status.is_terminal() && !matches!(status, DossierStatus::ResultReady | DossierStatus::Queued | DossierStatus::Draft)
+    !status.is_terminal()
+        && !matches!(status, DossierStatus::ResultReady | DossierStatus::Queued | DossierStatus::Draft)
 }
 
 /// Working days from `today` (excluded) to `due` (included) in Vietnam's
@@ -201,9 +209,15 @@ mod tests {
     #[test]
     fn a_fee_is_paid_until_the_gateway_confirms_it() {
         let unpaid = json!({"payment": {"amount_vnd": 50000, "description": "Lệ phí", "status": "unpaid"}});
-        assert_eq!(actions(&detail("payment_requested", unpaid), false)[0], Action::Pay { amount_vnd: 50000, awaiting: false });
+        assert_eq!(
+            actions(&detail("payment_requested", unpaid), false)[0],
+            Action::Pay { amount_vnd: 50000, awaiting: false }
+        );
         let awaiting = json!({"payment": {"amount_vnd": 50000, "description": "Lệ phí", "status": "awaiting_payment"}});
-        assert_eq!(actions(&detail("payment_requested", awaiting), false)[0], Action::Pay { amount_vnd: 50000, awaiting: true });
+        assert_eq!(
+            actions(&detail("payment_requested", awaiting), false)[0],
+            Action::Pay { amount_vnd: 50000, awaiting: true }
+        );
         let paid = json!({"payment": {"amount_vnd": 50000, "description": "Lệ phí", "status": "paid"}});
         assert!(!actions(&detail("payment_requested", paid), false).iter().any(|a| matches!(a, Action::Pay { .. })));
     }

@@ -274,7 +274,8 @@ mod tests {
 
     use super::*;
 
-    const ENTERPRISES: [(&str, &str); 2] = [("0100233488", "Công ty TNHH Ánh Dương"), ("0314409058", "Công ty Cổ phần Đại Phát")];
+    const ENTERPRISES: [(&str, &str); 2] =
+        [("0100233488", "Công ty TNHH Ánh Dương"), ("0314409058", "Công ty Cổ phần Đại Phát")];
 
     fn filing(i: usize) -> Filing {
         let statuses = ["submitted", "processing", "supplement_requested", "result_delivered"];
@@ -366,12 +367,14 @@ mod tests {
     #[test]
     fn sorting_by_name_follows_the_language_and_codes_put_the_unsent_last() {
         let table = table(20);
-        let by_name = Query { sort: Sort { column: Column::Procedure, direction: Direction::Ascending }, ..Query::default() };
+        let by_name =
+            Query { sort: Sort { column: Column::Procedure, direction: Direction::Ascending }, ..Query::default() };
         let vi = table.select(&by_name, Lang::Vi);
         assert!(table.row(vi[0]).unwrap().dossier.procedure_name.vi.starts_with("Cấp"));
         let en = table.select(&by_name, Lang::En);
         assert!(table.row(en[0]).unwrap().dossier.procedure_name.en.starts_with("Certificate"));
-        let by_code = Query { sort: Sort { column: Column::Code, direction: Direction::Ascending }, ..Query::default() };
+        let by_code =
+            Query { sort: Sort { column: Column::Code, direction: Direction::Ascending }, ..Query::default() };
         let rows = table.select(&by_code, Lang::Vi);
         assert!(table.row(*rows.last().unwrap()).unwrap().dossier.code.is_none());
         assert_eq!(table.row(rows[0]).unwrap().dossier.code.as_deref(), Some("H01.22-000000"));

@@ -66,9 +66,9 @@ pub fn set(data: &mut Value, pointer: &str, value: Value) {
             return;
         }
         let next_is_index = tokens[i + 1].parse::<usize>().is_ok();
-        let child = map.entry(token.clone()).or_insert_with(|| {
-            if next_is_index { Value::Array(Vec::new()) } else { Value::Object(Map::new()) }
-        });
+        let child = map
+            .entry(token.clone())
+            .or_insert_with(|| if next_is_index { Value::Array(Vec::new()) } else { Value::Object(Map::new()) });
         node = child;
     }
 }
@@ -254,10 +254,8 @@ pub fn slot_for<'a>(slots: &'a [Slot], pointer: &str) -> Option<&'a Slot> {
     if let Some(slot) = slots.iter().find(|s| s.pointer == pointer) {
         return Some(slot);
     }
-    let inside = slots
-        .iter()
-        .filter(|s| pointer.starts_with(&format!("{}/", s.pointer)))
-        .max_by_key(|s| s.pointer.len());
+    let inside =
+        slots.iter().filter(|s| pointer.starts_with(&format!("{}/", s.pointer))).max_by_key(|s| s.pointer.len());
     if inside.is_some() {
         return inside;
     }
@@ -394,7 +392,9 @@ pub fn join_date(parts: &[String; 3], pad: bool) -> Option<String> {
     if parts.iter().all(String::is_empty) {
         return None;
     }
-    let fix = |p: &str| if pad && p.len() == 1 && p.chars().all(|c| c.is_ascii_digit()) { format!("0{p}") } else { p.to_owned() };
+    let fix = |p: &str| {
+        if pad && p.len() == 1 && p.chars().all(|c| c.is_ascii_digit()) { format!("0{p}") } else { p.to_owned() }
+    };
     Some(format!("{}/{}/{}", fix(&parts[0]), fix(&parts[1]), parts[2]))
 }
 
@@ -434,8 +434,7 @@ pub fn is_prefilled(field: &FieldLayout, value: Option<&Value>, claims: &Claims)
 /// answers filled from their identity: only then is "continue where you left
 /// off" worth asking.
 pub fn has_own_answers(form: &FormDefinition, data: &Value) -> bool {
-    let prefilled: BTreeSet<&str> =
-        form.fields().filter(|f| f.prefill.is_some()).map(|f| f.pointer.as_str()).collect();
+    let prefilled: BTreeSet<&str> = form.fields().filter(|f| f.prefill.is_some()).map(|f| f.pointer.as_str()).collect();
     let mut leaves = Vec::new();
     collect_leaves(data, String::new(), &mut leaves);
     leaves.iter().any(|(pointer, value)| !prefilled.contains(pointer.as_str()) && !is_blank(value))
@@ -445,6 +444,8 @@ fn is_blank(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::String(s) => s.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        Value::Array(items) => items.is_empty(),
         _ => false,
     }
 }
@@ -480,17 +481,15 @@ pub fn changed_pointers(original: &Value, data: &Value) -> BTreeSet<String> {
     collect_leaves(data, String::new(), &mut new);
     let old: std::collections::BTreeMap<String, Value> = old.into_iter().collect();
     let new: std::collections::BTreeMap<String, Value> = new.into_iter().collect();
-    old.keys()
-        .chain(new.keys())
-        .filter(|pointer| old.get(*pointer) != new.get(*pointer))
-        .cloned()
-        .collect()
+    old.keys().chain(new.keys()).filter(|pointer| old.get(*pointer) != new.get(*pointer)).cloned().collect()
 }
 
 /// Whether the answer of the question at `pointer` changed: it, or a part of
 /// it (an attachment's file), or the object above it, is among `changed`.
 pub fn is_changed(changed: &BTreeSet<String>, pointer: &str) -> bool {
-    changed.iter().any(|c| c == pointer || c.starts_with(&format!("{pointer}/")) || pointer.starts_with(&format!("{c}/")))
+    changed
+        .iter()
+        .any(|c| c == pointer || c.starts_with(&format!("{pointer}/")) || pointer.starts_with(&format!("{c}/")))
 }
 
 /// The visible checkboxes of page `n` nobody ticked or unticked: an unticked
@@ -709,8 +708,7 @@ mod tests {
             error("", "invalid"),
         ];
         let placed = place(&form, &data, &errors);
-        let pointers: Vec<Option<&str>> =
-            placed.iter().map(|p| p.slot.as_ref().map(|s| s.pointer.as_str())).collect();
+        let pointers: Vec<Option<&str>> = placed.iter().map(|p| p.slot.as_ref().map(|s| s.pointer.as_str())).collect();
         assert_eq!(
             pointers,
             [

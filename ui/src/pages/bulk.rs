@@ -46,7 +46,10 @@ pub fn BulkPage() -> impl IntoView {
     });
     let procedure = RwSignal::new(String::new());
     let profile = RwSignal::new(
-        state.session.with_untracked(|s| s.as_ref().map(|s| crate::vm::session::value_of(&s.acting_as))).unwrap_or_default(),
+        state
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| crate::vm::session::value_of(&s.acting_as)))
+            .unwrap_or_default(),
     );
     let picked = RwSignal::new(None::<Picked>);
     let reading = RwSignal::new(false);
@@ -124,7 +127,10 @@ pub fn BulkPage() -> impl IntoView {
         let chosen = procedures.with_untracked(|list| list.iter().find(|p| p.code.as_str() == code).cloned())?;
         let acting_as = state.session.with_untracked(|s| {
             s.as_ref().and_then(|s| {
-                choices(lang.get_untracked(), s).into_iter().find(|c| c.value == profile.get_untracked()).map(|c| c.acting_as)
+                choices(lang.get_untracked(), s)
+                    .into_iter()
+                    .find(|c| c.value == profile.get_untracked())
+                    .map(|c| c.acting_as)
             })
         })?;
         let file = picked.get_untracked()?;
@@ -179,9 +185,8 @@ pub fn BulkPage() -> impl IntoView {
         });
     };
 
-    let profile_options = move || {
-        state.session.with(|s| s.as_ref().map(|s| choices(lang.get(), s)).unwrap_or_default())
-    };
+    let profile_options =
+        move || state.session.with(|s| s.as_ref().map(|s| choices(lang.get(), s)).unwrap_or_default());
 
     view! {
         <div class="bulk" data-testid="bulk">
@@ -193,7 +198,7 @@ pub fn BulkPage() -> impl IntoView {
             <form class="bulk__form" novalidate on:submit=|ev| ev.prevent_default()>
                 <div class="form-group" class:form-group--error=move || problem_for("bulk-procedure")().is_some()>
                     <label class="label" for="bulk-procedure">{move || t(lang.get(), "business.bulk.procedure")}</label>
-                    {move || problem_for("bulk-procedure")().map(|e| view! { <p class="field-error">{e}</p> })}
+                    {move || problem_for("bulk-procedure")().map(|e| view! { <p class="error-message">{e}</p> })}
                     <select class="select" id="bulk-procedure" data-testid="bulk-procedure"
                         on:change=move |ev| { procedure.set(event_target_value(&ev)); reset(); }>
                         <option value="">{move || t(lang.get(), "form.select.choose")}</option>
@@ -220,7 +225,7 @@ pub fn BulkPage() -> impl IntoView {
                 <div class="form-group" class:form-group--error=move || problem_for("bulk-file")().is_some()>
                     <label class="label" for="bulk-file">{move || t(lang.get(), "business.bulk.file")}</label>
                     <div class="hint">{move || t(lang.get(), "business.bulk.file_hint").replace("{size}", &size_text(lang.get(), MAX_BYTES))}</div>
-                    {move || problem_for("bulk-file")().map(|e| view! { <p class="field-error">{e}</p> })}
+                    {move || problem_for("bulk-file")().map(|e| view! { <p class="error-message">{e}</p> })}
                     <input class="file-input" type="file" id="bulk-file" accept=ACCEPT data-testid="bulk-file" on:change=on_file />
                     <Show when=move || reading.get()>
                         <p role="status">{move || t(lang.get(), "business.bulk.reading")}</p>
@@ -260,7 +265,7 @@ pub fn BulkPage() -> impl IntoView {
                                 .replace("{invalid}", &(counts.rows - counts.valid).to_string())}
                         </p>
                         {(counts.valid < counts.rows).then(|| view! {
-                            <div class="table-scroll">
+                            <div class="table-wrap">
                                 <table class="table">
                                     <caption>{t(lang_now, "business.bulk.errors_caption")}</caption>
                                     <thead><tr>
@@ -299,7 +304,7 @@ pub fn BulkPage() -> impl IntoView {
                                 {t(lang.get(), "business.bulk.report")}
                             </a></p>
                         })}
-                        <div class="table-scroll">
+                        <div class="table-wrap">
                             <table class="table">
                                 <caption>{t(lang_now, "business.bulk.result_caption")}</caption>
                                 <thead><tr>
@@ -326,10 +331,18 @@ fn outcome_row(lang: Lang, outcome: &BulkRowResult) -> AnyView {
             "business.bulk.filed",
             view! { <a href=Route::Dossier { code: code.clone() }.fragment()>{code.clone()}</a> }.into_any(),
         ),
-        BulkRowResult::Waiting { .. } => ("business.bulk.waiting", view! { <span>{t(lang, "business.bulk.waiting_detail")}</span> }.into_any()),
-        BulkRowResult::Refused { error, .. } => ("business.bulk.refused", view! { <span>{error_text(lang, error.kind)}</span> }.into_any()),
+        BulkRowResult::Waiting { .. } => {
+            ("business.bulk.waiting", view! { <span>{t(lang, "business.bulk.waiting_detail")}</span> }.into_any())
+        }
+        BulkRowResult::Refused { error, .. } => {
+            ("business.bulk.refused", view! { <span>{error_text(lang, error.kind)}</span> }.into_any())
+        }
         BulkRowResult::Invalid { errors, .. } => {
-            let text = errors.iter().map(|e| format!("{}: {}", e.pointer, error_message(lang, e))).collect::<Vec<_>>().join("; ");
+            let text = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.pointer, error_message(lang, e)))
+                .collect::<Vec<_>>()
+                .join("; ");
             ("business.bulk.invalid", view! { <span>{text}</span> }.into_any())
         }
     };

@@ -93,7 +93,9 @@ pub fn BusinessPage() -> impl IntoView {
                 <a href=Route::Dossier { code: code.clone() }.fragment() data-testid="filing-link">{code.clone()}</a>
             }
             .into_any(),
-            None => view! { <span class="filings__pending">{move || t(lang.get(), "business.no_code")}</span> }.into_any(),
+            None => {
+                view! { <span class="filings__pending">{move || t(lang.get(), "business.no_code")}</span> }.into_any()
+            }
         };
         let name = dossier.procedure_name.clone();
         let name_title = dossier.procedure_name.clone();

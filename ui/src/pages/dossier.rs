@@ -100,14 +100,14 @@ pub fn DossierPage(code: String) -> impl IntoView {
                 <p class="caption">{t(lang, "dossier.code")} " " <strong data-testid="dossier-code">{summary.code.clone()}</strong></p>
                 <h1>{pick(lang, &view.procedure_name)}</h1>
                 <p class="dossier__status"><StatusTag status=summary.status /></p>
-                <dl class="summary-list summary-list--compact">
-                    <div class="summary-list__row">
-                        <dt class="summary-list__key">{t(lang, "dossier.submitted_at")}</dt>
-                        <dd class="summary-list__value">{date_time(summary.submitted_at, local_offset())}</dd>
+                <dl class="answers answers--compact">
+                    <div class="answers__row">
+                        <dt class="answers__key">{t(lang, "dossier.submitted_at")}</dt>
+                        <dd class="answers__value">{date_time(summary.submitted_at, local_offset())}</dd>
                     </div>
-                    <div class="summary-list__row">
-                        <dt class="summary-list__key">{t(lang, "dossier.updated_at")}</dt>
-                        <dd class="summary-list__value">{date_time(summary.updated_at, local_offset())}</dd>
+                    <div class="answers__row">
+                        <dt class="answers__key">{t(lang, "dossier.updated_at")}</dt>
+                        <dd class="answers__value">{date_time(summary.updated_at, local_offset())}</dd>
                     </div>
                 </dl>
                 {offline}
@@ -148,22 +148,22 @@ pub fn DossierPage(code: String) -> impl IntoView {
                 view! {
                     <section class="dossier-section" data-testid="receipt">
                         <h2>{t(lang, "dossier.receipt.title")}</h2>
-                        <dl class="summary-list summary-list--compact">
-                            <div class="summary-list__row">
-                                <dt class="summary-list__key">{t(lang, "dossier.receipt.amount")}</dt>
-                                <dd class="summary-list__value">{vnd(receipt.amount_vnd, lang)}</dd>
+                        <dl class="answers answers--compact">
+                            <div class="answers__row">
+                                <dt class="answers__key">{t(lang, "dossier.receipt.amount")}</dt>
+                                <dd class="answers__value">{vnd(receipt.amount_vnd, lang)}</dd>
                             </div>
-                            <div class="summary-list__row">
-                                <dt class="summary-list__key">{t(lang, "dossier.receipt.paid_at")}</dt>
-                                <dd class="summary-list__value">{date_time(receipt.paid_at, local_offset())}</dd>
+                            <div class="answers__row">
+                                <dt class="answers__key">{t(lang, "dossier.receipt.paid_at")}</dt>
+                                <dd class="answers__value">{date_time(receipt.paid_at, local_offset())}</dd>
                             </div>
-                            <div class="summary-list__row">
-                                <dt class="summary-list__key">{t(lang, "dossier.receipt.reference")}</dt>
-                                <dd class="summary-list__value">{receipt.reference.clone()}</dd>
+                            <div class="answers__row">
+                                <dt class="answers__key">{t(lang, "dossier.receipt.reference")}</dt>
+                                <dd class="answers__value">{receipt.reference.clone()}</dd>
                             </div>
-                            <div class="summary-list__row">
-                                <dt class="summary-list__key">{t(lang, "dossier.receipt.payment_id")}</dt>
-                                <dd class="summary-list__value">{receipt.payment_id.clone()}</dd>
+                            <div class="answers__row">
+                                <dt class="answers__key">{t(lang, "dossier.receipt.payment_id")}</dt>
+                                <dd class="answers__value">{receipt.payment_id.clone()}</dd>
                             </div>
                         </dl>
                     </section>
@@ -216,22 +216,22 @@ fn Clock(detail: DossierDetail) -> impl IntoView {
         <section class="dossier-section" data-testid="clock" data-clock=tone.key()>
             <h2>{move || t(lang.get(), "dossier.clock.title")}</h2>
             <p><strong class=tone.class()>{move || t(lang.get(), tone.key())}</strong></p>
-            <dl class="summary-list summary-list--compact">
-                <div class="summary-list__row">
-                    <dt class="summary-list__key">{move || t(lang.get(), "dossier.clock.due_on")}</dt>
-                    <dd class="summary-list__value" data-testid="due-on">{date(clock.due_on)}</dd>
+            <dl class="answers answers--compact">
+                <div class="answers__row">
+                    <dt class="answers__key">{move || t(lang.get(), "dossier.clock.due_on")}</dt>
+                    <dd class="answers__value" data-testid="due-on">{date(clock.due_on)}</dd>
                 </div>
-                <div class="summary-list__row">
-                    <dt class="summary-list__key">{move || t(lang.get(), "dossier.clock.allowed")}</dt>
-                    <dd class="summary-list__value">
+                <div class="answers__row">
+                    <dt class="answers__key">{move || t(lang.get(), "dossier.clock.allowed")}</dt>
+                    <dd class="answers__value">
                         {move || t_n(lang.get(), "dossier.clock.working_days", clock.processing_days)
                             .replace("{date}", &date(clock.accepted_on))}
                     </dd>
                 </div>
                 {move || (!clock.paused && !clock.overdue).then(left).flatten().map(|n| view! {
-                    <div class="summary-list__row">
-                        <dt class="summary-list__key">{move || t(lang.get(), "dossier.clock.left")}</dt>
-                        <dd class="summary-list__value">{move || t_n(lang.get(), "dossier.clock.days_left", n)}</dd>
+                    <div class="answers__row">
+                        <dt class="answers__key">{move || t(lang.get(), "dossier.clock.left")}</dt>
+                        <dd class="answers__value">{move || t_n(lang.get(), "dossier.clock.days_left", n)}</dd>
                     </div>
                 })}
             </dl>
@@ -286,8 +286,7 @@ fn Payment(
     let url = RwSignal::new(None::<String>);
     let due = move || current.with(|v| v.as_ref().and_then(|v| v.detail.payment.clone()));
     let waiting = move || {
-        awaiting.get()
-            || due().is_some_and(|p| p.status == hoso_protocol::api::payment::PaymentStatus::AwaitingPayment)
+        awaiting.get() || due().is_some_and(|p| p.status == hoso_protocol::api::payment::PaymentStatus::AwaitingPayment)
     };
     let pay = move |_| {
         busy.set(true);
@@ -423,7 +422,10 @@ fn RateSection(current: RwSignal<Option<DossierView>>, code: StoredValue<String>
             links.push(ErrorLink { target: "rate-score".into(), text: t(lang, "dossier.rate.score_missing") });
         }
         if comment.with(|c| c.chars().count() > MAX_COMMENT) {
-            links.push(ErrorLink { target: "rate-comment".into(), text: t_n(lang, "dossier.rate.comment_long", MAX_COMMENT) });
+            links.push(ErrorLink {
+                target: "rate-comment".into(),
+                text: t_n(lang, "dossier.rate.comment_long", MAX_COMMENT),
+            });
         }
         links
     });
@@ -451,7 +453,8 @@ fn RateSection(current: RwSignal<Option<DossierView>>, code: StoredValue<String>
         });
     };
     let score_error = move || problems.with(|p| p.iter().find(|l| l.target == "rate-score").map(|l| l.text.clone()));
-    let comment_error = move || problems.with(|p| p.iter().find(|l| l.target == "rate-comment").map(|l| l.text.clone()));
+    let comment_error =
+        move || problems.with(|p| p.iter().find(|l| l.target == "rate-comment").map(|l| l.text.clone()));
     view! {
         <section class="dossier-section" data-testid="action-rate">
             <h2>{move || t(lang.get(), "dossier.rate.title")}</h2>
@@ -460,7 +463,7 @@ fn RateSection(current: RwSignal<Option<DossierView>>, code: StoredValue<String>
             <div class="form-group" class:form-group--error=move || score_error().is_some()>
                 <fieldset class="fieldset">
                     <legend class="fieldset__legend">{move || t(lang.get(), "dossier.rate.question")}</legend>
-                    {move || score_error().map(|e| view! { <p class="field-error"><span class="visually-hidden">{t(lang.get(), "form.error_prefix")} " "</span>{e}</p> })}
+                    {move || score_error().map(|e| view! { <p class="error-message"><span class="visually-hidden">{t(lang.get(), "form.error_prefix")} " "</span>{e}</p> })}
                     <div class="radios radios--scale">
                         {SCORES.iter().map(|(value, key)| {
                             let value = *value;
@@ -480,7 +483,7 @@ fn RateSection(current: RwSignal<Option<DossierView>>, code: StoredValue<String>
             <div class="form-group" class:form-group--error=move || comment_error().is_some()>
                 <label class="label" for="rate-comment">{move || t(lang.get(), "dossier.rate.comment")}</label>
                 <div class="hint" id="rate-comment-hint">{move || t_n(lang.get(), "dossier.rate.comment_hint", MAX_COMMENT)}</div>
-                {move || comment_error().map(|e| view! { <p class="field-error"><span class="visually-hidden">{t(lang.get(), "form.error_prefix")} " "</span>{e}</p> })}
+                {move || comment_error().map(|e| view! { <p class="error-message"><span class="visually-hidden">{t(lang.get(), "form.error_prefix")} " "</span>{e}</p> })}
                 <textarea class="textarea" id="rate-comment" rows="3" aria-describedby="rate-comment-hint"
                     prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             </div>
@@ -563,7 +566,7 @@ fn WithdrawSection(
                     <div class="form-group" class:form-group--error=move || !missing.with(Vec::is_empty)>
                         <label class="label" for="withdraw-reason">{move || t(lang.get(), "dossier.withdraw.reason")}</label>
                         {move || (!missing.with(Vec::is_empty)).then(|| view! {
-                            <p class="field-error" id="withdraw-reason-error">
+                            <p class="error-message" id="withdraw-reason-error">
                                 <span class="visually-hidden">{t(lang.get(), "form.error_prefix")} " "</span>
                                 {t(lang.get(), "dossier.withdraw.reason_missing")}
                             </p>

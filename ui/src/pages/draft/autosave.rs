@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use hoso_domain::catalogue::FormRef;
 use hoso_domain::form::FieldError;
-use hoso_protocol::command::{DraftSave, DraftSaved, FormValidate, SaveDraft, SaveSupplement, SupplementSave, ValidateForm};
+use hoso_protocol::command::{
+    DraftSave, DraftSaved, FormValidate, SaveDraft, SaveSupplement, SupplementSave, ValidateForm,
+};
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use leptos::prelude::*;
 use serde_json::Value;

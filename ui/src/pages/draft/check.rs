@@ -61,13 +61,13 @@ pub fn CheckAnswers(loaded: Loaded) -> impl IntoView {
                     let change = Route::Draft { id: id.clone(), step: DraftStep::Page(page) }.fragment();
                     let id = id.clone();
                     view! {
-                        <div class="summary-list__row" data-testid="answer" data-pointer=slot.pointer.clone()>
-                            <dt class="summary-list__key">{move || label(lang.get())}</dt>
-                            <dd class="summary-list__value">
+                        <div class="answers__row" data-testid="answer" data-pointer=slot.pointer.clone()>
+                            <dt class="answers__key">{move || label(lang.get())}</dt>
+                            <dd class="answers__value">
                                 {move || answer_text(lang.get(), &field.widget, value.as_ref())
                                     .unwrap_or_else(|| t(lang.get(), "form.check.unanswered"))}
                             </dd>
-                            <dd class="summary-list__actions">
+                            <dd class="answers__actions">
                                 <a href=change on:click=move |_| session::set_return_to_check(&id) data-testid="change">
                                     {move || t(lang.get(), "form.check.change")}
                                     <span class="visually-hidden">" " {move || label_again(lang.get())}</span>
@@ -80,7 +80,7 @@ pub fn CheckAnswers(loaded: Loaded) -> impl IntoView {
             let title = form.layout.pages[page].title.clone();
             view! {
                 <h2 class="check__page">{move || pick(lang.get(), &title)}</h2>
-                <dl class="summary-list">{rows}</dl>
+                <dl class="answers">{rows}</dl>
             }
         })
         .collect_view();
@@ -157,10 +157,9 @@ pub fn CheckAnswers(loaded: Loaded) -> impl IntoView {
         all_shown_slots(&form, &data).is_empty()
     };
     let procedure_name = summary.procedure_name.clone();
-    let back = shown_pages(&form, &data).last().map_or(Route::Home, |p| Route::Draft {
-        id: id.clone(),
-        step: DraftStep::Page(*p),
-    });
+    let back = shown_pages(&form, &data)
+        .last()
+        .map_or(Route::Home, |p| Route::Draft { id: id.clone(), step: DraftStep::Page(*p) });
 
     view! {
         {move || submitted.get().map(|item| view! { <Submitted item /> })}
@@ -181,7 +180,10 @@ pub fn CheckAnswers(loaded: Loaded) -> impl IntoView {
     }
 }
 
-fn label_text_fn(form: Arc<hoso_domain::form::FormDefinition>, pointer: String) -> impl Fn(crate::i18n::Lang) -> String + Clone + Send + Sync + 'static {
+fn label_text_fn(
+    form: Arc<hoso_domain::form::FormDefinition>,
+    pointer: String,
+) -> impl Fn(crate::i18n::Lang) -> String + Clone + Send + Sync + 'static {
     move |lang| label_text(lang, &form, &pointer)
 }
 

@@ -21,8 +21,8 @@ use wasm_bindgen::JsCast;
 use crate::i18n::{pick, t};
 use crate::model::attachment;
 use crate::model::form::{
-    Placed, Slot, absolute, answer_as_text, date_parts, dom_id, error_message, is_changed, is_prefilled,
-    item_count, join_date, text_answer, tidy_text,
+    Placed, Slot, absolute, answer_as_text, date_parts, dom_id, error_message, is_changed, is_prefilled, item_count,
+    join_date, text_answer, tidy_text,
 };
 use crate::state::ctx;
 
@@ -33,8 +33,15 @@ pub enum Edit {
     Answer(String, Option<Value>),
     /// The person left the question: its errors may show from now on.
     Left(String),
-    AddItem { page: usize, section: usize },
-    RemoveItem { page: usize, section: usize, index: usize },
+    AddItem {
+        page: usize,
+        section: usize,
+    },
+    RemoveItem {
+        page: usize,
+        section: usize,
+        index: usize,
+    },
 }
 
 /// Files of attachment questions: the procedure's documents and what to do
@@ -97,8 +104,7 @@ fn section_view(cx: FormCtx, page: usize, s: usize, section: Arc<Section>, visib
         let section = section.clone();
         Memo::new(move |_| {
             data.with(|d| {
-                crate::model::form::page_shown(&form, page, d)
-                    && section.visible_if.as_ref().is_none_or(|c| c.holds(d))
+                crate::model::form::page_shown(&form, page, d) && section.visible_if.as_ref().is_none_or(|c| c.holds(d))
             })
         })
     };
@@ -237,7 +243,10 @@ fn question(cx: FormCtx, slot: Slot, field: Arc<FieldLayout>, visible: Memo<BTre
         let (pointer, changed) = (pointer.clone(), cx.changed);
         move || changed.is_some_and(|m| m.with(|set| is_changed(set, &pointer)))
     };
-    let requested = cx.requested.iter().any(|r| r == &pointer || pointer.starts_with(&format!("{r}/")) || r.starts_with(&format!("{pointer}/")));
+    let requested = cx
+        .requested
+        .iter()
+        .any(|r| r == &pointer || pointer.starts_with(&format!("{r}/")) || r.starts_with(&format!("{pointer}/")));
     let tags = view! {
         <Show when=prefilled.clone()>
             <strong class="tag tag--neutral" data-testid="tag-prefilled">{move || t(lang.get(), "form.tag.prefilled")}</strong>
@@ -252,12 +261,14 @@ fn question(cx: FormCtx, slot: Slot, field: Arc<FieldLayout>, visible: Memo<BTre
     let hint = help.map(|help| view! { <div class="hint" id=hint_id.clone()>{move || pick(lang.get(), &help)}</div> });
     let error = move || {
         let error_id = error_id.clone();
-        has_error().then(move || view! {
-            <p class="field-error" id=error_id data-testid="field-error">
-                {move || errors.get().into_iter().map(|m| view! {
-                    <span class="visually-hidden">{t(lang.get(), "form.error_prefix")} " "</span>{m}<br />
-                }).collect_view()}
-            </p>
+        has_error().then(move || {
+            view! {
+                <p class="error-message" id=error_id data-testid="field-error">
+                    {move || errors.get().into_iter().map(|m| view! {
+                        <span class="visually-hidden">{t(lang.get(), "form.error_prefix")} " "</span>{m}<br />
+                    }).collect_view()}
+                </p>
+            }
         })
     };
     let label = field.label.clone();
@@ -426,7 +437,17 @@ fn question(cx: FormCtx, slot: Slot, field: Arc<FieldLayout>, visible: Memo<BTre
             .into_any()
         }
         Widget::Attachment { document } => match cx.files {
-            Some(files) => attachment_question(files, document, pointer.clone(), id.clone(), label_full.clone(), tags.into_any(), hint, error.into_any(), data),
+            Some(files) => attachment_question(
+                files,
+                document,
+                pointer.clone(),
+                id.clone(),
+                label_full.clone(),
+                tags.into_any(),
+                hint,
+                error.into_any(),
+                data,
+            ),
             None => view! { <p class="label">{label_full}</p> }.into_any(),
         },
         widget => {
@@ -441,7 +462,9 @@ fn question(cx: FormCtx, slot: Slot, field: Arc<FieldLayout>, visible: Memo<BTre
             };
             let on_input = {
                 let (pointer, field) = (pointer.clone(), field.clone());
-                move |ev: leptos::ev::Event| edit.run(Edit::Answer(pointer.clone(), text_answer(&field, &event_target_value(&ev))))
+                move |ev: leptos::ev::Event| {
+                    edit.run(Edit::Answer(pointer.clone(), text_answer(&field, &event_target_value(&ev))))
+                }
             };
             let on_change = {
                 let (pointer, field) = (pointer.clone(), field.clone());
@@ -456,7 +479,8 @@ fn question(cx: FormCtx, slot: Slot, field: Arc<FieldLayout>, visible: Memo<BTre
                     edit.run(Edit::Left(pointer.clone()));
                 }
             };
-            let spellcheck = matches!(widget, Widget::CitizenId | Widget::TaxCode | Widget::Email | Widget::Phone).then_some("false");
+            let spellcheck = matches!(widget, Widget::CitizenId | Widget::TaxCode | Widget::Email | Widget::Phone)
+                .then_some("false");
             let input = if multiline {
                 view! {
                     <textarea class="textarea" id=id.clone() rows="4" aria-describedby=described_by aria-invalid=invalid

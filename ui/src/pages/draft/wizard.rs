@@ -19,9 +19,8 @@ use super::{attach, cache, session};
 use crate::components::{Confirm, ErrorLink, ErrorSummary, Notice, NoticeTone};
 use crate::i18n::{pick, t};
 use crate::model::form::{
-    add_item, dom_id, error_message, has_own_answers, label_text, landing_page, next_page,
-    place, previous_page, reconcile_attachments, remove, remove_item, set, step_of, strip_hidden,
-    unanswered_checkboxes,
+    add_item, dom_id, error_message, has_own_answers, label_text, landing_page, next_page, place, previous_page,
+    reconcile_attachments, remove, remove_item, set, step_of, strip_hidden, unanswered_checkboxes,
 };
 use crate::route::{DraftStep, Route};
 use crate::state::{ctx, go, local_offset};
@@ -202,10 +201,9 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
             go(Route::Home);
         });
     };
-    let back = data.with_untracked(|d| previous_page(&form, page, d)).map_or(Route::Home, |p| Route::Draft {
-        id: id.clone(),
-        step: DraftStep::Page(p),
-    });
+    let back = data
+        .with_untracked(|d| previous_page(&form, page, d))
+        .map_or(Route::Home, |p| Route::Draft { id: id.clone(), step: DraftStep::Page(p) });
     let (step, steps) = data.with_untracked(|d| step_of(&form, page, d));
     let page_title = form.layout.pages[page].title.clone();
     let procedure_name = summary.procedure_name.clone();
@@ -222,13 +220,15 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
         })
     };
     let start_again = {
-        let (form, claims, id, attachments) = (form.clone(), claims.clone(), id.clone(), loaded.draft.attachments.clone());
+        let (form, claims, id, attachments) =
+            (form.clone(), claims.clone(), id.clone(), loaded.draft.attachments.clone());
         Callback::new(move |()| {
             restart_busy.set(true);
             let (form, claims, id, attachments) = (form.clone(), claims.clone(), id.clone(), attachments.clone());
             leptos::task::spawn_local(async move {
                 for file in attachments {
-                    let _ = call::<AttachmentRemove>(&RemoveAttachment { draft_id: id.clone(), sha256: file.sha256 }).await;
+                    let _ =
+                        call::<AttachmentRemove>(&RemoveAttachment { draft_id: id.clone(), sha256: file.sha256 }).await;
                 }
                 let empty = Value::Object(Default::default());
                 let fresh = claims.as_deref().map_or(empty.clone(), |c| prefill(&form, &empty, c));

@@ -45,12 +45,15 @@ pub fn BulkPage() -> impl IntoView {
         })
     });
     let procedure = RwSignal::new(String::new());
-    let profile = RwSignal::new(
-        state
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| crate::vm::session::value_of(&s.acting_as)))
-            .unwrap_or_default(),
-    );
+    // Whom the session acts for, once the session is known.
+    let profile = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(value) = state.session.with(|s| s.as_ref().map(|s| crate::vm::session::value_of(&s.acting_as)))
+            && profile.with_untracked(String::is_empty)
+        {
+            profile.set(value);
+        }
+    });
     let picked = RwSignal::new(None::<Picked>);
     let reading = RwSignal::new(false);
     let file_problem = RwSignal::new(None::<String>);

@@ -214,8 +214,8 @@ fn Answer(loaded: Loaded) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let errors = validation.now(data.with_untracked(|d| strip_hidden(&form, d))).await;
                 if !errors.is_empty() {
-                    attempted.set(true);
-                    busy.set(false);
+                    attempted.try_set(true);
+                    busy.try_set(false);
                     return;
                 }
                 let outgoing = data.with_untracked(|d| strip_hidden(&form, d));

@@ -55,8 +55,8 @@ pub fn files(draft_id: String, documents: Vec<RequiredDocument>, data: RwSignal<
                         let replaced = data.try_with_untracked(|d| {
                             d.pointer(&pointer).and_then(|v| v.get("sha256")).and_then(Value::as_str).map(str::to_owned)
                         });
-                        edit.run(Edit::Answer(pointer.clone(), Some(attachment_answer(&info))));
-                        edit.run(Edit::Left(pointer));
+                        edit.try_run(Edit::Answer(pointer.clone(), Some(attachment_answer(&info))));
+                        edit.try_run(Edit::Left(pointer));
                         if let Some(old) = replaced.flatten().filter(|old| *old != info.sha256) {
                             let _ = call::<AttachmentRemove>(&RemoveAttachment { draft_id, sha256: old }).await;
                         }
@@ -82,7 +82,9 @@ pub fn files(draft_id: String, documents: Vec<RequiredDocument>, data: RwSignal<
                     None => Ok(()),
                 };
                 match removed {
-                    Ok(()) => edit.run(Edit::Answer(pointer, None)),
+                    Ok(()) => {
+                        edit.try_run(Edit::Answer(pointer, None));
+                    }
                     Err(error) => {
                         let text = error_text(lang.get_untracked(), error.kind);
                         problems.try_update(|p| p.push((pointer, text)));

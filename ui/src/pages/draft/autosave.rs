@@ -81,9 +81,14 @@ impl Autosave {
 
     /// Records `data` as the answers to save, and saves once typing pauses.
     pub fn changed(self, data: Value) {
-        self.pending.set_value(Some(data));
-        let generation = self.generation.with_value(|g| g + 1);
-        self.generation.set_value(generation);
+        let Some(generation) = self.generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        }) else {
+            // The screen is gone; its clean-up saved what was waiting.
+            return;
+        };
+        let _ = self.pending.try_update_value(|p| *p = Some(data));
         set_timeout(
             move || {
                 if self.generation.try_get_value() == Some(generation) {
@@ -166,8 +171,12 @@ impl LiveValidation {
 
     /// Judges `data` once typing pauses (`data` already without hidden answers).
     pub fn changed(self, data: Value) {
-        let generation = self.generation.with_value(|g| g + 1);
-        self.generation.set_value(generation);
+        let Some(generation) = self.generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        }) else {
+            return;
+        };
         set_timeout(
             move || {
                 if self.generation.try_get_value() == Some(generation) {

@@ -173,14 +173,14 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
             let (form, id) = (form.clone(), id.clone());
             leptos::task::spawn_local(async move {
                 for pointer in data.with_untracked(|d| unanswered_checkboxes(&form, page, d)) {
-                    edit.run(Edit::Answer(pointer, Some(Value::Bool(false))));
+                    edit.try_run(Edit::Answer(pointer, Some(Value::Bool(false))));
                 }
                 let errors = validation.now(data.with_untracked(|d| strip_hidden(&form, d))).await;
                 let blocking = data.with_untracked(|d| {
                     place(&form, d, &errors).iter().any(|p| p.slot.as_ref().is_some_and(|s| s.page == page))
                 });
                 if blocking || files.problems.with_untracked(|p| !p.is_empty()) {
-                    attempted.set(true);
+                    attempted.try_set(true);
                     return;
                 }
                 // Saving failed is shown on the page; the answers are kept and

@@ -99,7 +99,9 @@ pub fn BusinessPage() -> impl IntoView {
         };
         let name = dossier.procedure_name.clone();
         let name_title = dossier.procedure_name.clone();
-        let updated = dossier.updated_at.map(|at| date_time(at, local_offset())).unwrap_or_default();
+        // The day fits the column; the exact time is in the cell's title.
+        let updated_exact = dossier.updated_at.map(|at| date_time(at, local_offset())).unwrap_or_default();
+        let updated = dossier.updated_at.map(|at| date(at.to_offset(local_offset()).date())).unwrap_or_default();
         let due = dossier.due_on.map(date).unwrap_or_default();
         view! {
             <tr class="filings__row" aria-rowindex=position + 2 data-testid="filing-row">
@@ -107,7 +109,7 @@ pub fn BusinessPage() -> impl IntoView {
                 <td class="filings__procedure" title=move || pick(lang.get(), &name_title)>{move || pick(lang.get(), &name)}</td>
                 <td class="filings__profile" title=filing.profile_name.clone()>{filing.profile_name.clone()}</td>
                 <td class="filings__status"><StatusTag status=dossier.status /></td>
-                <td class="filings__date">{updated}</td>
+                <td class="filings__date" title=updated_exact>{updated}</td>
                 <td class="filings__date">{due}</td>
             </tr>
         }

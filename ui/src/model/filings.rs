@@ -283,7 +283,7 @@ mod tests {
             0 => (json!("myself"), "Nguyễn Văn An".to_owned()),
             n => (json!({"enterprise": ENTERPRISES[n - 1].0}), ENTERPRISES[n - 1].1.to_owned()),
         };
-        let (vi, en) = if i % 2 == 0 {
+        let (vi, en) = if i.is_multiple_of(2) {
             ("Đăng ký thay đổi nội dung doanh nghiệp", "Changing enterprise registration")
         } else {
             ("Cấp giấy chứng nhận xuất xứ", "Certificate of origin")
@@ -298,7 +298,7 @@ mod tests {
                 "acting_as": acting,
                 "status": statuses[i % 4],
                 "updated_at": format!("2026-03-{:02}T{:02}:{:02}:00Z", 1 + i % 28, i % 24, i % 60),
-                "due_on": if i % 7 == 0 { None } else { Some(format!("2026-04-{:02}", 1 + i % 28)) },
+                "due_on": if i.is_multiple_of(7) { None } else { Some(format!("2026-04-{:02}", 1 + i % 28)) },
             }
         }))
         .unwrap()

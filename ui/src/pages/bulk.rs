@@ -88,6 +88,8 @@ pub fn BulkPage() -> impl IntoView {
         }
         links
     });
+    // What "check" found, kept still while the person corrects it.
+    let summary = RwSignal::new(Vec::<ErrorLink>::new());
     let problem_for = move |target: &'static str| {
         move || problems.with(|p| p.iter().find(|l| l.target == target).map(|l| l.text.clone()))
     };
@@ -141,6 +143,7 @@ pub fn BulkPage() -> impl IntoView {
     };
     let check = move |_| {
         attempted.set(true);
+        summary.set(problems.get_untracked());
         if !problems.get_untracked().is_empty() {
             return;
         }
@@ -196,7 +199,7 @@ pub fn BulkPage() -> impl IntoView {
             <a class="back-link" href=Route::Business.fragment() data-testid="back-link">{move || t(lang.get(), "common.back")}</a>
             <h1>{move || t(lang.get(), "business.bulk.title")}</h1>
             <p>{move || t(lang.get(), "business.bulk.intro")}</p>
-            <ErrorSummary items=problems />
+            <ErrorSummary items=summary />
             {move || failed.get().map(|error| view! { <ErrorNotice error /> })}
             <form class="bulk__form" novalidate on:submit=|ev| ev.prevent_default()>
                 <div class="form-group" class:form-group--error=move || problem_for("bulk-procedure")().is_some()>

@@ -429,8 +429,10 @@ fn RateSection(current: RwSignal<Option<DossierView>>, code: StoredValue<String>
         }
         links
     });
+    let summary = RwSignal::new(Vec::<ErrorLink>::new());
     let send = move |_| {
         attempted.set(true);
+        summary.set(problems.get_untracked());
         if !problems.get_untracked().is_empty() {
             return;
         }
@@ -458,7 +460,7 @@ fn RateSection(current: RwSignal<Option<DossierView>>, code: StoredValue<String>
     view! {
         <section class="dossier-section" data-testid="action-rate">
             <h2>{move || t(lang.get(), "dossier.rate.title")}</h2>
-            <ErrorSummary items=problems />
+            <ErrorSummary items=summary />
             {move || error.get().map(|error| view! { <ErrorNotice error /> })}
             <div class="form-group" class:form-group--error=move || score_error().is_some()>
                 <fieldset class="fieldset">
@@ -520,8 +522,10 @@ fn WithdrawSection(
             Vec::new()
         }
     });
+    let summary = RwSignal::new(Vec::<ErrorLink>::new());
     let confirm = Callback::new(move |()| {
         attempted.set(true);
+        summary.set(missing.get_untracked());
         let text = reason.get_untracked().trim().to_owned();
         if text.is_empty() {
             return;
@@ -557,7 +561,7 @@ fn WithdrawSection(
                     {key("dossier.withdraw.start_now", "dossier.withdraw.start_request")}
                 </button>
             }>
-                <ErrorSummary items=missing />
+                <ErrorSummary items=summary />
                 {move || error.get().map(|error| view! { <ErrorNotice error /> })}
                 <Confirm title="dossier.withdraw.confirm_title" confirm="dossier.withdraw.confirm"
                     on_confirm=confirm on_cancel=Callback::new(move |()| { open.set(false); attempted.set(false); })

@@ -141,6 +141,8 @@ fn Answer(loaded: Loaded) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // What sending found, kept still while the person corrects it.
+    let summary_shown = RwSignal::new(Vec::<ErrorLink>::new());
     let requested: Arc<BTreeSet<String>> = Arc::new(view.request.fields.iter().cloned().collect());
     let cx = FormCtx {
         form: form.clone(),
@@ -215,9 +217,13 @@ fn Answer(loaded: Loaded) -> impl IntoView {
                 let errors = validation.now(data.with_untracked(|d| strip_hidden(&form, d))).await;
                 if !errors.is_empty() {
                     attempted.try_set(true);
+                    if let Some(links) = summary.try_get_untracked() {
+                        summary_shown.try_set(links);
+                    }
                     busy.try_set(false);
                     return;
                 }
+                summary_shown.try_set(Vec::new());
                 let outgoing = data.with_untracked(|d| strip_hidden(&form, d));
                 autosave.changed(outgoing);
                 let result = async {
@@ -233,6 +239,9 @@ fn Answer(loaded: Loaded) -> impl IntoView {
                     Err(error) if error.kind == ErrorKind::InvalidInput && !error.fields.is_empty() => {
                         validation.errors.try_set(error.fields);
                         attempted.try_set(true);
+                        if let Some(links) = summary.try_get_untracked() {
+                            summary_shown.try_set(links);
+                        }
                     }
                     Err(error) => {
                         failed.try_set(Some(error));
@@ -266,7 +275,7 @@ fn Answer(loaded: Loaded) -> impl IntoView {
                 })}
             </section>
             <p>{move || t(lang.get(), "dossier.supplement.help")}</p>
-            <ErrorSummary items=summary />
+            <ErrorSummary items=summary_shown />
             {move || failed.get().map(|error| view! { <ErrorNotice error /> })}
             <form class="wizard__form" novalidate on:submit=|ev| ev.prevent_default()>
                 {pages}

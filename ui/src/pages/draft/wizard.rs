@@ -131,9 +131,6 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
     let summary_links = {
         let form = form.clone();
         Signal::derive(move || {
-            if !attempted.get() {
-                return Vec::new();
-            }
             let lang = lang.get();
             let mut links: Vec<ErrorLink> = shown
                 .get()
@@ -155,6 +152,10 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
             links
         })
     };
+
+    // The summary is what "continue" found: it does not follow typing, since
+    // each change of it takes focus, as it must when it appears.
+    let summary_shown = RwSignal::new(Vec::<ErrorLink>::new());
 
     let cx = FormCtx {
         form: form.clone(),
@@ -181,8 +182,12 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
                 });
                 if blocking || files.problems.with_untracked(|p| !p.is_empty()) {
                     attempted.try_set(true);
+                    if let Some(links) = summary_links.try_get_untracked() {
+                        summary_shown.try_set(links);
+                    }
                     return;
                 }
+                summary_shown.try_set(Vec::new());
                 // Saving failed is shown on the page; the answers are kept and
                 // saved again when the next page opens.
                 let _ = autosave.flush().await;
@@ -240,6 +245,7 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
                 validation.changed(strip_hidden(&form, &fresh));
                 touched.try_set(BTreeSet::new());
                 attempted.try_set(false);
+                summary_shown.try_set(Vec::new());
                 restart_busy.try_set(false);
                 restarting.try_set(false);
                 offer.try_set(false);
@@ -309,7 +315,7 @@ pub fn Wizard(loaded: Loaded, page: usize) -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || !offer.get()>
-                <ErrorSummary items=summary_links />
+                <ErrorSummary items=summary_shown />
                 <form class="wizard__form" novalidate on:submit=|ev| ev.prevent_default()>
                     {let cx = cx.clone(); move || { generation.get(); view! { <FormPage cx=cx.clone() page /> } }}
                     <SaveLine autosave />

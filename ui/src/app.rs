@@ -70,13 +70,17 @@ pub fn App() -> impl IntoView {
         set_preference("hoso.text_size", size.code());
         apply_text_size(size);
     });
-    // The window title names the screen; on a new screen (not the first),
-    // focus goes to the main region so a screen reader starts reading there.
-    Effect::new(move |first: Option<()>| {
+    // The window title names the screen.
+    Effect::new(move |_| {
         let lang = state.lang.get();
-        let route = state.route.get();
-        document().set_title(&format!("{} – {}", t(lang, route.title_key()), t(lang, "app.title")));
-        if first.is_some() {
+        let key = state.route.with(Route::title_key);
+        document().set_title(&format!("{} – {}", t(lang, key), t(lang, "app.title")));
+    });
+    // On a new screen (not the first), focus goes to the main region so a
+    // screen reader starts reading there and the keyboard starts from it.
+    Effect::new(move |previous: Option<()>| {
+        state.route.track();
+        if previous.is_some() {
             focus_element("main");
         }
     });

@@ -24,3 +24,32 @@ pub use actions::{BackLink, Confirm, focus_element};
 pub use feedback::{ErrorLink, ErrorNotice, ErrorSummary, Notice, NoticeTone};
 pub use tags::{OutboxTag, StatusTag};
 pub use time::{LastSaved, Moment};
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("a readable source directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push((path.display().to_string(), std::fs::read_to_string(&path).expect("a source file")));
+            }
+        }
+    }
+
+    #[test]
+    fn no_view_sets_an_inline_style_attribute() {
+        // The webview's CSP is `style-src 'self'`: a `style="…"` attribute
+        // is refused there, so the page would look right only in development.
+        // Leptos's `style:prop=` goes through the CSSOM and is allowed.
+        let mut files = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let attribute = [" style", "="].concat();
+        let offenders: Vec<&String> =
+            files.iter().filter(|(_, source)| source.contains(&attribute)).map(|(file, _)| file).collect();
+        assert!(offenders.is_empty(), "inline style attributes in {offenders:?}");
+    }
+}

@@ -1,12 +1,13 @@
 //! Telling people what happened: the error summary of a form, a command's
 //! error, and notices.
 
-use hoso_protocol::error::ErrorEnvelope;
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use leptos::html;
 use leptos::prelude::*;
 
 use super::actions::focus_element;
 use crate::i18n::{error_text, t};
+use crate::route::Route;
 use crate::state::ctx;
 
 /// One line of an [`ErrorSummary`]: the message and the id of the element
@@ -66,12 +67,25 @@ pub fn ErrorNotice(error: ErrorEnvelope, #[prop(optional)] retry: Option<Callbac
         <div class="error-summary" role="alert" data-testid="error" data-kind=kind.as_str()>
             <h2 class="error-summary__title">{move || t(lang.get(), "common.error_title")}</h2>
             <p>{move || error_text(lang.get(), kind)}</p>
+            {way_on(kind).map(|(route, key)| view! {
+                <p><a href=route.fragment() data-testid="error-way-on">{move || t(lang.get(), key)}</a></p>
+            })}
             {retry.map(|retry| view! {
                 <button type="button" class="button button--secondary" data-testid="retry" on:click=move |_| retry.run(())>
                     {move || t(lang.get(), "common.try_again")}
                 </button>
             })}
         </div>
+    }
+}
+
+/// Where to go when the error has only one way on: sign in again when the
+/// session ended, delete the local data when the device's key is lost.
+fn way_on(kind: ErrorKind) -> Option<(Route, &'static str)> {
+    match kind {
+        ErrorKind::Unauthenticated => Some((Route::Welcome, "common.sign_in_again")),
+        ErrorKind::CannotDecrypt => Some((Route::Settings, "common.go_to_local_data")),
+        _ => None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! politely; the list renders a page at a time with "show more".
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use hoso_domain::catalogue::Procedure;
 use leptos::prelude::*;
@@ -16,6 +17,9 @@ use crate::route::Route;
 use crate::state::{Catalogue, ctx, replace};
 use crate::vm::catalogue::{CatalogueIndex, Filters, PAGE, level_code, parse_level};
 use crate::vm::procedure::level_key;
+
+/// How long typing must pause before the result count is announced.
+const ANNOUNCE_AFTER: Duration = Duration::from_millis(700);
 
 #[component]
 pub fn CataloguePage(query: String) -> impl IntoView {
@@ -51,7 +55,7 @@ pub fn CataloguePage(query: String) -> impl IntoView {
             <p class="hint" id="catalogue-search-hint">{move || t(lang.get(), "catalogue.search_hint")}</p>
             <input id="catalogue-search" class="input input--search" type="search" autocomplete="off"
                 spellcheck="false" aria-describedby="catalogue-search-hint" data-testid="catalogue-search"
-                prop:value=move || query.get() on:input=on_input />
+                prop:value=query.get_untracked() on:input=on_input />
         </form>
         {move || match state.catalogue.get() {
             Catalogue::NotLoaded | Catalogue::Loading => view! {
@@ -100,6 +104,7 @@ fn FilterControls(index: Arc<CatalogueIndex>, filters: RwSignal<Filters>, shown:
                 <div>
                     <label class="label" for="filter-field">{move || t(lang.get(), "catalogue.filter.field")}</label>
                     <select id="filter-field" class="select" data-testid="filter-field"
+                        prop:value=move || filters.with(|f| f.field.clone().unwrap_or_default())
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             set(Box::new(move |f| f.field = (!value.is_empty()).then_some(value)));
@@ -116,6 +121,7 @@ fn FilterControls(index: Arc<CatalogueIndex>, filters: RwSignal<Filters>, shown:
                 <div>
                     <label class="label" for="filter-agency">{move || t(lang.get(), "catalogue.filter.agency")}</label>
                     <select id="filter-agency" class="select" data-testid="filter-agency"
+                        prop:value=move || filters.with(|f| f.agency.clone().unwrap_or_default())
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             set(Box::new(move |f| f.agency = (!value.is_empty()).then_some(value)));
@@ -157,13 +163,31 @@ fn FilterControls(index: Arc<CatalogueIndex>, filters: RwSignal<Filters>, shown:
 fn Results(index: Arc<CatalogueIndex>, results: Memo<Vec<usize>>, shown: RwSignal<usize>) -> impl IntoView {
     let lang = ctx().lang;
     let count = move || results.with(Vec::len);
+    let count_text = move || match count() {
+        1 => t(lang.get(), "catalogue.count_one"),
+        n => t_n(lang.get(), "catalogue.count", n),
+    };
+    // The count is announced once typing pauses, not at every letter.
+    let announced = RwSignal::new(String::new());
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let text = count_text();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.try_get_value() == Some(mine) {
+                    let _ = announced.try_set(text);
+                }
+            },
+            ANNOUNCE_AFTER,
+        );
+    });
     let list_index = index.clone();
     view! {
-        <p class="result-count" aria-live="polite" aria-atomic="true" data-testid="result-count">
-            {move || match count() {
-                1 => t(lang.get(), "catalogue.count_one"),
-                n => t_n(lang.get(), "catalogue.count", n),
-            }}
+        <p class="result-count" data-testid="result-count">{count_text}</p>
+        <p class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="result-announcement">
+            {move || announced.get()}
         </p>
         <Show when=move || count() == 0>
             <p class="empty" data-testid="no-results">{move || t(lang.get(), "catalogue.no_results")}</p>

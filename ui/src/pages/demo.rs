@@ -39,9 +39,14 @@ pub fn DemoPage() -> impl IntoView {
 
     let refresh = move || {
         leptos::task::spawn_local(async move {
-            let (r, c) = (call::<DemoRuns>(&()).await, call::<DemoClockGet>(&()).await);
-            let _ = runs.try_set(Some(r));
-            let _ = clock.try_set(Some(c));
+            let (r, c) = (Some(call::<DemoRuns>(&()).await), Some(call::<DemoClockGet>(&()).await));
+            // Only a change redraws, so the keyboard focus stays where it was.
+            if runs.try_with_untracked(|current| current != &r) == Some(true) {
+                let _ = runs.try_set(r);
+            }
+            if clock.try_with_untracked(|current| current != &c) == Some(true) {
+                let _ = clock.try_set(c);
+            }
         });
     };
     refresh();

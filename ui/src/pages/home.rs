@@ -17,6 +17,7 @@ use crate::state::{Ctx, ctx};
 use crate::transport::call;
 use crate::vm::home::{ActionItem, action_items, needs_key};
 use crate::vm::outbox::detail_text;
+use crate::vm::session::name_of;
 use crate::vm::time::date;
 
 /// How often the screen asks the engine again while shown.
@@ -37,9 +38,13 @@ pub fn HomePage() -> impl IntoView {
         }
         loading.set(true);
         leptos::task::spawn_local(async move {
-            let answer = call::<HomeGet>(&()).await;
-            // The screen may have been left while the answer was on its way.
-            let _ = home.try_set(Some(answer));
+            let answer = Some(call::<HomeGet>(&()).await);
+            // Only a change redraws, so a refresh does not take away the
+            // keyboard focus or the reading position. The screen may have
+            // been left while the answer was on its way: `try_` then does nothing.
+            if home.try_with_untracked(|current| current != &answer) == Some(true) {
+                let _ = home.try_set(answer);
+            }
             let _ = loading.try_set(false);
         });
     };
@@ -64,7 +69,12 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <div class="section-heading">
-            <h1>{move || t(lang.get(), "home.heading")}</h1>
+            <h1>
+                <span class="caption" data-testid="home-acting-as">
+                    {move || state.session.with(|s| s.as_ref().map(|s| name_of(lang.get(), s)).unwrap_or_default())}
+                </span>
+                {move || t(lang.get(), "home.heading")}
+            </h1>
             <button type="button" class="button button--secondary" data-testid="sync-now"
                 disabled=move || syncing.get() on:click=sync_now>
                 {move || t(lang.get(), if syncing.get() { "home.syncing" } else { "home.sync_now" })}

@@ -8,7 +8,7 @@ use hoso_protocol::command::{DemoIdentities, SignIn, SignInDemo, SignInDemoArgs}
 use hoso_protocol::error::ErrorEnvelope;
 use leptos::prelude::*;
 
-use crate::components::{ErrorNotice, Notice};
+use crate::components::{ErrorNotice, Notice, NoticeTone};
 use crate::i18n::t;
 use crate::route::Route;
 use crate::state::{Ctx, ctx, go};
@@ -20,6 +20,9 @@ enum Progress {
     Idle,
     /// Waiting for the person to finish in the browser (or the demo portal).
     Waiting,
+    /// The app answered without a session: the browser was closed or the
+    /// sign-in abandoned.
+    NotCompleted,
     Failed(ErrorEnvelope),
 }
 
@@ -48,7 +51,7 @@ pub fn WelcomePage() -> impl IntoView {
     view! {
         <h1>{move || t(lang.get(), "welcome.heading")}</h1>
         <Show when=move || state.signed_in()>
-            <Notice tone=crate::components::NoticeTone::Success testid="signed-in">
+            <Notice tone=NoticeTone::Success testid="signed-in">
                 <p>{move || t(lang.get(), "welcome.signed_in")}</p>
                 <a class="button" href=Route::Home.fragment() data-testid="continue-home">
                     {move || t(lang.get(), "common.continue")}
@@ -62,6 +65,11 @@ pub fn WelcomePage() -> impl IntoView {
                 Progress::Waiting => Some(view! {
                     <Notice testid="sign-in-waiting">
                         <p>{move || t(lang.get(), "welcome.waiting")}</p>
+                    </Notice>
+                }.into_any()),
+                Progress::NotCompleted => Some(view! {
+                    <Notice tone=NoticeTone::Warning testid="sign-in-not-completed">
+                        <p>{move || t(lang.get(), "welcome.not_completed")}</p>
                     </Notice>
                 }.into_any()),
                 Progress::Idle => None,
@@ -129,9 +137,8 @@ fn finish(
             state.return_to.set(None);
         }
         Ok(session) => {
-            // The browser was closed or the sign-in abandoned: nothing to report but the state.
             state.session.set(Some(session));
-            progress.set(Progress::Idle);
+            progress.set(Progress::NotCompleted);
         }
         Err(error) => progress.set(Progress::Failed(error)),
     }

@@ -8,6 +8,7 @@ mod app;
 pub mod components;
 mod format;
 mod i18n;
+mod model;
 mod pages;
 pub mod route;
 mod state;

@@ -98,6 +98,9 @@ fn view(code: &str, draft: rows::StoredDraft) -> Result<Option<SupplementDraftVi
         data,
         saved_at: draft.saved_at,
         conflict: draft.conflict,
+        // New scans for a supplement are not kept on the device yet, so the
+        // UI offers no upload for one (see the closing note of issue 6).
+        draft_id: None,
     }))
 }
 

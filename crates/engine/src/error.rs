@@ -1,7 +1,7 @@
 //! The engine's typed errors, and the `{kind, message}` each becomes at a
 //! boundary.
 
-use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind, FieldError};
 
 use crate::auth::AuthError;
 use crate::secrets::SecretError;
@@ -48,12 +48,22 @@ pub enum EngineError {
     MediaTypeRefused { document: String, media_type: String },
     #[error("document {document} accepts at most {max_bytes} bytes; this file has {size}")]
     AttachmentTooLarge { document: String, max_bytes: u64, size: u64 },
+    /// The answers broke the form's rules; each error names its answer.
+    #[error("{} answers are not valid", .0.len())]
+    InvalidAnswers(Vec<FieldError>),
+    /// A demo-only operation asked of an engine on a real portal.
+    #[error("this is only possible in demo mode")]
+    NotDemo,
+    /// The signed-in person holds no active mandate for this enterprise.
+    #[error("no active mandate to act for enterprise {0}")]
+    NoMandate(String),
 }
 
 impl EngineError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::PortalUrl(_) | Self::InvalidInput(_) => ErrorKind::InvalidInput,
+            Self::PortalUrl(_) | Self::InvalidInput(_) | Self::InvalidAnswers(_) => ErrorKind::InvalidInput,
+            Self::NotDemo | Self::NoMandate(_) => ErrorKind::Forbidden,
             Self::Network(_) => ErrorKind::Network,
             Self::PortalRefused { envelope, .. } => envelope.kind,
             Self::PortalContract(_) => ErrorKind::Portal,
@@ -76,8 +86,15 @@ impl EngineError {
         }
     }
 
+    /// The envelope for a front: validation errors travel as `fields`,
+    /// whether this engine's validator or the portal's found them.
     pub fn to_envelope(&self) -> ErrorEnvelope {
-        ErrorEnvelope::new(self.kind(), self.to_string())
+        let fields = match self {
+            Self::InvalidAnswers(fields) => fields.clone(),
+            Self::PortalRefused { envelope, .. } => envelope.fields.clone(),
+            _ => Vec::new(),
+        };
+        ErrorEnvelope { kind: self.kind(), message: self.to_string(), fields }
     }
 }
 

@@ -103,8 +103,14 @@ fn local_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
 mod bulk;
 #[path = "engine/canary.rs"]
 mod canary;
+#[path = "engine/demo.rs"]
+mod demo;
+#[path = "engine/home.rs"]
+mod home;
 #[path = "engine/outbox.rs"]
 mod outbox;
+#[path = "engine/session_state.rs"]
+mod session_state;
 #[path = "engine/signin.rs"]
 mod signin;
 #[path = "engine/store.rs"]

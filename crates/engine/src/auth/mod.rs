@@ -4,6 +4,7 @@
 //! and the refresh token in a vault the front chooses.
 
 mod browser;
+pub(crate) mod demo_browser;
 mod error;
 mod http;
 mod loopback;

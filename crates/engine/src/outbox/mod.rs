@@ -26,6 +26,7 @@ pub use queue::{NewSubmission, QueueOutcome};
 pub use sender::SendReport;
 pub use supplement::SupplementDraft;
 pub use sync::{DossierEvent, KnownDossier, SyncReport};
+pub(crate) use table::acting_key;
 use tokio::sync::broadcast;
 
 use crate::EngineError;

@@ -150,7 +150,7 @@ async fn deleting_the_local_data_leaves_an_empty_engine_that_works() {
     assert_eq!(state.profile, None);
     let fresh = slot.engine();
     assert!(fresh.draft_list().await.unwrap().is_empty());
-    assert_eq!(fresh.draft_open(&draft.id).await.unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(fresh.draft_open(&draft.summary.id).await.unwrap_err().kind(), ErrorKind::NotFound);
     assert!(fresh.procedures().await.unwrap().is_empty(), "the catalogue copy went too");
     // Usable again: it syncs, and signs in.
     fresh.sync_catalogue().await.unwrap();

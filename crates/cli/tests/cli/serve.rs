@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use base64::Engine as _;
+use hoso_protocol::command::Command as _;
 use hoso_protocol::command::*;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
@@ -132,7 +133,7 @@ async fn serve_answers_every_command_only_with_the_printed_token() {
 }
 
 /// Calls command `C` with `args` as the UI's browser transport does.
-async fn call<C: Command>(served: &Served, args: &C::Args) -> Result<C::Answer, ErrorEnvelope> {
+async fn call<C: hoso_protocol::command::Command>(served: &Served, args: &C::Args) -> Result<C::Answer, ErrorEnvelope> {
     let answer = reqwest::Client::new()
         .post(format!("{}/commands/{}", served.base, C::NAME))
         .header("x-hoso-token", &served.token)

@@ -85,7 +85,7 @@ async fn an_attachment_sent_as_base64_is_kept_listed_and_removed() {
 
     assert_eq!(attached.size, content.len() as u64);
     let opened = engine.draft_open(&draft.summary.id).await.unwrap();
-    assert_eq!(opened.attachments, [attached.clone()]);
+    assert_eq!(opened.attachments, std::slice::from_ref(&attached));
     assert_eq!(engine.attachment_bytes(&draft.summary.id, &attached.sha256).await.unwrap(), content);
 
     let remove = RemoveAttachment { draft_id: draft.summary.id.clone(), sha256: attached.sha256.clone() };

@@ -3,9 +3,11 @@
 
 mod commands;
 mod launch;
+mod notify;
 mod session;
 
 use tauri::{Manager, Runtime};
+use tauri_plugin_deep_link::DeepLinkExt;
 
 pub use launch::Launch;
 
@@ -38,7 +40,18 @@ pub fn run() {
 
 /// The app on any runtime, so tests can run it under Tauri's mock runtime.
 pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Builder<R> {
+    // First, so a second launch hands over before anything else starts: two
+    // processes on one store would fight over its WAL and the demo portal.
+    #[cfg(desktop)]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.set_focus();
+        }
+    }));
     builder
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let data_dir = match &launch.data_dir {
                 Some(dir) => dir.clone(),
@@ -46,7 +59,43 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             };
             let session = tauri::async_runtime::block_on(session::Session::start(&launch, &data_dir))?;
             app.manage(session);
+            notify::start(app.handle().clone());
+            // The mobile redirect scheme (`vn.hoso.app:/callback`) opens the
+            // app. The address may carry an authorization code, so it is not
+            // logged; sign-in on a phone does not go through it yet.
+            app.deep_link().on_open_url(|event| {
+                tracing::info!(links = event.urls().len(), "the app was opened by a link");
+            });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app_info, commands::catalogue_list])
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::catalogue_list,
+            commands::form_definition,
+            commands::session,
+            commands::sign_in,
+            commands::demo_identities,
+            commands::sign_in_demo,
+            commands::sign_out,
+            commands::set_acting_as,
+            commands::delete_local_data,
+            commands::home,
+            commands::sync_now,
+            commands::draft_create,
+            commands::draft_open,
+            commands::draft_save,
+            commands::form_validate,
+            commands::draft_delete,
+            commands::draft_list,
+            commands::attachment_add,
+            commands::attachment_remove,
+            commands::draft_submit,
+            commands::outbox,
+            commands::demo_scenarios,
+            commands::demo_play,
+            commands::demo_runs,
+            commands::demo_clock,
+            commands::demo_advance,
+            commands::demo_reset
+        ])
 }

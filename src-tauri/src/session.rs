@@ -1,22 +1,29 @@
-//! The running app's state: the engine, and in demo mode the reference portal
-//! it talks to, started in-process on loopback with its own SQLite database.
+//! The running app's state: the engine (in a slot, since deleting the local
+//! data replaces it), and in demo mode the reference portal it talks to,
+//! started in-process on loopback with its own SQLite database.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
+use std::sync::Arc;
 
-use hoso_engine::Engine;
+use hoso_engine::{Engine, EngineSlot};
 use hoso_protocol::command::AppMode;
 
 use crate::Launch;
 
 pub struct Session {
-    pub engine: Engine,
+    pub engines: EngineSlot,
     pub mode: AppMode,
     /// Kept alive for the app's lifetime; dropping it stops the demo portal.
     _demo_portal: Option<hoso_portal::RunningPortal>,
 }
 
 impl Session {
+    /// The engine to make one call on.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engines.engine()
+    }
+
     pub async fn start(launch: &Launch, data_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
         match &launch.portal_url {
             Some(url) => {
@@ -25,7 +32,7 @@ impl Session {
                 let database = dir.join("engine.db");
                 let secrets = hoso_engine::secrets::for_real_account(&database)?;
                 let engine = Engine::open_with(&database, url, secrets, hoso_engine::Account::Real).await?;
-                Ok(Self { engine, mode: AppMode::Live, _demo_portal: None })
+                Ok(Self { engines: EngineSlot::new(engine), mode: AppMode::Live, _demo_portal: None })
             }
             None => {
                 // Demo data is kept apart from a real account's, so a support
@@ -41,7 +48,7 @@ impl Session {
                 .await?;
                 tracing::info!(url = %portal.url(), "demo portal started in-process");
                 let engine = Engine::open(&dir.join("engine.db"), &portal.url()).await?;
-                Ok(Self { engine, mode: AppMode::Demo, _demo_portal: Some(portal) })
+                Ok(Self { engines: EngineSlot::new(engine), mode: AppMode::Demo, _demo_portal: Some(portal) })
             }
         }
     }

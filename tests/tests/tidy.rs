@@ -356,19 +356,21 @@ fn shell_commands(root: &Path) -> BTreeSet<String> {
 }
 
 fn serve_commands(root: &Path) -> BTreeSet<String> {
-    let protocol = std::fs::read_to_string(root.join("crates/protocol/src/command.rs")).expect("command.rs");
-    // `pub const APP_INFO: &str = "app_info";` → APP_INFO ↦ app_info.
-    let constants: BTreeMap<&str, &str> = protocol
+    let protocol = std::fs::read_to_string(root.join("crates/protocol/src/command/mod.rs")).expect("command/mod.rs");
+    // `    SessionGet = "session": () => SessionState;` → SessionGet ↦ session.
+    let names: BTreeMap<&str, &str> = protocol
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub const ")?.split_once(": &str = \""))
-        .filter_map(|(constant, rest)| Some((constant, rest.strip_suffix("\";")?)))
+        .filter_map(|l| l.trim().split_once(" = \""))
+        .filter(|(ty, _)| !ty.is_empty() && ty.chars().all(|c| c.is_ascii_alphanumeric()))
+        .filter_map(|(ty, rest)| Some((ty, rest.split_once("\":")?.0)))
         .collect();
     let serve = std::fs::read_to_string(root.join("crates/cli/src/serve/commands.rs")).expect("serve/commands.rs");
+    // Each command is an arm `<Type as Command>::NAME => …`.
     serve
-        .split("name::")
+        .split('<')
         .skip(1)
-        .filter_map(|rest| rest.split_once(" =>").map(|(constant, _)| constant))
-        .map(|constant| constants.get(constant).unwrap_or_else(|| panic!("no command name {constant}")).to_string())
+        .filter_map(|rest| rest.split_once(" as Command>::NAME =>").map(|(ty, _)| ty.trim()))
+        .map(|ty| names.get(ty).unwrap_or_else(|| panic!("no command type {ty}")).to_string())
         .collect()
 }
 

@@ -1,7 +1,7 @@
 //! The engine's typed errors, and the `{kind, message}` each becomes at a
 //! boundary.
 
-use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
+use hoso_protocol::error::{ErrorEnvelope, ErrorKind, FieldError};
 
 use crate::auth::AuthError;
 use crate::secrets::SecretError;
@@ -57,13 +57,20 @@ pub enum EngineError {
     TooLarge(String),
     /// Answers the one form validator refused; each error names its answer.
     #[error("{} answers are not valid", .0.len())]
-    InvalidAnswers(Vec<hoso_domain::form::FieldError>),
+    InvalidAnswers(Vec<FieldError>),
+    /// A demo-only operation asked of an engine on a real portal.
+    #[error("this is only possible in demo mode")]
+    NotDemo,
+    /// The signed-in person holds no active mandate for this enterprise.
+    #[error("no active mandate to act for enterprise {0}")]
+    NoMandate(String),
 }
 
 impl EngineError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::PortalUrl(_) | Self::InvalidInput(_) => ErrorKind::InvalidInput,
+            Self::PortalUrl(_) | Self::InvalidInput(_) | Self::InvalidAnswers(_) => ErrorKind::InvalidInput,
+            Self::NotDemo | Self::NoMandate(_) => ErrorKind::Forbidden,
             Self::Network(_) => ErrorKind::Network,
             Self::PortalRefused { envelope, .. } => envelope.kind,
             Self::PortalContract(_) => ErrorKind::Portal,
@@ -84,17 +91,18 @@ impl EngineError {
             Self::MediaTypeRefused { .. } => ErrorKind::UnsupportedMediaType,
             Self::AttachmentTooLarge { .. } | Self::TooLarge(_) => ErrorKind::TooLarge,
             Self::Conflict(_) => ErrorKind::Conflict,
-            Self::InvalidAnswers(_) => ErrorKind::InvalidInput,
         }
     }
 
+    /// The envelope for a front: validation errors travel as `fields`,
+    /// whether this engine's validator or the portal's found them.
     pub fn to_envelope(&self) -> ErrorEnvelope {
-        match self {
-            // The fields travel as data, so the UI shows each beside its question.
-            Self::InvalidAnswers(fields) => ErrorEnvelope::invalid_fields(fields.clone()),
-            Self::PortalRefused { envelope, .. } if !envelope.fields.is_empty() => envelope.clone(),
-            _ => ErrorEnvelope::new(self.kind(), self.to_string()),
-        }
+        let fields = match self {
+            Self::InvalidAnswers(fields) => fields.clone(),
+            Self::PortalRefused { envelope, .. } => envelope.fields.clone(),
+            _ => Vec::new(),
+        };
+        ErrorEnvelope { kind: self.kind(), message: self.to_string(), fields }
     }
 }
 

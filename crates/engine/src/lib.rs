@@ -10,13 +10,18 @@ pub mod bulk;
 mod business;
 mod crypto;
 mod dossiers;
+mod demo;
 mod drafts;
 mod error;
+mod filling;
+mod home;
 mod local_data;
 mod outbox;
 pub mod payment;
 mod portal_client;
 pub mod secrets;
+mod session_state;
+mod slot;
 mod store;
 mod submit;
 
@@ -37,6 +42,7 @@ pub use outbox::{
 };
 use portal_client::PortalClient;
 pub use secrets::{Account, FileSecrets, KeyringSecrets, MemorySecrets, SecretStore};
+pub use slot::EngineSlot;
 use store::Store;
 
 /// What a catalogue sync did.
@@ -55,6 +61,19 @@ pub struct Engine {
     link: outbox::Link,
     session: Session,
     attachments: attachments::Files,
+    /// Whether this engine runs on demo data (demo controls, demo sign-in).
+    account: Account,
+    /// How this engine was opened, to open it again after its local data is deleted.
+    origin: Origin,
+    /// Why the last `sync_now` failed, for the home screen; `None` after a good one.
+    last_sync_error: std::sync::Mutex<Option<hoso_protocol::error::ErrorEnvelope>>,
+}
+
+/// What opening an engine took, kept to reopen it on an empty store.
+struct Origin {
+    database: PathBuf,
+    portal_url: String,
+    secrets: Arc<dyn SecretStore>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -89,7 +108,7 @@ impl Engine {
         secrets: Arc<dyn SecretStore>,
         account: Account,
     ) -> Result<Self, EngineError> {
-        let vault = Box::new(secrets::SecretVault::new(Arc::clone(&secrets)));
+        let vault = Arc::new(secrets::SecretVault::new(Arc::clone(&secrets)));
         Self::assemble(database, portal_url, secrets, account, vault).await
     }
 
@@ -100,7 +119,7 @@ impl Engine {
         vault: Box<dyn RefreshTokenStore>,
     ) -> Result<Self, EngineError> {
         let secrets = Arc::new(FileSecrets::beside(database));
-        Self::assemble(database, portal_url, secrets, Account::Demo, vault).await
+        Self::assemble(database, portal_url, secrets, Account::Demo, Arc::from(vault)).await
     }
 
     async fn assemble(
@@ -108,7 +127,7 @@ impl Engine {
         portal_url: &str,
         secrets: Arc<dyn SecretStore>,
         account: Account,
-        vault: Box<dyn RefreshTokenStore>,
+        vault: Arc<dyn RefreshTokenStore>,
     ) -> Result<Self, EngineError> {
         secrets::SecretPolicy::of_this_build().check(secrets.as_ref(), account)?;
         let portal = PortalClient::new(portal_url)?;
@@ -116,7 +135,17 @@ impl Engine {
         let store = Store::open(database, &key).await?;
         let attachments = attachments::Files::open(secrets.as_ref(), local_data::attachments_dir(database))?;
         let session = Session::new(portal.origin().to_owned(), portal.http().clone(), vault);
-        Ok(Self { store, portal, link: outbox::Link::new(), session, attachments })
+        let origin = Origin { database: database.to_owned(), portal_url: portal_url.to_owned(), secrets };
+        Ok(Self {
+            store,
+            portal,
+            link: outbox::Link::new(),
+            session,
+            attachments,
+            account,
+            origin,
+            last_sync_error: std::sync::Mutex::new(None),
+        })
     }
 
     /// Closes the store's connections; reopening then reads the same file.
@@ -171,11 +200,13 @@ impl Engine {
         Ok(self.session.is_signed_in()?)
     }
 
-    /// The signed-in person and the enterprises they may act for.
+    /// The signed-in person and the enterprises they may act for, from the
+    /// portal; kept in the store so the session shows offline.
     pub async fn profile(&self) -> Result<Profile, EngineError> {
         let url = self.portal.url(hoso_protocol::api::path::PROFILE)?;
         let response = self.send_authorized(self.portal.http().get(url)).await?;
         let profile: Profile = PortalClient::read_json(response).await?;
+        self.remember_profile(&profile).await?;
         self.keep_profile_names(&profile).await?;
         Ok(profile)
     }

@@ -2,10 +2,11 @@
 //! with its key as the first statement of every connection, in WAL mode with
 //! `synchronous = FULL`, foreign keys and a busy timeout; backed up, then
 //! migrated from `migrations/` on open. All of the engine's SQL lives here and
-//! in the submodules (`drafts`, `attachments`) and the modules that own a migration's tables (`outbox/table.rs`).
+//! in the submodules (`drafts`, `attachments`, `settings`) and the modules that own a migration's tables (`outbox/table.rs`).
 
 mod attachments;
 mod drafts;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

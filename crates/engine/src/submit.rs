@@ -10,7 +10,7 @@ use crate::{Engine, EngineError};
 
 impl Engine {
     /// Queues draft `id` with the attachments kept for it on this device and
-    /// runs one sender pass; the queued item, as the outbox holds it after
+    /// tries one sender pass; the queued item, as the outbox holds it after
     /// that pass, or the validator's refusal.
     pub async fn submit_draft(
         &self,
@@ -40,7 +40,11 @@ impl Engine {
             QueueOutcome::Queued(item) => item,
             QueueOutcome::Refused(validation) => return Ok(Err(validation)),
         };
-        self.send_outbox(self.stored_attachments()).await?;
+        // The item is queued durably: a pass that cannot run now (nobody
+        // signed in, say) leaves it for the next one rather than failing.
+        if let Err(error) = self.send_outbox(self.stored_attachments()).await {
+            tracing::info!(%error, "queued; the outbox will be sent later");
+        }
         let now = self.outbox().await?.into_iter().find(|item| item.client_id == queued.client_id);
         Ok(Ok(now.unwrap_or(queued)))
     }

@@ -107,12 +107,18 @@ mod background;
 mod bulk;
 #[path = "engine/canary.rs"]
 mod canary;
+#[path = "engine/demo.rs"]
+mod demo;
 #[path = "engine/dossiers.rs"]
 mod dossiers;
+#[path = "engine/home.rs"]
+mod home;
 #[path = "engine/outbox.rs"]
 mod outbox;
 #[path = "engine/outbox_kill.rs"]
 mod outbox_kill;
+#[path = "engine/session_state.rs"]
+mod session_state;
 #[path = "engine/signin.rs"]
 mod signin;
 #[path = "engine/store.rs"]

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use axum::Router;
 use axum::routing::{get, post};
-use hoso_engine::Engine;
+use hoso_engine::{Engine, EngineSlot};
 use hoso_protocol::command::AppMode;
 
 use guard::Guard;
@@ -35,7 +35,8 @@ pub struct ServeArgs {
 
 /// What every request handler shares.
 struct App {
-    engine: Engine,
+    /// Swappable: deleting the local data reopens the engine on an empty store.
+    engines: EngineSlot,
     mode: AppMode,
     guard: Guard,
     ui: PathBuf,
@@ -58,7 +59,7 @@ pub async fn run(args: ServeArgs, data_dir: &Path, portal_url: &str) -> anyhow::
     let addr = listener.local_addr()?;
     let guard = Guard::new(addr)?;
     let url = format!("http://{addr}/?token={}", guard.token());
-    let app = Arc::new(App { engine, mode, guard, ui: args.ui, _demo_portal: demo_portal });
+    let app = Arc::new(App { engines: EngineSlot::new(engine), mode, guard, ui: args.ui, _demo_portal: demo_portal });
     // The first line on stdout is the address to open, for people and scripts.
     println!("{url}");
     eprintln!("serving the UI and the app's commands on {addr}; open the address above (Ctrl-C stops)");

@@ -7,7 +7,9 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use hoso_protocol::command::{CatalogueListing, name};
+use base64::Engine as _;
+use hoso_protocol::command::Command as _;
+use hoso_protocol::command::*;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
 /// A running `hoso serve`, stopped when the test ends however it ends.
@@ -54,7 +56,8 @@ fn serve(dir: &Path) -> Served {
 }
 
 fn command(served: &Served, command: &str) -> reqwest::RequestBuilder {
-    reqwest::Client::new().post(format!("{}/commands/{command}", served.base)).body("{}")
+    // `null`: the arguments of a command that takes none.
+    reqwest::Client::new().post(format!("{}/commands/{command}", served.base)).body("null")
 }
 
 #[tokio::test]
@@ -78,6 +81,23 @@ async fn serve_answers_the_page_with_its_csp_and_wasm_with_its_type() {
     assert_eq!(outside.status(), 404);
 }
 
+/// Commands whose engine methods come from another branch (dossiers); the
+/// lead wires them in both fronts and deletes this list when merging.
+const NOT_WIRED_YET: &[&str] = &[
+    "dossier_list",
+    "dossier",
+    "supplement_open",
+    "supplement_save",
+    "supplement_submit",
+    "withdraw",
+    "payment_start",
+    "result_download",
+    "rate",
+    "filing_list",
+    "bulk_validate",
+    "bulk_submit",
+];
+
 #[tokio::test]
 async fn serve_answers_every_command_only_with_the_printed_token() {
     let dir = tempfile::tempdir().unwrap();
@@ -89,9 +109,19 @@ async fn serve_answers_every_command_only_with_the_printed_token() {
     let listing: CatalogueListing = listing.json().await.unwrap();
     assert!(listing.procedures.iter().any(|p| p.code.as_str() == "1.001193"), "{listing:?}");
 
-    for command_name in name::ALL {
-        let answer = command(&served, command_name).header("x-hoso-token", &served.token).send().await.unwrap();
-        assert_eq!(answer.status(), 200, "{command_name}");
+    // Every command is routed: arguments of the wrong shape (a JSON string
+    // fits none of them) are refused as its own, before anything runs.
+    for command_name in name::ALL.iter().filter(|n| !NOT_WIRED_YET.contains(n)) {
+        let answer = command(&served, command_name)
+            .header("x-hoso-token", &served.token)
+            .body("\"wrong shape\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400, "{command_name}");
+        let envelope: ErrorEnvelope = answer.json().await.unwrap();
+        assert_eq!(envelope.kind, ErrorKind::InvalidInput, "{command_name}");
+        assert!(envelope.message.contains(command_name), "{command_name}: {envelope:?}");
     }
 
     let without = command(&served, CatalogueList::NAME).send().await.unwrap();
@@ -100,6 +130,97 @@ async fn serve_answers_every_command_only_with_the_printed_token() {
 
     let wrong = command(&served, CatalogueList::NAME).header("x-hoso-token", "0".repeat(64)).send().await.unwrap();
     assert_eq!(wrong.status(), 401);
+}
+
+/// Calls command `C` with `args` as the UI's browser transport does.
+async fn call<C: hoso_protocol::command::Command>(served: &Served, args: &C::Args) -> Result<C::Answer, ErrorEnvelope> {
+    let answer = reqwest::Client::new()
+        .post(format!("{}/commands/{}", served.base, C::NAME))
+        .header("x-hoso-token", &served.token)
+        .json(args)
+        .send()
+        .await
+        .unwrap();
+    if answer.status().is_success() { Ok(answer.json().await.unwrap()) } else { Err(answer.json().await.unwrap()) }
+}
+
+#[tokio::test]
+async fn a_citizen_signs_in_files_a_birth_registration_and_finds_it_on_home_through_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path());
+
+    let before = call::<SessionGet>(&served, &()).await.unwrap();
+    assert_eq!((before.mode, before.signed_in), (AppMode::Demo, false));
+    let identities = call::<DemoIdentities>(&served, &()).await.unwrap();
+    assert!(identities.iter().any(|i| i.username == "citizen"), "{identities:?}");
+    let session = call::<SignInDemo>(&served, &SignInDemoArgs { username: "citizen".into() }).await.unwrap();
+    assert!(session.signed_in);
+    assert_eq!(session.profile.unwrap().person.full_name, "Nguyễn Văn An");
+
+    let procedure = hoso_domain::catalogue::ProcedureCode::parse("1.001193").unwrap();
+    let draft = call::<DraftCreate>(&served, &DraftCreateArgs { procedure }).await.unwrap();
+    assert_eq!(draft.data["declarant"]["full_name"], "Nguyễn Văn An", "prefilled");
+    let id = draft.summary.id.clone();
+    let scan = b"%PDF-1.7 giay chung sinh".to_vec();
+    let attached = call::<AttachmentAdd>(
+        &served,
+        &AddAttachment {
+            draft_id: id.clone(),
+            document: "giay-chung-sinh".into(),
+            name: "giay-chung-sinh.pdf".into(),
+            media_type: "application/pdf".into(),
+            content_base64: base64::engine::general_purpose::STANDARD.encode(&scan),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(attached.size, scan.len() as u64);
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/forms/examples/");
+    let mut data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{examples}ho-tich.khai-sinh.v1.valid.json")).unwrap())
+            .unwrap();
+    data["attachments"]["giay-chung-sinh"] = serde_json::json!({
+        "sha256": attached.sha256, "media_type": "application/pdf", "bytes": attached.size, "name": attached.name
+    });
+    call::<DraftSave>(&served, &SaveDraft { id: id.clone(), data }).await.unwrap();
+
+    let item = call::<DraftSubmit>(&served, &DraftId { id }).await.unwrap();
+    let OutboxState::Sent { code } = item.state else { panic!("{:?}", item.state) };
+    let synced = call::<SyncNow>(&served, &()).await.unwrap();
+    assert_eq!(synced.error, None);
+
+    let home = call::<HomeGet>(&served, &()).await.unwrap();
+    assert!(home.recent.iter().any(|c| c.code.as_deref() == Some(code.as_str())), "{home:?}");
+    assert_eq!(call::<OutboxList>(&served, &()).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn serve_refuses_an_unknown_command_and_malformed_arguments_with_envelopes() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = serve(dir.path());
+    let with_token = |name: &str| command(&served, name).header("x-hoso-token", &served.token);
+
+    let unknown = with_token("make_coffee").send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(unknown.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::NotFound);
+
+    let not_json = with_token(DraftOpen::NAME).body("{id: 1").send().await.unwrap();
+    assert_eq!(not_json.status(), 400);
+    assert_eq!(not_json.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::InvalidInput);
+
+    let wrong_shape = with_token(DraftOpen::NAME).body(r#"{"id": 1}"#).send().await.unwrap();
+    assert_eq!(wrong_shape.status(), 400);
+    assert_eq!(wrong_shape.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::InvalidInput);
+
+    let huge = with_token(DraftOpen::NAME).body(vec![b' '; 33 * 1024 * 1024]).send().await.unwrap();
+    assert_eq!(huge.status(), 413);
+    assert_eq!(huge.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::TooLarge);
+
+    // A command that takes nothing accepts an empty body as `null`.
+    let empty = with_token(SessionGet::NAME).body("").send().await.unwrap();
+    assert_eq!(empty.status(), 200);
+    let missing = call::<DraftOpen>(&served, &DraftId { id: "no-such-draft".into() }).await.unwrap_err();
+    assert_eq!(missing.kind, ErrorKind::NotFound);
 }
 
 #[tokio::test]

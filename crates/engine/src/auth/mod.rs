@@ -6,6 +6,7 @@
 
 mod app_link;
 mod browser;
+pub(crate) mod demo_browser;
 mod error;
 mod http;
 mod loopback;

@@ -3,7 +3,7 @@
 //! refused with 401 is refreshed and sent again once, never in a loop; a
 //! refresh the portal refuses signs the person out.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::{RequestBuilder, Response, StatusCode};
@@ -34,7 +34,7 @@ pub struct Session {
     /// For the portal's API: redirects are not followed, so a bearer token is
     /// never carried to another host.
     http: reqwest::Client,
-    vault: Box<dyn RefreshTokenStore>,
+    vault: Arc<dyn RefreshTokenStore>,
     access: Mutex<Option<Token>>,
     /// Held while refreshing, so two requests refused together refresh once
     /// (a rotated-out refresh token presented again revokes the session).
@@ -50,7 +50,7 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    pub fn new(issuer: String, http: reqwest::Client, vault: Box<dyn RefreshTokenStore>) -> Self {
+    pub fn new(issuer: String, http: reqwest::Client, vault: Arc<dyn RefreshTokenStore>) -> Self {
         Self {
             issuer,
             http,
@@ -209,6 +209,20 @@ impl Session {
             }
             Err(other) => Err(other),
         }
+    }
+
+    /// The vault, for an engine reopened on the same device after its local
+    /// data was deleted.
+    pub(crate) fn vault(&self) -> Arc<dyn RefreshTokenStore> {
+        Arc::clone(&self.vault)
+    }
+
+    /// Forgets the session on this device without asking the portal: for
+    /// deleting local data while offline, where keeping a token is worse
+    /// than leaving a grant to expire at the portal.
+    pub(crate) async fn forget_here(&self) -> Result<(), AuthError> {
+        let _refreshing = self.refreshing.lock().await;
+        self.forget()
     }
 
     fn forget(&self) -> Result<(), AuthError> {

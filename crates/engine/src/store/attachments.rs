@@ -61,4 +61,31 @@ impl Store {
             })
             .collect()
     }
+
+    /// Removes the attachment `sha256` from draft `draft_id`; answers `None`
+    /// when there was none, else the file name if no other row still uses it.
+    pub async fn delete_attachment(&self, draft_id: &str, sha256: &str) -> Result<Option<Vec<String>>, EngineError> {
+        let mut tx = self.pool.begin().await?;
+        let files: Vec<String> =
+            sqlx::query_scalar("DELETE FROM attachment WHERE draft_id = ?1 AND sha256 = ?2 RETURNING file_name")
+                .bind(draft_id)
+                .bind(sha256)
+                .fetch_all(&mut *tx)
+                .await?;
+        if files.is_empty() {
+            return Ok(None);
+        }
+        let mut orphans = Vec::new();
+        for file in files {
+            let still_used: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM attachment WHERE file_name = ?1)")
+                .bind(&file)
+                .fetch_one(&mut *tx)
+                .await?;
+            if !still_used && !orphans.contains(&file) {
+                orphans.push(file);
+            }
+        }
+        tx.commit().await?;
+        Ok(Some(orphans))
+    }
 }

@@ -1,8 +1,8 @@
 //! Build script: reads the top-level `tauri.conf.json` and declares the app's
 //! own commands, so Tauri's capability ACL applies to them like to any plugin.
 
-/// Every command the shell answers (`hoso_protocol::command::name::ALL`, less
-/// what is not wired yet); the tidy test compares it with `generate_handler!`.
+/// Every command the shell answers (`hoso_protocol::command::name::ALL`); the
+/// tidy test compares it with `generate_handler!`.
 const COMMANDS: &[&str] = &[
     "app_info",
     "catalogue_list",
@@ -26,6 +26,19 @@ const COMMANDS: &[&str] = &[
     "attachment_remove",
     "draft_submit",
     "outbox",
+    "outbox_retry",
+    "dossier_list",
+    "dossier",
+    "supplement_open",
+    "supplement_save",
+    "supplement_submit",
+    "withdraw",
+    "payment_start",
+    "result_download",
+    "rate",
+    "filing_list",
+    "bulk_validate",
+    "bulk_submit",
     "demo_scenarios",
     "demo_play",
     "demo_runs",

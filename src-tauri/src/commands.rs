@@ -170,3 +170,71 @@ pub async fn demo_reset(state: State<'_, Session>, args: Args<DemoReset>) -> Rep
     let () = args;
     Ok(state.engine().demo_reset().await?)
 }
+
+#[tauri::command]
+pub async fn outbox_retry(state: State<'_, Session>, args: Args<OutboxRetry>) -> Reply<OutboxRetry> {
+    Ok(state.engine().retry_outbox_item(&args.client_id).await?)
+}
+
+#[tauri::command]
+pub async fn dossier_list(state: State<'_, Session>, args: Args<DossierList>) -> Reply<DossierList> {
+    let () = args;
+    let engine = state.engine();
+    Ok(engine.dossier_cards(&engine.acting_as().await?).await?)
+}
+
+#[tauri::command]
+pub async fn dossier(state: State<'_, Session>, args: Args<DossierGet>) -> Reply<DossierGet> {
+    Ok(state.engine().dossier_view(&args.code).await?)
+}
+
+#[tauri::command]
+pub async fn supplement_open(state: State<'_, Session>, args: Args<SupplementOpen>) -> Reply<SupplementOpen> {
+    Ok(state.engine().open_supplement(&args.code).await?)
+}
+
+#[tauri::command]
+pub async fn supplement_save(state: State<'_, Session>, args: Args<SupplementSave>) -> Reply<SupplementSave> {
+    Ok(state.engine().save_supplement(args).await?)
+}
+
+#[tauri::command]
+pub async fn supplement_submit(state: State<'_, Session>, args: Args<SupplementSubmit>) -> Reply<SupplementSubmit> {
+    Ok(state.engine().submit_supplement(&args.code).await?)
+}
+
+#[tauri::command]
+pub async fn withdraw(state: State<'_, Session>, args: Args<Withdraw>) -> Reply<Withdraw> {
+    Ok(state.engine().withdraw(args).await?)
+}
+
+#[tauri::command]
+pub async fn payment_start(state: State<'_, Session>, args: Args<PaymentStart>) -> Reply<PaymentStart> {
+    Ok(state.engine().start_payment(&args.code, &SystemBrowser).await?)
+}
+
+#[tauri::command]
+pub async fn result_download(state: State<'_, Session>, args: Args<ResultDownload>) -> Reply<ResultDownload> {
+    Ok(state.engine().download_result(&args.code).await?)
+}
+
+#[tauri::command]
+pub async fn rate(state: State<'_, Session>, args: Args<Rate>) -> Reply<Rate> {
+    Ok(state.engine().rate(args).await?)
+}
+
+#[tauri::command]
+pub async fn filing_list(state: State<'_, Session>, args: Args<FilingList>) -> Reply<FilingList> {
+    let () = args;
+    Ok(state.engine().filings().await?)
+}
+
+#[tauri::command]
+pub async fn bulk_validate(state: State<'_, Session>, args: Args<BulkValidate>) -> Reply<BulkValidate> {
+    Ok(state.engine().bulk_validate_bytes(args).await?)
+}
+
+#[tauri::command]
+pub async fn bulk_submit(state: State<'_, Session>, args: Args<BulkSubmit>) -> Reply<BulkSubmit> {
+    Ok(state.engine().bulk_submit_bytes(args).await?)
+}

@@ -60,11 +60,24 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             let session = tauri::async_runtime::block_on(session::Session::start(&launch, &data_dir))?;
             app.manage(session);
             notify::start(app.handle().clone());
+            // The outbox is sent and dossiers follow the portal for as long as the app runs.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let session = handle.state::<session::Session>();
+                session.engines.keep_in_sync(std::future::pending()).await;
+            });
             // The mobile redirect scheme (`vn.hoso.app:/callback`) opens the
-            // app. The address may carry an authorization code, so it is not
-            // logged; sign-in on a phone does not go through it yet.
-            app.deep_link().on_open_url(|event| {
-                tracing::info!(links = event.urls().len(), "the app was opened by a link");
+            // app with the sign-in's answer, handed to the engine, which
+            // accepts only the callback of the sign-in it waits for. The
+            // address carries an authorization code, so it is not logged.
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                let session = handle.state::<session::Session>();
+                for url in event.urls() {
+                    if let Err(error) = session.engine().hand_over_app_link(url.as_str()) {
+                        tracing::info!(%error, "a link that opened the app was not a sign-in's answer");
+                    }
+                }
             });
             Ok(())
         })
@@ -91,6 +104,19 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             commands::attachment_remove,
             commands::draft_submit,
             commands::outbox,
+            commands::outbox_retry,
+            commands::dossier_list,
+            commands::dossier,
+            commands::supplement_open,
+            commands::supplement_save,
+            commands::supplement_submit,
+            commands::withdraw,
+            commands::payment_start,
+            commands::result_download,
+            commands::rate,
+            commands::filing_list,
+            commands::bulk_validate,
+            commands::bulk_submit,
             commands::demo_scenarios,
             commands::demo_play,
             commands::demo_runs,

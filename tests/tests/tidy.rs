@@ -289,12 +289,11 @@ fn every_domain_error_code_has_a_translation() {
 fn every_field_error_code_has_a_translation() {
     for lang in ["vi", "en"] {
         let table = translations(lang);
-        let missing: Vec<_> =
-            FIELD_ERROR_CODES
-                .iter()
-                .chain(ATTACHMENT_ERROR_CODES)
-                .filter(|code| !table.contains_key(&format!("field_error.{code}")))
-                .collect();
+        let missing: Vec<_> = FIELD_ERROR_CODES
+            .iter()
+            .chain(ATTACHMENT_ERROR_CODES)
+            .filter(|code| !table.contains_key(&format!("field_error.{code}")))
+            .collect();
         assert!(missing.is_empty(), "{lang}.json has no field_error.<code> for {missing:?}");
         // The UI puts the bound in with `t_n`, so a text that leaves `{n}` out
         // would not say what the limit is.

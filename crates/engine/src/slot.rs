@@ -2,11 +2,19 @@
 //! for a fresh one, because deleting the local data closes the store, removes
 //! its files and keys and opens an empty store under new keys.
 
-use std::sync::{Arc, RwLock};
+use std::future::Future;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
+use hoso_domain::profile::ActingAs;
 use hoso_protocol::command::SessionState;
+use tokio::sync::watch;
 
-use crate::{Engine, EngineError, local_data};
+use crate::{Engine, EngineError, background, local_data};
+
+/// How often the background re-reads the acting profile from the store: the
+/// background asks for it synchronously, the store answers asynchronously.
+const ACTING_REFRESH: Duration = Duration::from_secs(2);
 
 /// Where a front keeps its engine. Each call takes the current engine
 /// ([`EngineSlot::engine`]); a call already running on the engine a deletion
@@ -16,6 +24,8 @@ pub struct EngineSlot {
     current: RwLock<Arc<Engine>>,
     /// One deletion at a time.
     swapping: tokio::sync::Mutex<()>,
+    /// Counts the engines swapped in, so the background moves to the new one.
+    generation: watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for EngineSlot {
@@ -26,7 +36,11 @@ impl std::fmt::Debug for EngineSlot {
 
 impl EngineSlot {
     pub fn new(engine: Engine) -> Self {
-        Self { current: RwLock::new(Arc::new(engine)), swapping: tokio::sync::Mutex::new(()) }
+        Self {
+            current: RwLock::new(Arc::new(engine)),
+            swapping: tokio::sync::Mutex::new(()),
+            generation: watch::channel(0).0,
+        }
     }
 
     /// The engine to make a call on.
@@ -42,7 +56,42 @@ impl EngineSlot {
         let fresh = self.engine().wipe_and_reopen().await?;
         let state = fresh.session_state().await?;
         *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(fresh);
+        self.generation.send_modify(|g| *g += 1);
         Ok(state)
+    }
+
+    /// Keeps the current engine in sync in the background (the outbox, the
+    /// changes feed, live events: [`background::keep_in_sync`]) for the
+    /// profile the person acts as, until `shutdown` completes; after a
+    /// deletion swapped the engine, it carries on with the new one.
+    pub async fn keep_in_sync(&self, shutdown: impl Future<Output = ()>) {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let mut swapped = self.generation.subscribe();
+        loop {
+            swapped.mark_unchanged();
+            let engine = self.engine();
+            let acting = Arc::new(Mutex::new(engine.acting_as().await.unwrap_or(ActingAs::Myself)));
+            let follow_acting = {
+                let (engine, acting) = (Arc::clone(&engine), Arc::clone(&acting));
+                async move {
+                    loop {
+                        tokio::time::sleep(ACTING_REFRESH).await;
+                        if let Ok(now) = engine.acting_as().await {
+                            *acting.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = now;
+                        }
+                    }
+                }
+            };
+            let current = move || acting.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+            let run = background::keep_in_sync(engine, current, std::future::pending());
+            tokio::select! {
+                () = &mut shutdown => return,
+                // A closed channel cannot happen while `self` lives; stop rather than spin.
+                changed = swapped.changed() => if changed.is_err() { return },
+                () = run => return,
+                () = follow_acting => return,
+            }
+        }
     }
 }
 

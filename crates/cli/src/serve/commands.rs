@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hoso_engine::EngineError;
-use hoso_engine::auth::SystemBrowser;
+use hoso_engine::auth::{Browser, BrowserError, SystemBrowser, Url};
 use hoso_protocol::command::*;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
@@ -67,6 +67,35 @@ pub async fn handle(State(app): State<Arc<App>>, Path(command): Path<String>, bo
         <OutboxList as Command>::NAME => {
             call::<OutboxList, _, _>(b, |()| async move { e.outbox_of(&e.acting_as().await?).await }).await
         }
+        <OutboxRetry as Command>::NAME => {
+            call::<OutboxRetry, _, _>(b, |a| async move { e.retry_outbox_item(&a.client_id).await }).await
+        }
+        <DossierList as Command>::NAME => {
+            call::<DossierList, _, _>(b, |()| async move { e.dossier_cards(&e.acting_as().await?).await }).await
+        }
+        <DossierGet as Command>::NAME => {
+            call::<DossierGet, _, _>(b, |a| async move { e.dossier_view(&a.code).await }).await
+        }
+        <SupplementOpen as Command>::NAME => {
+            call::<SupplementOpen, _, _>(b, |a| async move { e.open_supplement(&a.code).await }).await
+        }
+        <SupplementSave as Command>::NAME => call::<SupplementSave, _, _>(b, |a| e.save_supplement(a)).await,
+        <SupplementSubmit as Command>::NAME => {
+            call::<SupplementSubmit, _, _>(b, |a| async move { e.submit_supplement(&a.code).await }).await
+        }
+        <Withdraw as Command>::NAME => call::<Withdraw, _, _>(b, |a| e.withdraw(a)).await,
+        // The page in the browser opens the gateway itself (a tab it opened
+        // at the click, so no pop-up blocker stops it).
+        <PaymentStart as Command>::NAME => {
+            call::<PaymentStart, _, _>(b, |a| async move { e.start_payment(&a.code, &PageOpensIt).await }).await
+        }
+        <ResultDownload as Command>::NAME => {
+            call::<ResultDownload, _, _>(b, |a| async move { e.download_result(&a.code).await }).await
+        }
+        <Rate as Command>::NAME => call::<Rate, _, _>(b, |a| e.rate(a)).await,
+        <FilingList as Command>::NAME => call::<FilingList, _, _>(b, |()| e.filings()).await,
+        <BulkValidate as Command>::NAME => call::<BulkValidate, _, _>(b, |a| e.bulk_validate_bytes(a)).await,
+        <BulkSubmit as Command>::NAME => call::<BulkSubmit, _, _>(b, |a| e.bulk_submit_bytes(a)).await,
         <DemoScenarios as Command>::NAME => call::<DemoScenarios, _, _>(b, |()| e.demo_scenarios()).await,
         <DemoPlay as Command>::NAME => {
             call::<DemoPlay, _, _>(b, |a| async move { e.demo_play(&a.scenario).await }).await
@@ -76,6 +105,15 @@ pub async fn handle(State(app): State<Arc<App>>, Path(command): Path<String>, bo
         <DemoAdvance as Command>::NAME => call::<DemoAdvance, _, _>(b, |a| e.demo_advance(a)).await,
         <DemoReset as Command>::NAME => call::<DemoReset, _, _>(b, |()| e.demo_reset()).await,
         _ => error(ErrorEnvelope::new(ErrorKind::NotFound, format!("no command {command:?}"))),
+    }
+}
+
+/// The "browser" of `hoso serve`: the page that asked already has one open.
+struct PageOpensIt;
+
+impl Browser for PageOpensIt {
+    fn open(&self, _url: &Url) -> Result<(), BrowserError> {
+        Ok(())
     }
 }
 

@@ -63,6 +63,10 @@ pub async fn run(args: ServeArgs, data_dir: &Path, portal_url: &str) -> anyhow::
     // The first line on stdout is the address to open, for people and scripts.
     println!("{url}");
     eprintln!("serving the UI and the app's commands on {addr}; open the address above (Ctrl-C stops)");
+    // The outbox is sent and dossiers follow the portal while the page is
+    // open, as in the app; the task ends with the process.
+    let background = Arc::clone(&app);
+    tokio::spawn(async move { background.engines.keep_in_sync(std::future::pending()).await });
     axum::serve(listener, router(app)).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }

@@ -81,23 +81,6 @@ async fn serve_answers_the_page_with_its_csp_and_wasm_with_its_type() {
     assert_eq!(outside.status(), 404);
 }
 
-/// Commands whose engine methods come from another branch (dossiers); the
-/// lead wires them in both fronts and deletes this list when merging.
-const NOT_WIRED_YET: &[&str] = &[
-    "dossier_list",
-    "dossier",
-    "supplement_open",
-    "supplement_save",
-    "supplement_submit",
-    "withdraw",
-    "payment_start",
-    "result_download",
-    "rate",
-    "filing_list",
-    "bulk_validate",
-    "bulk_submit",
-];
-
 #[tokio::test]
 async fn serve_answers_every_command_only_with_the_printed_token() {
     let dir = tempfile::tempdir().unwrap();
@@ -111,7 +94,7 @@ async fn serve_answers_every_command_only_with_the_printed_token() {
 
     // Every command is routed: arguments of the wrong shape (a JSON string
     // fits none of them) are refused as its own, before anything runs.
-    for command_name in name::ALL.iter().filter(|n| !NOT_WIRED_YET.contains(n)) {
+    for command_name in name::ALL {
         let answer = command(&served, command_name)
             .header("x-hoso-token", &served.token)
             .body("\"wrong shape\"")

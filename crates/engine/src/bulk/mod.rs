@@ -177,7 +177,11 @@ impl Engine {
                             }
                             Err(error) => {
                                 tracing::info!(%error, "a bulk row's attachment cannot be read");
-                                unreadable.push(FieldError { pointer, code: hoso_domain::form::UPLOAD_INCOMPLETE.into(), limit: None });
+                                unreadable.push(FieldError {
+                                    pointer,
+                                    code: hoso_domain::form::UPLOAD_INCOMPLETE.into(),
+                                    limit: None,
+                                });
                             }
                         }
                     }
@@ -200,7 +204,7 @@ impl Engine {
         procedure: &str,
         acting_as: ActingAs,
         path: &Path,
-        progress: &mut dyn FnMut(usize, usize),
+        progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<BulkReport, EngineError> {
         let bytes = std::fs::read(path).map_err(EngineError::Files)?;
         self.bulk_submit_bytes_from(procedure, acting_as, &file_name(path), Some(folder(path)), &bytes, progress).await
@@ -215,7 +219,7 @@ impl Engine {
         name: &str,
         folder: Option<&Path>,
         bytes: &[u8],
-        progress: &mut dyn FnMut(usize, usize),
+        progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<BulkReport, EngineError> {
         let file_sha256 = crypto::sha256_hex(bytes);
         let (procedure, form, checks) = self.check_rows(procedure, name, folder, bytes).await?;

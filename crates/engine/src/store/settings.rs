@@ -1,4 +1,4 @@
-//! The SQL of settings (`migrations/0004_settings.sql`): named JSON values
+//! The SQL of settings (`migrations/0005_settings.sql`): named JSON values
 //! the app remembers across restarts, and forgetting a demo's local dossiers.
 
 use super::Store;

@@ -49,6 +49,12 @@ pub struct RemoveAttachment {
     pub sha256: String,
 }
 
+/// Names an outbox item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRetryArgs {
+    pub client_id: String,
+}
+
 /// The home screen, for the acting profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Home {

@@ -112,6 +112,9 @@ commands! {
     DraftSubmit = "draft_submit": DraftId => OutboxItem;
     /// The outbox of the acting profile.
     OutboxList = "outbox": () => Vec<OutboxItem>;
+    /// Queues again an item the portal refused for a reason that can change
+    /// (network, sign-in, rate limit); never one refused for its answers.
+    OutboxRetry = "outbox_retry": OutboxRetryArgs => OutboxItem;
 
     /// The acting profile's dossiers as last synced.
     DossierList = "dossier_list": () => Vec<DossierCard>;

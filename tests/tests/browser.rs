@@ -31,6 +31,10 @@ use chrome::{ChromeDriver, DESKTOP, PHONE, Viewport};
 use seed::Seeded;
 use served::Served;
 
+/// Said when something the test needs is missing.
+const PROVIDED: &str = "`cargo xtask test` provides the built UI, the hoso binary, Chromium, chromedriver and \
+                        axe-core; set HOSO_SKIP_BROWSER=1 to skip this test on purpose";
+
 /// One wait (an element, the end of loading) on one page.
 const WAIT: Duration = Duration::from_secs(30);
 /// The whole test, however many pages hang.
@@ -61,19 +65,37 @@ struct Page {
     ready: Option<&'static str>,
 }
 
+/// The screens, with the element that shows each one's data has arrived
+/// (the UI's `data-testid`s; the seeded dossier waits on the citizen for a
+/// supplement, so it is a needs-action item at home).
 const PAGES: &[Page] = &[
     Page { name: "welcome", fragment: "#/welcome", needs: Needs::SignedOut, ready: None },
-    Page { name: "home", fragment: "#/", needs: Needs::SignIn, ready: None },
+    Page { name: "home", fragment: "#/", needs: Needs::SignIn, ready: Some("[data-testid=action-item]") },
     Page { name: "catalogue", fragment: "#/catalogue", needs: Needs::Nothing, ready: Some("[data-testid=procedure]") },
     Page { name: "procedure", fragment: "#/procedure/1.001193", needs: Needs::Nothing, ready: None },
     Page { name: "draft", fragment: "#/draft/{draft}", needs: Needs::Draft, ready: None },
-    Page { name: "draft-check", fragment: "#/draft/{draft}/check", needs: Needs::Draft, ready: None },
-    Page { name: "dossier", fragment: "#/dossier/{dossier}", needs: Needs::Dossier, ready: None },
-    Page { name: "supplement", fragment: "#/dossier/{dossier}/supplement", needs: Needs::Dossier, ready: None },
-    Page { name: "business", fragment: "#/business", needs: Needs::SignIn, ready: None },
-    Page { name: "bulk", fragment: "#/business/bulk", needs: Needs::SignIn, ready: None },
+    Page {
+        name: "draft-check",
+        fragment: "#/draft/{draft}/check",
+        needs: Needs::Draft,
+        ready: Some("[data-testid=answer]"),
+    },
+    Page {
+        name: "dossier",
+        fragment: "#/dossier/{dossier}",
+        needs: Needs::Dossier,
+        ready: Some("[data-testid=action-supplement]"),
+    },
+    Page {
+        name: "supplement",
+        fragment: "#/dossier/{dossier}/supplement",
+        needs: Needs::Dossier,
+        ready: Some("[data-testid=supplement-request]"),
+    },
+    Page { name: "business", fragment: "#/business", needs: Needs::SignIn, ready: Some("[data-testid=filing-row]") },
+    Page { name: "bulk", fragment: "#/business/bulk", needs: Needs::SignIn, ready: Some("[data-testid=bulk]") },
     Page { name: "settings", fragment: "#/settings", needs: Needs::Nothing, ready: None },
-    Page { name: "demo", fragment: "#/demo", needs: Needs::SignIn, ready: None },
+    Page { name: "demo", fragment: "#/demo", needs: Needs::SignIn, ready: Some("[data-testid=demo-run]") },
 ];
 
 impl Page {
@@ -110,10 +132,11 @@ async fn every_page_shows_at_phone_and_desktop_size_with_no_axe_violations() -> 
 async fn check_every_page() -> anyhow::Result<()> {
     let root = workspace_root();
     let ui = std::env::var_os("HOSO_UI_DIST").map(|dir| root.join(dir)).unwrap_or_else(|| root.join("ui/dist"));
-    let axe = axe::Axe::load()?;
+    let axe = axe::Axe::load().context(PROVIDED)?;
     let shots = Shots::new();
+    Served::prerequisites(&ui).context(PROVIDED)?;
     let served = Served::start(&ui).await?;
-    let driver = ChromeDriver::start().await?;
+    let driver = ChromeDriver::start().await.context(PROVIDED)?;
     let mut browsers = Vec::new();
     for viewport in [PHONE, DESKTOP] {
         browsers.push((viewport, driver.open(viewport).await?));
@@ -212,17 +235,21 @@ async fn visit(
     Ok(report.violations.iter().map(|v| format!("[axe {}] {}", report.version, v.describe())).collect())
 }
 
-/// Waits, for at most [`WAIT`], until nothing is marked `aria-busy` and the
+/// What the UI shows while it waits for an answer.
+const LOADING: &str = "[aria-busy=true], [data-testid=loading], [data-testid$='-loading']";
+
+/// Waits, for at most [`WAIT`], until no loading indicator is shown and the
 /// fonts have loaded, so the screenshot shows the page, not its loading.
 async fn wait_until_idle(client: &Client) -> anyhow::Result<()> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let busy = client.execute("return document.querySelectorAll('[aria-busy=true]').length;", vec![]).await?;
+        let busy =
+            client.execute("return document.querySelectorAll(arguments[0]).length;", vec![json!(LOADING)]).await?;
         if busy == json!(0) {
             break;
         }
         if tokio::time::Instant::now() > deadline {
-            bail!("still aria-busy after {WAIT:?}");
+            bail!("still loading ({LOADING}) after {WAIT:?}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

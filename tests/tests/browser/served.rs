@@ -39,16 +39,6 @@ impl Served {
     /// address it prints on its first line.
     pub async fn start(ui: &Path) -> anyhow::Result<Self> {
         let binary = built_binary("HOSO_CLI_BIN", "hoso");
-        ensure!(
-            binary.exists(),
-            "{} is missing: run `cargo build -p hoso-cli` (cargo xtask test does)",
-            binary.display()
-        );
-        ensure!(
-            ui.join("index.html").is_file(),
-            "no built UI at {}: run `cargo xtask ui` (cargo xtask test does)",
-            ui.display()
-        );
         let data = tempfile::tempdir()?;
         let log = data.path().join("serve.log");
         let mut child = Command::new(&binary)
@@ -74,6 +64,14 @@ impl Served {
         ensure!(base.starts_with("http://127.0.0.1:"), "hoso serve printed {url:?}, not a loopback address");
         let http = reqwest::Client::builder().timeout(COMMAND_TIMEOUT).build()?;
         Ok(Self { base: base.to_owned(), token: token.to_owned(), http, child, log, _data: data })
+    }
+
+    /// Whether the binary and the built UI are there, before anything starts.
+    pub fn prerequisites(ui: &Path) -> anyhow::Result<()> {
+        let binary = built_binary("HOSO_CLI_BIN", "hoso");
+        ensure!(binary.exists(), "{} is missing: run `cargo build -p hoso-cli`", binary.display());
+        ensure!(ui.join("index.html").is_file(), "no built UI at {}: run `cargo xtask ui`", ui.display());
+        Ok(())
     }
 
     /// The address of a screen, as a person opens it: the page address with

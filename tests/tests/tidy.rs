@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, PackageId};
-use hoso_domain::form::{FIELD_ERROR_CODES, LIMIT_CODES};
+use hoso_domain::form::{ATTACHMENT_ERROR_CODES, FIELD_ERROR_CODES, LIMIT_CODES};
 use hoso_protocol::error::ErrorKind;
 use hoso_tests::workspace_root;
 
@@ -290,7 +290,11 @@ fn every_field_error_code_has_a_translation() {
     for lang in ["vi", "en"] {
         let table = translations(lang);
         let missing: Vec<_> =
-            FIELD_ERROR_CODES.iter().filter(|code| !table.contains_key(&format!("field_error.{code}"))).collect();
+            FIELD_ERROR_CODES
+                .iter()
+                .chain(ATTACHMENT_ERROR_CODES)
+                .filter(|code| !table.contains_key(&format!("field_error.{code}")))
+                .collect();
         assert!(missing.is_empty(), "{lang}.json has no field_error.<code> for {missing:?}");
         // The UI puts the bound in with `t_n`, so a text that leaves `{n}` out
         // would not say what the limit is.
@@ -310,7 +314,7 @@ fn every_error_translation_belongs_to_a_code_the_domain_gives() {
     // The other way round: a key for a code that was renamed or removed, or
     // misspelt, would never be shown.
     let domain: BTreeSet<String> = domain_error_texts().into_iter().map(|(text, _)| text).collect();
-    let fields: BTreeSet<&str> = FIELD_ERROR_CODES.iter().copied().collect();
+    let fields: BTreeSet<&str> = FIELD_ERROR_CODES.iter().chain(ATTACHMENT_ERROR_CODES).copied().collect();
     let orphans: Vec<String> = translations("vi")
         .into_keys()
         .filter(|key| match (key.strip_prefix("field_error."), key.strip_prefix("error_code.")) {

@@ -86,3 +86,73 @@ pub fn pick(lang: Lang, text: &Localized) -> String {
         Lang::En => text.en.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The string literals of a Rust source that look like translation keys:
+    /// lowercase words joined by dots, starting with a prefix the tables use.
+    fn key_literals(source: &str, prefixes: &[String]) -> Vec<String> {
+        source
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|text| {
+                text.contains('.')
+                    && !text.ends_with('.')
+                    && !text.starts_with('.')
+                    && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+                    && prefixes.iter().any(|p| text.split('.').next() == Some(p.as_str()))
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("a readable source directory") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push((path.display().to_string(), std::fs::read_to_string(&path).expect("a source file")));
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_a_screen_names_is_translated_in_both_languages() {
+        let prefixes: Vec<String> = {
+            let mut p: Vec<String> =
+                table(Lang::Vi).keys().filter_map(|k| k.split('.').next()).map(str::to_owned).collect();
+            p.sort();
+            p.dedup();
+            p
+        };
+        let mut files = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        assert!(files.len() > 10, "found only {} files", files.len());
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for (file, source) in &files {
+            for key in key_literals(source, &prefixes) {
+                seen += 1;
+                for lang in [Lang::Vi, Lang::En] {
+                    if !table(lang).contains_key(&key) {
+                        missing.push(format!("{file}: {key} ({})", lang.code()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "found only {seen} keys: is the scan broken?");
+        assert!(missing.is_empty(), "keys without a translation: {missing:#?}");
+    }
+
+    #[test]
+    fn a_missing_key_shows_itself_rather_than_nothing() {
+        assert_eq!(t(Lang::En, "no.such.key"), "no.such.key");
+        assert_eq!(t_n(Lang::En, "procedure.working_days", 3), "3 working days");
+    }
+}

@@ -1,15 +1,19 @@
 //! The Hồ sơ UI: a Leptos app rendered client-side from wasm. It talks to the
 //! app only through typed commands ([`transport`]) and never sees a token.
-//! Logic that needs no DOM (routes, formatting, view models) lives in plain
-//! modules with native unit tests.
+//! Logic that needs no DOM (routes, formatting, view models in [`vm`]) lives
+//! in plain modules with native unit tests; [`components`] are the pieces
+//! every screen shares.
 
 mod app;
+pub mod components;
 mod format;
 mod i18n;
+mod model;
 mod pages;
-mod route;
+pub mod route;
 mod state;
 mod transport;
+mod vm;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

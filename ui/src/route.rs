@@ -96,6 +96,34 @@ impl Route {
         }
     }
 
+    /// The translation key of the screen's name, for the window title.
+    pub fn title_key(&self) -> &'static str {
+        match self {
+            Self::Welcome => "nav.welcome",
+            Self::Home => "nav.home",
+            Self::Catalogue { .. } => "nav.catalogue",
+            Self::Procedure { .. } => "nav.procedure",
+            Self::Draft { .. } => "nav.draft",
+            Self::Dossier { .. } => "nav.dossier",
+            Self::Supplement { .. } => "nav.supplement",
+            Self::Business => "nav.business",
+            Self::Bulk => "nav.bulk",
+            Self::Settings => "nav.settings",
+            Self::Demo => "nav.demo",
+        }
+    }
+
+    /// The top-level section a screen belongs to, for the navigation's
+    /// "current page": a procedure is in the catalogue, a dossier at home.
+    pub fn section(&self) -> Self {
+        match self {
+            Self::Catalogue { .. } | Self::Procedure { .. } => Self::Catalogue { query: String::new() },
+            Self::Draft { .. } | Self::Dossier { .. } | Self::Supplement { .. } => Self::Home,
+            Self::Bulk => Self::Business,
+            other => other.clone(),
+        }
+    }
+
     /// Whether the screen can be shown without a session.
     pub fn is_public(&self) -> bool {
         matches!(self, Self::Welcome | Self::Catalogue { .. } | Self::Procedure { .. } | Self::Settings)
@@ -182,6 +210,15 @@ mod tests {
             Route::parse("#/draft/x/page/not-a-number"),
             Route::Draft { id: "x".into(), step: DraftStep::Page(0) }
         );
+    }
+
+    #[test]
+    fn a_screen_belongs_to_the_section_it_was_reached_from() {
+        assert_eq!(Route::Procedure { code: "1.001193".into() }.section(), Route::Catalogue { query: String::new() });
+        assert_eq!(Route::Catalogue { query: "khai sinh".into() }.section(), Route::Catalogue { query: String::new() });
+        assert_eq!(Route::Dossier { code: "X".into() }.section(), Route::Home);
+        assert_eq!(Route::Bulk.section(), Route::Business);
+        assert_eq!(Route::Settings.section(), Route::Settings);
     }
 
     #[test]

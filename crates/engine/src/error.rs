@@ -48,6 +48,16 @@ pub enum EngineError {
     MediaTypeRefused { document: String, media_type: String },
     #[error("document {document} accepts at most {max_bytes} bytes; this file has {size}")]
     AttachmentTooLarge { document: String, max_bytes: u64, size: u64 },
+    /// The request contradicts what the device or the portal holds now (a
+    /// supplement draft the portal overtook, a refusal retrying cannot change).
+    #[error("{0}")]
+    Conflict(String),
+    /// A file is larger than the engine accepts (a bulk file, a result).
+    #[error("{0}")]
+    TooLarge(String),
+    /// Answers the one form validator refused; each error names its answer.
+    #[error("{} answers are not valid", .0.len())]
+    InvalidAnswers(Vec<hoso_domain::form::FieldError>),
 }
 
 impl EngineError {
@@ -72,12 +82,19 @@ impl EngineError {
             Self::Secrets(_) => ErrorKind::Store,
             Self::NotFound { .. } => ErrorKind::NotFound,
             Self::MediaTypeRefused { .. } => ErrorKind::UnsupportedMediaType,
-            Self::AttachmentTooLarge { .. } => ErrorKind::TooLarge,
+            Self::AttachmentTooLarge { .. } | Self::TooLarge(_) => ErrorKind::TooLarge,
+            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::InvalidAnswers(_) => ErrorKind::InvalidInput,
         }
     }
 
     pub fn to_envelope(&self) -> ErrorEnvelope {
-        ErrorEnvelope::new(self.kind(), self.to_string())
+        match self {
+            // The fields travel as data, so the UI shows each beside its question.
+            Self::InvalidAnswers(fields) => ErrorEnvelope::invalid_fields(fields.clone()),
+            Self::PortalRefused { envelope, .. } if !envelope.fields.is_empty() => envelope.clone(),
+            _ => ErrorEnvelope::new(self.kind(), self.to_string()),
+        }
     }
 }
 

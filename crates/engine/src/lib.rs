@@ -5,12 +5,16 @@
 
 mod attachments;
 pub mod auth;
+pub mod background;
 pub mod bulk;
+mod business;
 mod crypto;
+mod dossiers;
 mod drafts;
 mod error;
 mod local_data;
 mod outbox;
+pub mod payment;
 mod portal_client;
 pub mod secrets;
 mod store;
@@ -29,7 +33,7 @@ pub use error::EngineError;
 pub use local_data::{backup_path, reset_local_data};
 pub use outbox::{
     AccessToken, AttachmentSource, DossierEvent, KnownDossier, MemoryAttachments, NewSubmission, QueueOutcome,
-    SendReport, StaticToken, SupplementDraft, SyncReport, backoff,
+    SendReport, StaticToken, SupplementDraft, SyncReport, backoff, changed_pointers,
 };
 use portal_client::PortalClient;
 pub use secrets::{Account, FileSecrets, KeyringSecrets, MemorySecrets, SecretStore};
@@ -136,6 +140,25 @@ impl Engine {
         Ok(self.session.sign_in(browser, timeout).await?)
     }
 
+    /// Signs in on a phone: the portal's page in `browser`, coming back to
+    /// the app through its own scheme ([`auth::APP_LINK_REDIRECT_URI`]), which
+    /// the shell hands over with [`Engine::hand_over_app_link`]; waits at most
+    /// `timeout`. State, PKCE, issuer and ID token are checked as on desktop.
+    pub async fn sign_in_through_app_link(
+        &self,
+        browser: &dyn Browser,
+        timeout: std::time::Duration,
+    ) -> Result<(), EngineError> {
+        Ok(self.session.sign_in_through_app_link(browser, timeout).await?)
+    }
+
+    /// The link the system opened the app with (the shell's deep-link
+    /// handler calls this): delivered to the waiting sign-in if it is its
+    /// callback, refused otherwise, and the sign-in keeps waiting.
+    pub fn hand_over_app_link(&self, url: &str) -> Result<(), EngineError> {
+        Ok(self.session.hand_over_app_link(url)?)
+    }
+
     /// Ends the session at the portal (its refresh token is revoked) and
     /// forgets it on this device.
     pub async fn sign_out(&self) -> Result<SignOut, EngineError> {
@@ -152,7 +175,9 @@ impl Engine {
     pub async fn profile(&self) -> Result<Profile, EngineError> {
         let url = self.portal.url(hoso_protocol::api::path::PROFILE)?;
         let response = self.send_authorized(self.portal.http().get(url)).await?;
-        PortalClient::read_json(response).await
+        let profile: Profile = PortalClient::read_json(response).await?;
+        self.keep_profile_names(&profile).await?;
+        Ok(profile)
     }
 
     /// Sends a request to the portal's API as the signed-in person: the

@@ -99,12 +99,20 @@ fn local_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files
 }
 
+#[path = "engine/app_link.rs"]
+mod app_link;
+#[path = "engine/background.rs"]
+mod background;
 #[path = "engine/bulk.rs"]
 mod bulk;
 #[path = "engine/canary.rs"]
 mod canary;
+#[path = "engine/dossiers.rs"]
+mod dossiers;
 #[path = "engine/outbox.rs"]
 mod outbox;
+#[path = "engine/outbox_kill.rs"]
+mod outbox_kill;
 #[path = "engine/signin.rs"]
 mod signin;
 #[path = "engine/store.rs"]

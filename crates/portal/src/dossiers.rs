@@ -257,7 +257,7 @@ async fn unbacked_attachments(
         .fetch_optional(&state.pool)
         .await?;
         if !listed || complete != Some(1) {
-            errors.push(FieldError { pointer, code: "upload_incomplete".into(), limit: None });
+            errors.push(FieldError { pointer, code: hoso_domain::form::UPLOAD_INCOMPLETE.into(), limit: None });
         }
     }
     Ok(errors)

@@ -22,7 +22,10 @@ pub use layout::{Choice, Condition, FieldLayout, Layout, Page, PrefillClaim, Rep
 pub use migrate::{Migration, OrphanedAnswer, migrate};
 pub use prefill::{Claims, prefill};
 #[cfg(feature = "validation")]
-pub use validate::{FIELD_ERROR_CODES, FormDefinitionError, FormValidator, LIMIT_CODES};
+pub use validate::{
+    ATTACHMENT_ERROR_CODES, FIELD_ERROR_CODES, FILE_BESIDE_INPUT, FormDefinitionError, FormValidator, LIMIT_CODES,
+    UPLOAD_INCOMPLETE,
+};
 
 /// One version of a procedure's online form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

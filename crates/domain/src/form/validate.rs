@@ -52,6 +52,16 @@ pub const FIELD_ERROR_CODES: &[&str] = &[
     "format.date-vn",
 ];
 
+/// Field errors about an attached file rather than an answer, given by the
+/// portal on receipt and by the engine's bulk filing; translated like
+/// [`FIELD_ERROR_CODES`] as `field_error.<code>`.
+pub const ATTACHMENT_ERROR_CODES: &[&str] = &[UPLOAD_INCOMPLETE, FILE_BESIDE_INPUT];
+
+/// The attachment names an upload that is not complete, or not the submitter's.
+pub const UPLOAD_INCOMPLETE: &str = "upload_incomplete";
+/// A bulk row names a file beside its input, which a file given as bytes has not.
+pub const FILE_BESIDE_INPUT: &str = "attachment.file_beside_input";
+
 /// The codes whose [`FieldError::limit`] holds the bound that was not met
 /// (when it is a whole number); their texts say it with `{n}`.
 pub const LIMIT_CODES: &[&str] =

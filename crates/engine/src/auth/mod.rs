@@ -1,8 +1,10 @@
 //! Signing in to the portal's OpenID Connect provider and staying signed in:
 //! the code flow with PKCE through the system browser and a loopback
-//! redirect (RFC 8252), the ID token checked, the access token kept in memory
-//! and the refresh token in a vault the front chooses.
+//! redirect on desktop or the app's own scheme on phones (RFC 8252), the ID
+//! token checked, the access token kept in memory and the refresh token in a
+//! vault the front chooses.
 
+mod app_link;
 mod browser;
 mod error;
 mod http;
@@ -11,6 +13,7 @@ mod provider;
 mod session;
 mod token;
 
+pub use app_link::APP_LINK_REDIRECT_URI;
 pub use browser::{Browser, BrowserError, SystemBrowser};
 pub use error::AuthError;
 /// The URL type `Browser::open` takes.

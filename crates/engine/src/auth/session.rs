@@ -9,10 +9,11 @@ use std::time::Duration;
 use reqwest::{RequestBuilder, Response, StatusCode};
 
 use super::AuthError;
+use super::app_link::{APP_LINK_REDIRECT_URI, AppLinks};
 use super::browser::Browser;
 use super::http::OidcHttp;
-use super::loopback::Loopback;
-use super::provider::Provider;
+use super::loopback::{Callback, Loopback};
+use super::provider::{Pending, Provider};
 use super::token::{RefreshTokenStore, Token};
 
 /// How long a sign-in waits for the browser to come back by default: enough
@@ -38,6 +39,8 @@ pub struct Session {
     /// Held while refreshing, so two requests refused together refresh once
     /// (a rotated-out refresh token presented again revokes the session).
     refreshing: tokio::sync::Mutex<()>,
+    /// The sign-in through the app link waiting for its callback, if any.
+    app_links: AppLinks,
 }
 
 impl std::fmt::Debug for Session {
@@ -48,7 +51,14 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     pub fn new(issuer: String, http: reqwest::Client, vault: Box<dyn RefreshTokenStore>) -> Self {
-        Self { issuer, http, vault, access: Mutex::new(None), refreshing: tokio::sync::Mutex::new(()) }
+        Self {
+            issuer,
+            http,
+            vault,
+            access: Mutex::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
+            app_links: AppLinks::default(),
+        }
     }
 
     async fn provider(&self) -> Result<Provider, AuthError> {
@@ -65,6 +75,40 @@ impl Session {
         let pending = provider.authorize(loopback.redirect_uri())?;
         browser.open(&pending.url)?;
         let callback = loopback.wait(pending.state.secret(), timeout).await?;
+        self.finish_sign_in(&provider, pending, callback).await
+    }
+
+    /// Signs in through `browser` with the app's own scheme as the redirect
+    /// (phones): the answer comes back through [`Session::hand_over_app_link`],
+    /// which the shell calls when the system opens the app with the link.
+    pub async fn sign_in_through_app_link(&self, browser: &dyn Browser, timeout: Duration) -> Result<(), AuthError> {
+        let provider = self.provider().await?;
+        let pending = provider.authorize(APP_LINK_REDIRECT_URI)?;
+        let state = pending.state.secret().clone();
+        let arrival = self.app_links.expect(&state);
+        let callback = match browser.open(&pending.url) {
+            Ok(()) => match tokio::time::timeout(timeout, arrival).await {
+                Ok(Ok(callback)) => Ok(callback),
+                // Another sign-in took over the wait.
+                Ok(Err(_)) => Err(AuthError::Refused("a newer sign-in replaced this one".to_owned())),
+                Err(_) => Err(AuthError::TimedOut),
+            },
+            Err(error) => Err(error.into()),
+        };
+        self.app_links.forget(&state);
+        self.finish_sign_in(&provider, pending, callback?).await
+    }
+
+    /// The link the system opened the app with, if it is the callback a
+    /// sign-in through the app link waits for; anything else is refused and
+    /// leaves that sign-in waiting.
+    pub fn hand_over_app_link(&self, url: &str) -> Result<(), AuthError> {
+        self.app_links.hand_over(url)
+    }
+
+    /// The callback's checks (issuer, error, code), then the code redeemed
+    /// with the verifier and the tokens kept: the same for every redirect.
+    async fn finish_sign_in(&self, provider: &Provider, pending: Pending, callback: Callback) -> Result<(), AuthError> {
         provider.check_callback_issuer(callback.iss.as_deref())?;
         if let Some(error) = callback.error {
             return Err(AuthError::Refused(error));
@@ -127,6 +171,14 @@ impl Session {
             Some(token) => Ok(token),
             None => self.refresh(None).await,
         }
+    }
+
+    /// Renews the access token after the portal refused it (it expired, say),
+    /// for a caller that sent its request by hand; a caller that renewed it
+    /// meanwhile makes this a no-op, so two refusals refresh once.
+    pub async fn renew(&self) -> Result<(), AuthError> {
+        let stale = self.current_access();
+        self.refresh(stale.as_ref()).await.map(drop)
     }
 
     /// Trades the refresh token for new tokens, unless another caller already

@@ -77,6 +77,31 @@ fn row_client_id(file_sha256: &str, procedure: &str, acting_as: &ActingAs, row: 
     crypto::sha256_hex(format!("{file_sha256}/{procedure}/{acting}/{row}").as_bytes())[..32].to_owned()
 }
 
+/// The field error of an attachment cell that names a file, in a file sent
+/// as bytes: there is no folder to read it from.
+pub use hoso_domain::form::FILE_BESIDE_INPUT;
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn folder(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// The attachments a row's submission lists: the files its cells named, and
+/// every other attachment answer (a scan already on the device or at the
+/// portal, named by its hash), so the portal finds each answer listed.
+fn references(answers: &Value, uploads: &[(AttachmentRef, Vec<u8>)]) -> Vec<AttachmentRef> {
+    let mut listed: Vec<AttachmentRef> = uploads.iter().map(|(reference, _)| reference.clone()).collect();
+    for reference in crate::outbox::attachment_refs(answers) {
+        if !listed.iter().any(|l| l.document == reference.document) {
+            listed.push(reference);
+        }
+    }
+    listed
+}
+
 impl Engine {
     /// The procedure from the local catalogue, refreshing it once when the
     /// code is not there yet (a first run of `hoso validate`).
@@ -95,14 +120,28 @@ impl Engine {
     /// is cached.
     pub async fn validate_file(&self, procedure: &str, path: &Path) -> Result<Vec<RowCheck>, EngineError> {
         let bytes = std::fs::read(path).map_err(EngineError::Files)?;
-        let (_, _, checked) = self.check_rows(procedure, path, &bytes).await?;
+        self.validate_bytes(procedure, &file_name(path), Some(folder(path)), &bytes).await
+    }
+
+    /// Judges every row of the file named `name` with `bytes`; its
+    /// attachment cells name files in `folder`, or, with no folder (a file
+    /// sent by the UI), are refused at their pointer.
+    pub(crate) async fn validate_bytes(
+        &self,
+        procedure: &str,
+        name: &str,
+        folder: Option<&Path>,
+        bytes: &[u8],
+    ) -> Result<Vec<RowCheck>, EngineError> {
+        let (_, _, checked) = self.check_rows(procedure, name, folder, bytes).await?;
         Ok(checked.into_iter().map(|c| c.check).collect())
     }
 
     async fn check_rows(
         &self,
         procedure: &str,
-        path: &Path,
+        name: &str,
+        folder: Option<&Path>,
         bytes: &[u8],
     ) -> Result<(Procedure, FormRef, Vec<Checked>), EngineError> {
         let procedure = self.procedure_for_bulk(procedure).await?;
@@ -113,9 +152,8 @@ impl Engine {
         let definition = self.form_definition(&form).await?;
         let validator =
             FormValidator::new(&definition).map_err(|e| EngineError::StoredValue(format!("form {}: {e}", form.id)))?;
-        let folder = path.parent().unwrap_or(Path::new("."));
         let mut checks = Vec::new();
-        for (index, data) in read::rows(path, bytes)?.into_iter().enumerate() {
+        for (index, data) in read::rows(name, bytes)?.into_iter().enumerate() {
             let (mut uploads, mut unreadable) = (Vec::new(), Vec::new());
             let answers = match data {
                 read::RowData::Answers(json) => json,
@@ -126,6 +164,12 @@ impl Engine {
                     let mut answers = convert::answers(&definition.schema, &plain)?;
                     for (pointer, text) in named {
                         let document = files::document_of(&pointer).unwrap_or_default();
+                        let Some(folder) = folder else {
+                            // A file sent as bytes comes alone: the files its
+                            // cells name are not there to read.
+                            unreadable.push(FieldError { pointer, code: FILE_BESIDE_INPUT.into(), limit: None });
+                            continue;
+                        };
                         match files::attachment(folder, document, &text) {
                             Ok(upload) => {
                                 crate::drafts::set_pointer(&mut answers, &pointer, files::answer(&upload.0))?;
@@ -133,7 +177,7 @@ impl Engine {
                             }
                             Err(error) => {
                                 tracing::info!(%error, "a bulk row's attachment cannot be read");
-                                unreadable.push(FieldError { pointer, code: "upload_incomplete".into(), limit: None });
+                                unreadable.push(FieldError { pointer, code: hoso_domain::form::UPLOAD_INCOMPLETE.into(), limit: None });
                             }
                         }
                     }
@@ -159,8 +203,22 @@ impl Engine {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<BulkReport, EngineError> {
         let bytes = std::fs::read(path).map_err(EngineError::Files)?;
-        let file_sha256 = crypto::sha256_hex(&bytes);
-        let (procedure, form, checks) = self.check_rows(procedure, path, &bytes).await?;
+        self.bulk_submit_bytes_from(procedure, acting_as, &file_name(path), Some(folder(path)), &bytes, progress).await
+    }
+
+    /// [`Engine::bulk_submit`] of the file named `name` with `bytes`, its
+    /// attachment cells naming files in `folder` (see [`Engine::validate_bytes`]).
+    pub(crate) async fn bulk_submit_bytes_from(
+        &self,
+        procedure: &str,
+        acting_as: ActingAs,
+        name: &str,
+        folder: Option<&Path>,
+        bytes: &[u8],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<BulkReport, EngineError> {
+        let file_sha256 = crypto::sha256_hex(bytes);
+        let (procedure, form, checks) = self.check_rows(procedure, name, folder, bytes).await?;
         let already: std::collections::HashSet<String> =
             self.outbox().await?.into_iter().map(|item| item.client_id).collect();
         let total = checks.len();
@@ -173,12 +231,13 @@ impl Engine {
             } else {
                 let client_id = row_client_id(&file_sha256, procedure.code.as_str(), &acting_as, check.row);
                 if !already.contains(&client_id) {
+                    let attachments = references(&check.answers, &uploads);
                     let submission = NewSubmission {
                         procedure: procedure.code.clone(),
                         form: form.clone(),
                         acting_as: acting_as.clone(),
                         data: check.answers,
-                        attachments: uploads.iter().map(|(reference, _)| reference.clone()).collect(),
+                        attachments,
                     };
                     match self.queue_submission_as(submission, client_id.clone()).await? {
                         QueueOutcome::Queued(_) => queued += 1,

@@ -1,9 +1,9 @@
 //! Reading a bulk file into rows: a JSON file is one answers object; a CSV or
 //! XLSX file has a header of JSON pointers (`/child/full_name`) and one
 //! dossier per row below it. Which one is decided by the file's extension.
+//! It reads bytes, so a file from disk (`hoso`) and one sent by the UI read alike.
 
 use std::io::Cursor;
-use std::path::Path;
 
 use calamine::{Reader, Xlsx};
 use serde_json::Value;
@@ -19,25 +19,26 @@ pub(crate) enum RowData {
     Answers(Value),
 }
 
-/// The rows of a file, numbered from 1 (the first row under the header).
-pub(crate) fn rows(path: &Path, bytes: &[u8]) -> Result<Vec<RowData>, EngineError> {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+/// The rows of the file named `name` (its extension says how to read it),
+/// numbered from 1 (the first row under the header).
+pub(crate) fn rows(name: &str, bytes: &[u8]) -> Result<Vec<RowData>, EngineError> {
+    let extension = name.rsplit_once('.').map(|(_, e)| e).unwrap_or_default().to_ascii_lowercase();
     match extension.as_str() {
         "json" => {
-            let answers: Value = serde_json::from_slice(bytes).map_err(|e| invalid(path, &e.to_string()))?;
+            let answers: Value = serde_json::from_slice(bytes).map_err(|e| invalid(name, &e.to_string()))?;
             if !answers.is_object() {
-                return Err(invalid(path, "a JSON file holds one answers object"));
+                return Err(invalid(name, "a JSON file holds one answers object"));
             }
             Ok(vec![RowData::Answers(answers)])
         }
-        "csv" => csv_rows(bytes).map_err(|e| invalid(path, &e.to_string())),
-        "xlsx" => xlsx_rows(bytes).map_err(|e| invalid(path, &e.to_string())),
-        _ => Err(invalid(path, "not a .json, .csv or .xlsx file")),
+        "csv" => csv_rows(bytes).map_err(|e| invalid(name, &e.to_string())),
+        "xlsx" => xlsx_rows(bytes).map_err(|e| invalid(name, &e.to_string())),
+        _ => Err(invalid(name, "not a .json, .csv or .xlsx file")),
     }
 }
 
-fn invalid(path: &Path, why: &str) -> EngineError {
-    EngineError::InvalidInput(format!("{}: {why}", path.display()))
+fn invalid(name: &str, why: &str) -> EngineError {
+    EngineError::InvalidInput(format!("{name}: {why}"))
 }
 
 /// Pairs each header pointer with its cell; a header that is not a pointer
@@ -93,7 +94,7 @@ mod tests {
     #[test]
     fn a_csv_row_pairs_each_cell_with_its_header_pointer() {
         let csv = "\u{feff}/child/full_name,/capital\n\"Nguyễn, An\",5000\nBình,\n";
-        let rows = rows(Path::new("x.CSV"), csv.as_bytes()).unwrap();
+        let rows = rows("x.CSV", csv.as_bytes()).unwrap();
         assert_eq!(
             rows,
             vec![
@@ -108,18 +109,23 @@ mod tests {
 
     #[test]
     fn a_header_that_is_not_a_pointer_is_refused_with_its_name() {
-        let error = rows(Path::new("x.csv"), b"full_name\nAn\n").unwrap_err();
+        let error = rows("x.csv", b"full_name\nAn\n").unwrap_err();
         assert!(error.to_string().contains("\"full_name\""), "{error}");
     }
 
     #[test]
     fn a_json_file_is_one_row_of_answers() {
-        let rows = rows(Path::new("a.json"), br#"{"a": 1}"#).unwrap();
+        let rows = rows("a.json", br#"{"a": 1}"#).unwrap();
         assert_eq!(rows, vec![RowData::Answers(json!({"a": 1}))]);
     }
 
     #[test]
+    fn a_name_without_an_extension_is_refused() {
+        assert!(matches!(rows("csv", b"/a\n1\n"), Err(EngineError::InvalidInput(_))));
+    }
+
+    #[test]
     fn another_extension_is_refused() {
-        assert!(matches!(rows(Path::new("a.txt"), b""), Err(EngineError::InvalidInput(_))));
+        assert!(matches!(rows("a.txt", b""), Err(EngineError::InvalidInput(_))));
     }
 }

@@ -7,14 +7,15 @@
 mod access;
 mod attachments;
 mod backoff;
-mod dossier_table;
+pub(crate) mod dossier_table;
 #[cfg(test)]
 mod plans;
 mod queue;
 mod sender;
 mod supplement;
+pub(crate) mod supplement_table;
 mod sync;
-mod table;
+pub(crate) mod table;
 mod tus;
 
 use std::sync::{Arc, RwLock};
@@ -22,10 +23,13 @@ use std::sync::{Arc, RwLock};
 pub use access::{AccessToken, StaticToken};
 pub use attachments::{AttachmentSource, MemoryAttachments};
 pub use backoff::backoff;
+pub(crate) use queue::unnamed;
 pub use queue::{NewSubmission, QueueOutcome};
 pub use sender::SendReport;
-pub use supplement::SupplementDraft;
+pub(crate) use supplement::attachment_refs;
+pub use supplement::{SupplementDraft, changed_pointers};
 pub use sync::{DossierEvent, KnownDossier, SyncReport};
+pub(crate) use table::acting_key;
 use tokio::sync::broadcast;
 
 use crate::EngineError;

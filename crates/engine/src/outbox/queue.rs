@@ -32,7 +32,7 @@ pub enum QueueOutcome {
 }
 
 /// 128 random bits as lowercase hex: the client id and idempotency key.
-fn new_client_id() -> Result<String, EngineError> {
+pub(crate) fn new_client_id() -> Result<String, EngineError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| EngineError::StoredValue(format!("no randomness for a client id: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
@@ -104,6 +104,26 @@ impl Engine {
     /// Every submission made on this device and where it stands, oldest
     /// first; works offline.
     pub async fn outbox(&self) -> Result<Vec<OutboxItem>, EngineError> {
-        table::list(self.store.pool()).await
+        let pool = self.store.pool();
+        let mut items = table::list(pool).await?;
+        for (client_id, state, queued_at, procedure, acting) in super::supplement_table::list(pool).await? {
+            items.push(OutboxItem {
+                client_id,
+                procedure_name: table::procedure_name(pool, &procedure).await?.unwrap_or_else(|| unnamed(&procedure)),
+                procedure: ProcedureCode::parse(&procedure)
+                    .map_err(|e| EngineError::StoredValue(format!("procedure {procedure}: {e:?}")))?,
+                acting_as: table::parse_acting(&acting)?,
+                queued_at: super::supplement_table::parse_time("queued_at", &queued_at)?,
+                state: table::from_json(&state)?,
+            });
+        }
+        // Submissions and supplement answers in one line, oldest first.
+        items.sort_by(|a, b| a.queued_at.cmp(&b.queued_at).then_with(|| a.client_id.cmp(&b.client_id)));
+        Ok(items)
     }
+}
+
+/// A procedure the local catalogue no longer names goes by its code.
+pub(crate) fn unnamed(code: &str) -> hoso_domain::catalogue::Localized {
+    hoso_domain::catalogue::Localized { vi: code.to_owned(), en: code.to_owned() }
 }

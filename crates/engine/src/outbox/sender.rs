@@ -5,10 +5,13 @@
 //! jitter, `429`/`503` wait as long as `Retry-After` says, and any other
 //! refusal stops the item with the portal's error for the citizen to act on.
 //! The pass never sleeps: the shell calls it again at `next_attempt_at`.
+//! Supplement answers (`supplement_outbox`) go out in the same pass, with the
+//! same backoff, under their own client ids.
 
 use std::time::Duration;
 
-use hoso_protocol::api::dossier::{SubmitDossier, Submitted};
+use hoso_protocol::api::dossier::{DossierSummary, SubmitDossier, SubmitSupplement, Submitted};
+use hoso_protocol::api::upload::AttachmentRef;
 use hoso_protocol::api::{ACTING_AS_HEADER, IDEMPOTENCY_KEY_HEADER, path};
 use hoso_protocol::command::OutboxState;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
@@ -17,6 +20,8 @@ use time::OffsetDateTime;
 
 use super::attachments::AttachmentSource;
 use super::backoff::{backoff, os_jitter};
+use super::supplement_table::{self, DueSupplement};
+use super::table::Entries;
 use super::{table, tus};
 use crate::portal_client::PortalClient;
 use crate::{Engine, EngineError};
@@ -127,45 +132,82 @@ impl Engine {
         let bearer = self.outbox_bearer().await?;
         let pool = self.store.pool();
         let mut report = SendReport::default();
+        let source = super::attachments::Either { first: attachments, then: self.stored_attachments() };
         for due in table::due(pool, now).await? {
             let client_id = due.request.client_id.clone();
-            let attempts = due.attempts.saturating_add(1);
-            let source = super::attachments::Either { first: attachments, then: self.stored_attachments() };
-            let wait = match self.send_one(&due.request, due.attempts, &source, &bearer).await {
+            let outcome = self.send_one(&due.request, due.attempts, &source, &bearer).await;
+            let outcome = match outcome {
                 Ok(submitted) => {
                     table::mark_sent(pool, &submitted).await?;
-                    report.sent += 1;
-                    continue;
+                    Ok(())
                 }
-                Err(Failure::Offline(reason)) => {
-                    tracing::info!(%client_id, %reason, "outbox item not sent; will retry");
-                    backoff(attempts, jitter)
-                }
-                Err(Failure::RetryAfter(wait)) => wait.unwrap_or_else(|| backoff(attempts, jitter)),
-                Err(Failure::Unauthenticated) => {
-                    // Not the item's fault: it stays queued, due at once
-                    // after the next sign-in, and the pass stops here.
-                    table::set_state(pool, &client_id, &OutboxState::Queued, due.attempts, 0).await?;
-                    return Err(EngineError::NotSignedIn);
-                }
-                Err(Failure::Refused(error)) => {
-                    table::set_state(pool, &client_id, &OutboxState::NeedsAction { error }, attempts, 0).await?;
-                    report.needs_action += 1;
-                    continue;
-                }
-                Err(Failure::Local(error @ EngineError::Attachment { .. })) => {
-                    let state = OutboxState::NeedsAction { error: error.to_envelope() };
-                    table::set_state(pool, &client_id, &state, attempts, 0).await?;
-                    report.needs_action += 1;
-                    continue;
-                }
-                Err(Failure::Local(error)) => return Err(error),
+                Err(failure) => Err(failure),
             };
-            let next = now.unix_timestamp().saturating_add(i64::try_from(wait.as_secs()).unwrap_or(i64::MAX));
-            table::set_state(pool, &client_id, &OutboxState::WaitingForNetwork, attempts, next).await?;
-            report.waiting += 1;
+            let entry = Entry { entries: Entries::Submissions, client_id: &client_id, attempts: due.attempts };
+            self.record(entry, outcome, now, jitter, &mut report).await?;
+        }
+        // Supplement answers go the same way, under their own client ids.
+        for due in supplement_table::due(pool, now).await? {
+            let outcome = match self.send_supplement(&due, &source, &bearer).await {
+                Ok(summary) => {
+                    supplement_table::mark_sent(pool, &due.client_id, &summary).await?;
+                    Ok(())
+                }
+                Err(failure) => Err(failure),
+            };
+            let entry = Entry { entries: Entries::Supplements, client_id: &due.client_id, attempts: due.attempts };
+            self.record(entry, outcome, now, jitter, &mut report).await?;
         }
         Ok(report)
+    }
+
+    /// Records one attempt's outcome in its entry: sent, waiting (backoff or
+    /// `Retry-After`) or needing the citizen. An access token the portal
+    /// refuses stops the pass: the entry stays queued for the next sign-in.
+    async fn record(
+        &self,
+        entry: Entry<'_>,
+        outcome: Result<(), Failure>,
+        now: OffsetDateTime,
+        jitter: f64,
+        report: &mut SendReport,
+    ) -> Result<(), EngineError> {
+        let pool = self.store.pool();
+        let Entry { entries, client_id, attempts: before } = entry;
+        let attempts = before.saturating_add(1);
+        let wait = match outcome {
+            Ok(()) => {
+                report.sent += 1;
+                return Ok(());
+            }
+            Err(Failure::Offline(reason)) => {
+                tracing::info!(%client_id, %reason, "outbox item not sent; will retry");
+                backoff(attempts, jitter)
+            }
+            Err(Failure::RetryAfter(wait)) => wait.unwrap_or_else(|| backoff(attempts, jitter)),
+            Err(Failure::Unauthenticated) => {
+                // Not the item's fault: it stays queued, due at once
+                // after the next sign-in, and the pass stops here.
+                table::set_state(pool, entries, client_id, &OutboxState::Queued, before, 0).await?;
+                return Err(EngineError::NotSignedIn);
+            }
+            Err(Failure::Refused(error)) => {
+                table::set_state(pool, entries, client_id, &OutboxState::NeedsAction { error }, attempts, 0).await?;
+                report.needs_action += 1;
+                return Ok(());
+            }
+            Err(Failure::Local(error @ EngineError::Attachment { .. })) => {
+                let state = OutboxState::NeedsAction { error: error.to_envelope() };
+                table::set_state(pool, entries, client_id, &state, attempts, 0).await?;
+                report.needs_action += 1;
+                return Ok(());
+            }
+            Err(Failure::Local(error)) => return Err(error),
+        };
+        let next = now.unix_timestamp().saturating_add(i64::try_from(wait.as_secs()).unwrap_or(i64::MAX));
+        table::set_state(pool, entries, client_id, &OutboxState::WaitingForNetwork, attempts, next).await?;
+        report.waiting += 1;
+        Ok(())
     }
 
     /// When the sender next has something to try, if anything is pending.
@@ -182,27 +224,9 @@ impl Engine {
         bearer: &str,
     ) -> Result<Submitted, Failure> {
         let request = Request { portal: &self.portal, bearer, acting: table::acting_key(&submission.acting_as) };
-        let pool = self.store.pool();
-        let total: u64 = submission.attachments.iter().map(|a| a.bytes).sum();
-        let mut done = 0;
-        for attachment in &submission.attachments {
-            let unreadable =
-                |reason: String| Failure::Local(EngineError::Attachment { sha256: attachment.sha256.clone(), reason });
-            let bytes = attachments
-                .bytes(&attachment.sha256)
-                .map_err(|e| unreadable(e.to_string()))?
-                .ok_or_else(|| unreadable("not held on this device".to_owned()))?;
-            if u64::try_from(bytes.len()).ok() != Some(attachment.bytes) {
-                return Err(unreadable("its size differs from the one submitted".to_owned()));
-            }
-            let mut offset = tus::offset(&request, attachment, submission.procedure.as_str()).await?;
-            while offset < attachment.bytes {
-                let state = OutboxState::Uploading { percent: percent(done + offset, total) };
-                table::set_state(pool, &submission.client_id, &state, attempts, 0).await.map_err(Failure::Local)?;
-                offset = tus::patch(&request, &attachment.sha256, &bytes, offset).await?;
-            }
-            done += attachment.bytes;
-        }
+        let progress = Progress { entries: Entries::Submissions, client_id: &submission.client_id, attempts };
+        self.upload_all(&request, &submission.attachments, submission.procedure.as_str(), attachments, progress)
+            .await?;
         let post = request.client().post(request.url(path::DOSSIERS)?);
         let answer = request.send(post.header(IDEMPOTENCY_KEY_HEADER, &submission.client_id).json(submission)).await?;
         if !answer.status().is_success() {
@@ -210,6 +234,86 @@ impl Engine {
         }
         answer.json::<Submitted>().await.map_err(|e| Failure::contract(&e.to_string()))
     }
+
+    /// Uploads what the portal does not hold yet of `references`, showing
+    /// progress in the entry. An attachment the portal already holds whole
+    /// (a supplement keeping the first submission's scans) needs no bytes here.
+    async fn upload_all(
+        &self,
+        request: &Request<'_>,
+        references: &[AttachmentRef],
+        procedure: &str,
+        attachments: &dyn AttachmentSource,
+        progress: Progress<'_>,
+    ) -> Result<(), Failure> {
+        let pool = self.store.pool();
+        let total: u64 = references.iter().map(|a| a.bytes).sum();
+        let mut done = 0;
+        for attachment in references {
+            let unreadable =
+                |reason: String| Failure::Local(EngineError::Attachment { sha256: attachment.sha256.clone(), reason });
+            let mut offset = tus::offset(request, attachment, procedure).await?;
+            if offset < attachment.bytes {
+                let bytes = attachments
+                    .bytes(&attachment.sha256)
+                    .map_err(|e| unreadable(e.to_string()))?
+                    .ok_or_else(|| unreadable("not held on this device".to_owned()))?;
+                if u64::try_from(bytes.len()).ok() != Some(attachment.bytes) {
+                    return Err(unreadable("its size differs from the one submitted".to_owned()));
+                }
+                while offset < attachment.bytes {
+                    let state = OutboxState::Uploading { percent: percent(done + offset, total) };
+                    table::set_state(pool, progress.entries, progress.client_id, &state, progress.attempts, 0)
+                        .await
+                        .map_err(Failure::Local)?;
+                    offset = tus::patch(request, &attachment.sha256, &bytes, offset).await?;
+                }
+            }
+            done += attachment.bytes;
+        }
+        Ok(())
+    }
+
+    /// Uploads a supplement answer's new scans, then posts the answer under
+    /// its client id, the exact body first queued.
+    async fn send_supplement(
+        &self,
+        due: &DueSupplement,
+        attachments: &dyn AttachmentSource,
+        bearer: &str,
+    ) -> Result<DossierSummary, Failure> {
+        let request = Request { portal: &self.portal, bearer, acting: due.acting.clone() };
+        let body: SubmitSupplement = table::from_json(&due.request).map_err(Failure::Local)?;
+        let progress = Progress { entries: Entries::Supplements, client_id: &due.client_id, attempts: due.attempts };
+        self.upload_all(&request, &body.attachments, &due.procedure, attachments, progress).await?;
+        let url = request.url(&path::DOSSIER_SUPPLEMENT.replace("{code}", &due.code))?;
+        let post = request
+            .client()
+            .post(url)
+            .header(IDEMPOTENCY_KEY_HEADER, &due.client_id)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(due.request.clone());
+        let answer = request.send(post).await?;
+        if !answer.status().is_success() {
+            return Err(Failure::from_response(answer).await);
+        }
+        answer.json::<DossierSummary>().await.map_err(|e| Failure::contract(&e.to_string()))
+    }
+}
+
+/// Which entry an attempt is for.
+struct Entry<'a> {
+    entries: Entries,
+    client_id: &'a str,
+    /// Attempts before this one.
+    attempts: u32,
+}
+
+/// Where upload progress is shown.
+struct Progress<'a> {
+    entries: Entries,
+    client_id: &'a str,
+    attempts: u32,
 }
 
 #[cfg(test)]

@@ -25,6 +25,16 @@ pub(crate) fn acting_key(acting: &ActingAs) -> String {
     }
 }
 
+/// The profile a stored key names: `myself` or an enterprise's tax code.
+pub(crate) fn parse_acting(key: &str) -> Result<ActingAs, EngineError> {
+    if key == "myself" {
+        return Ok(ActingAs::Myself);
+    }
+    hoso_domain::identity::TaxCode::parse(key)
+        .map(ActingAs::Enterprise)
+        .map_err(|e| EngineError::StoredValue(format!("acting_as {key}: {e:?}")))
+}
+
 pub(crate) fn status_name(status: DossierStatus) -> String {
     serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -37,11 +47,11 @@ pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, EngineError> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, EngineError> {
     serde_json::to_string(value).map_err(EngineError::Corrupt)
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, EngineError> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, EngineError> {
     serde_json::from_str(text).map_err(EngineError::Corrupt)
 }
 
@@ -54,13 +64,18 @@ pub(crate) async fn queue(
     queued_at: OffsetDateTime,
 ) -> Result<(), EngineError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO dossier (client_id, acting_as, procedure_code, status) VALUES (?1, ?2, ?3, ?4)")
-        .bind(&request.client_id)
-        .bind(acting_key(&request.acting_as))
-        .bind(request.procedure.as_str())
-        .bind(status_name(DossierStatus::Queued))
-        .execute(&mut *tx)
-        .await?;
+    // Its change time is the queueing until the portal says otherwise, so a
+    // list newest first shows it at the top, not after every synced dossier.
+    sqlx::query(
+        "INSERT INTO dossier (client_id, acting_as, procedure_code, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(&request.client_id)
+    .bind(acting_key(&request.acting_as))
+    .bind(request.procedure.as_str())
+    .bind(status_name(DossierStatus::Queued))
+    .bind(rfc3339(queued_at))
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO outbox (client_id, phase, state, request, procedure_name, queued_at)
          VALUES (?1, 'pending', ?2, ?3, ?4, ?5)",
@@ -91,14 +106,61 @@ pub(crate) async fn due(pool: &SqlitePool, now: OffsetDateTime) -> Result<Vec<Du
         .collect()
 }
 
-/// The earliest time a pending item becomes due, for the shell's timer.
+/// The earliest time a pending item (a submission or a supplement answer)
+/// becomes due, for the shell's timer.
 pub(crate) async fn next_due(pool: &SqlitePool) -> Result<Option<i64>, EngineError> {
-    Ok(sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox WHERE phase = 'pending'").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar(
+        "SELECT MIN(at) FROM (
+             SELECT MIN(next_attempt_at) AS at FROM outbox WHERE phase = 'pending'
+             UNION ALL SELECT MIN(next_attempt_at) FROM supplement_outbox WHERE phase = 'pending')",
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// The two tables of things on their way to the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entries {
+    Submissions,
+    Supplements,
+}
+
+impl Entries {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Submissions => "outbox",
+            Self::Supplements => "supplement_outbox",
+        }
+    }
+}
+
+/// An entry's phase and state, by client id.
+pub(crate) async fn state_of(
+    pool: &SqlitePool,
+    entries: Entries,
+    client_id: &str,
+) -> Result<Option<(String, OutboxState)>, EngineError> {
+    let sql = format!("SELECT phase, state FROM {} WHERE client_id = ?1", entries.table());
+    let row: Option<(String, String)> = sqlx::query_as(&sql).bind(client_id).fetch_optional(pool).await?;
+    row.map(|(phase, state)| Ok((phase, from_json(&state)?))).transpose()
+}
+
+/// Puts an entry the portal refused back in line, due now, its backoff
+/// started over; only one still `needs_action` is touched.
+pub(crate) async fn requeue(pool: &SqlitePool, entries: Entries, client_id: &str) -> Result<bool, EngineError> {
+    let sql = format!(
+        "UPDATE {} SET phase = 'pending', state = ?2, attempts = 0, next_attempt_at = 0
+         WHERE client_id = ?1 AND phase = 'needs_action'",
+        entries.table()
+    );
+    let done = sqlx::query(&sql).bind(client_id).bind(to_json(&OutboxState::Queued)?).execute(pool).await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Records what the citizen should see, and when to try again.
 pub(crate) async fn set_state(
     pool: &SqlitePool,
+    entries: Entries,
     client_id: &str,
     state: &OutboxState,
     attempts: u32,
@@ -109,7 +171,11 @@ pub(crate) async fn set_state(
         OutboxState::Sent { .. } => "sent",
         _ => "pending",
     };
-    sqlx::query("UPDATE outbox SET phase = ?2, state = ?3, attempts = ?4, next_attempt_at = ?5 WHERE client_id = ?1")
+    let sql = format!(
+        "UPDATE {} SET phase = ?2, state = ?3, attempts = ?4, next_attempt_at = ?5 WHERE client_id = ?1",
+        entries.table()
+    );
+    sqlx::query(&sql)
         .bind(client_id)
         .bind(phase)
         .bind(to_json(state)?)

@@ -17,8 +17,8 @@ use time::{Duration, OffsetDateTime};
 
 use super::*;
 
-const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
-const OFFICER: (&str, &str) = ("officer", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U");
+pub(super) const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+pub(super) const OFFICER: (&str, &str) = ("officer", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U");
 const REDIRECT: &str = "http://127.0.0.1:49152/callback";
 const UNREACHABLE: &str = "http://127.0.0.1:9";
 
@@ -107,7 +107,7 @@ pub(super) fn birth_registration(attachments: &mut MemoryAttachments, scan: Vec<
 
 /// An engine on `url` with the catalogue and the birth form held locally
 /// (as after the citizen opened the form) and `token` set.
-async fn prepared_engine(dir: &tempfile::TempDir, url: &str, token: &str) -> Engine {
+pub(super) async fn prepared_engine(dir: &tempfile::TempDir, url: &str, token: &str) -> Engine {
     let engine = Engine::open(&dir.path().join("engine.db"), url).await.unwrap();
     engine.sync_catalogue().await.unwrap();
     engine.form_definition(&birth_form()).await.unwrap();
@@ -115,7 +115,7 @@ async fn prepared_engine(dir: &tempfile::TempDir, url: &str, token: &str) -> Eng
     engine
 }
 
-async fn queued(engine: &Engine, submission: NewSubmission) -> String {
+pub(super) async fn queued(engine: &Engine, submission: NewSubmission) -> String {
     match engine.queue_submission(submission).await.unwrap() {
         QueueOutcome::Queued(item) => item.client_id,
         QueueOutcome::Refused(validation) => panic!("refused: {validation:?}"),
@@ -124,7 +124,7 @@ async fn queued(engine: &Engine, submission: NewSubmission) -> String {
 
 /// The engine's encrypted store opened by hand, with the key `Engine::open`
 /// keeps beside it, to play a lost answer the engine could not tell apart.
-async fn unlocked_store(database: &std::path::Path) -> sqlx::SqlitePool {
+pub(super) async fn unlocked_store(database: &std::path::Path) -> sqlx::SqlitePool {
     use hoso_engine::SecretStore as _;
     let key = hoso_engine::FileSecrets::beside(database).get("store-key").unwrap().expect("a store key");
     let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
@@ -134,7 +134,7 @@ async fn unlocked_store(database: &std::path::Path) -> sqlx::SqlitePool {
 
 /// Queues a birth registration and sends it; its client id, dossier code and
 /// the scan's bytes.
-async fn filed(engine: &Engine) -> (String, String, MemoryAttachments) {
+pub(super) async fn filed(engine: &Engine) -> (String, String, MemoryAttachments) {
     let mut attachments = MemoryAttachments::default();
     let client_id = queued(engine, birth_registration(&mut attachments, b"%PDF scan".to_vec())).await;
     engine.send_outbox(&attachments).await.unwrap();
@@ -143,14 +143,14 @@ async fn filed(engine: &Engine) -> (String, String, MemoryAttachments) {
 }
 
 /// The citizen's dossiers as the portal lists them.
-async fn portal_dossiers(base: &str, token: &str) -> Vec<serde_json::Value> {
+pub(super) async fn portal_dossiers(base: &str, token: &str) -> Vec<serde_json::Value> {
     let client = reqwest::Client::new();
     let list: serde_json::Value =
         client.get(format!("{base}/api/v1/dossiers")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
     list.as_array().cloned().unwrap_or_else(|| list["dossiers"].as_array().cloned().expect("a list"))
 }
 
-fn sent_code(outbox: &[hoso_protocol::command::OutboxItem], client_id: &str) -> String {
+pub(super) fn sent_code(outbox: &[hoso_protocol::command::OutboxItem], client_id: &str) -> String {
     let item = outbox.iter().find(|i| i.client_id == client_id).unwrap();
     let OutboxState::Sent { code } = &item.state else { panic!("not sent: {:?}", item.state) };
     code.clone()
@@ -161,7 +161,7 @@ pub(super) fn later() -> OffsetDateTime {
     OffsetDateTime::now_utc() + Duration::hours(1)
 }
 
-async fn officer_move(base: &str, officer: &str, code: &str, body: serde_json::Value) {
+pub(super) async fn officer_move(base: &str, officer: &str, code: &str, body: serde_json::Value) {
     let answer = reqwest::Client::new()
         .post(format!("{base}/api/v1/office/dossiers/{code}/moves"))
         .bearer_auth(officer)
@@ -186,7 +186,10 @@ async fn a_dossier_queued_offline_is_sent_exactly_once_when_online_and_takes_its
     offline.set_access_token(Arc::new(StaticToken::new(&token)));
     let client_id = queued(&offline, submission).await;
     assert_eq!(offline.dossier(&client_id).await.unwrap().unwrap().status, DossierStatus::Queued);
-    let report = offline.send_outbox(&attachments).await.unwrap();
+    // The clock is passed, not read: on a busy machine the backoff of a
+    // second could otherwise be over before the next line looks.
+    let now = OffsetDateTime::now_utc();
+    let report = offline.send_outbox_at(&attachments, now, 0.0).await.unwrap();
     assert_eq!((report.sent, report.waiting), (0, 1));
     assert_eq!(offline.outbox().await.unwrap()[0].state, OutboxState::WaitingForNetwork);
     drop(offline);
@@ -194,7 +197,7 @@ async fn a_dossier_queued_offline_is_sent_exactly_once_when_online_and_takes_its
     let online = Engine::open(&dir.path().join("engine.db"), &base).await.unwrap();
     online.set_access_token(Arc::new(StaticToken::new(&token)));
     // The backoff holds: not due yet, so nothing is tried.
-    assert_eq!(online.send_outbox_at(&attachments, OffsetDateTime::now_utc(), 0.0).await.unwrap().sent, 0);
+    assert_eq!(online.send_outbox_at(&attachments, now, 0.0).await.unwrap().sent, 0);
     assert_eq!(online.send_outbox_at(&attachments, later(), 0.0).await.unwrap().sent, 1);
 
     let code = sent_code(&online.outbox().await.unwrap(), &client_id);

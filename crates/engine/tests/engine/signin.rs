@@ -10,8 +10,8 @@ use reqwest::Url;
 
 use super::*;
 
-const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
-const BUSINESS: (&str, &str) = ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB");
+pub(super) const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+pub(super) const BUSINESS: (&str, &str) = ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB");
 /// Only a bound on a broken test: a sign-in the browser task failed to
 /// finish ends here instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -30,14 +30,14 @@ struct Seen {
 /// A browser that signs in as `user`, optionally first sending the listener
 /// a callback with a forged state; or, when `user` is `None`, opens the page
 /// and never signs in.
-struct AutomatedBrowser {
+pub(super) struct AutomatedBrowser {
     user: Option<(&'static str, &'static str)>,
     forge_first: bool,
     seen: Arc<Mutex<Seen>>,
 }
 
 impl AutomatedBrowser {
-    fn signing_in_as(user: (&'static str, &'static str)) -> Self {
+    pub(super) fn signing_in_as(user: (&'static str, &'static str)) -> Self {
         Self { user: Some(user), forge_first: false, seen: Arc::default() }
     }
 
@@ -82,18 +82,18 @@ async fn drive(url: Url, redirect: String, user: (&str, &str), forge_first: bool
     seen.lock().unwrap().callback_status = Some(callback.status().as_u16());
 }
 
-fn query_param(url: &Url, name: &str) -> Option<String> {
+pub(super) fn query_param(url: &Url, name: &str) -> Option<String> {
     url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// The value of the sign-in form's hidden request id.
-fn request_id(page: &str) -> String {
+pub(super) fn request_id(page: &str) -> String {
     let marker = "name=\"request_id\" value=\"";
     let start = page.find(marker).expect("a request id in the form") + marker.len();
     page[start..].split('"').next().unwrap().to_owned()
 }
 
-fn current_code(secret: &str) -> String {
+pub(super) fn current_code(secret: &str) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     hoso_portal::oidc::credentials::OneTimeCodes::from_base32(secret).unwrap().code_at(now)
 }

@@ -77,6 +77,11 @@ pub struct SupplementDraftView {
     /// kept, but can no longer be sent as they are.
     #[serde(default)]
     pub conflict: bool,
+    /// The id under which the files of this answer are kept, i.e. the
+    /// `draft_id` of `attachment_add` and `attachment_remove` for documents
+    /// the agency asked for again; `None` while the app keeps no files for it.
+    #[serde(default)]
+    pub draft_id: Option<String>,
 }
 
 /// Arguments of saving a supplement answer.

@@ -1,0 +1,102 @@
+//! Bulk filing, decided without a DOM: which files the wizard takes, and
+//! what a check or a run of a file amounts to (counts for the summary line).
+
+use hoso_protocol::command::{BulkCheck, BulkResult, BulkRowResult};
+
+/// The file input's `accept`: CSV, XLSX and JSON, by extension and type.
+pub const ACCEPT: &str =
+    ".csv,.xlsx,.json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/json";
+
+/// The largest file the wizard reads: a spreadsheet of thousands of rows
+/// is well under it, and the whole file travels in one command.
+pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Whether the engine can read a file of this name (it goes by the extension).
+pub fn readable(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".csv", ".xlsx", ".json"].iter().any(|ext| lower.ends_with(ext))
+}
+
+/// How a checked file stands: rows, and how many of them are valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckCounts {
+    pub rows: usize,
+    pub valid: usize,
+}
+
+pub fn check_counts(check: &BulkCheck) -> CheckCounts {
+    CheckCounts { rows: check.rows.len(), valid: check.rows.iter().filter(|r| r.errors.is_empty()).count() }
+}
+
+/// What a run did, by outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    pub filed: usize,
+    pub waiting: usize,
+    pub refused: usize,
+    pub invalid: usize,
+}
+
+pub fn run_counts(result: &BulkResult) -> RunCounts {
+    let mut counts = RunCounts::default();
+    for row in &result.rows {
+        match row {
+            BulkRowResult::Filed { .. } => counts.filed += 1,
+            BulkRowResult::Waiting { .. } => counts.waiting += 1,
+            BulkRowResult::Refused { .. } => counts.refused += 1,
+            BulkRowResult::Invalid { .. } => counts.invalid += 1,
+        }
+    }
+    counts
+}
+
+/// The row number of an outcome (1 for the first row under the header).
+pub fn row_of(result: &BulkRowResult) -> usize {
+    match result {
+        BulkRowResult::Invalid { row, .. }
+        | BulkRowResult::Filed { row, .. }
+        | BulkRowResult::Waiting { row }
+        | BulkRowResult::Refused { row, .. } => *row,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn only_files_the_engine_reads_are_taken() {
+        assert!(readable("to-khai.CSV"));
+        assert!(readable("ho-so.xlsx"));
+        assert!(readable("mot-ho-so.json"));
+        assert!(!readable("bang.xls"));
+        assert!(!readable("csv"));
+    }
+
+    #[test]
+    fn checks_and_runs_are_counted_by_outcome() {
+        let check: BulkCheck = serde_json::from_value(json!({"rows": [
+            {"row": 1, "errors": []},
+            {"row": 2, "errors": [{"pointer": "/a", "code": "required"}]},
+            {"row": 3, "errors": []},
+        ]}))
+        .unwrap();
+        assert_eq!(check_counts(&check), CheckCounts { rows: 3, valid: 2 });
+        let result: BulkResult = serde_json::from_value(json!({
+            "rows": [
+                {"outcome": "filed", "row": 1, "code": "H01"},
+                {"outcome": "invalid", "row": 2, "errors": []},
+                {"outcome": "waiting", "row": 3},
+                {"outcome": "refused", "row": 4, "error": {"kind": "forbidden", "message": "no"}},
+                {"outcome": "filed", "row": 5, "code": "H02"},
+            ],
+            "queued": 3,
+            "report_csv": "row,status\n",
+        }))
+        .unwrap();
+        assert_eq!(run_counts(&result), RunCounts { filed: 2, waiting: 1, refused: 1, invalid: 1 });
+        assert_eq!(row_of(&result.rows[3]), 4);
+    }
+}

@@ -1,0 +1,410 @@
+//! The business table's decisions: every filing of the person and their
+//! enterprises searched (diacritic-insensitive, with the engine's own
+//! [`fold`]), filtered by profile and status, sorted by a column, and cut to
+//! the rows a scrolled viewport shows, so 10,000 filings stay smooth: the
+//! search keys are folded once per listing, and only the visible rows (and a
+//! margin) are ever drawn.
+
+use std::cmp::Ordering;
+
+use hoso_domain::dossier::DossierStatus;
+use hoso_domain::profile::ActingAs;
+use hoso_domain::text::fold;
+use hoso_protocol::command::Filing;
+
+use crate::i18n::Lang;
+
+/// A column the table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Procedure,
+    Profile,
+    Code,
+    Status,
+    Updated,
+    Due,
+}
+
+impl Column {
+    pub const ALL: [Column; 6] =
+        [Column::Code, Column::Procedure, Column::Profile, Column::Status, Column::Updated, Column::Due];
+
+    /// The translation key of its header.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Procedure => "business.column.procedure",
+            Self::Profile => "business.column.profile",
+            Self::Code => "business.column.code",
+            Self::Status => "business.column.status",
+            Self::Updated => "business.column.updated",
+            Self::Due => "business.column.due",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ascending,
+    Descending,
+}
+
+/// The order of the rows: a column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: Column,
+    pub direction: Direction,
+}
+
+impl Default for Sort {
+    /// The most recently changed first: what a business looks for first.
+    fn default() -> Self {
+        Self { column: Column::Updated, direction: Direction::Descending }
+    }
+}
+
+impl Sort {
+    /// The order after clicking `column`'s header: the other direction when it
+    /// already sorts, else ascending (dates newest first).
+    pub fn toggled(self, column: Column) -> Self {
+        if self.column == column {
+            let direction = match self.direction {
+                Direction::Ascending => Direction::Descending,
+                Direction::Descending => Direction::Ascending,
+            };
+            Self { column, direction }
+        } else {
+            let direction = match column {
+                Column::Updated => Direction::Descending,
+                _ => Direction::Ascending,
+            };
+            Self { column, direction }
+        }
+    }
+
+    /// `aria-sort` of `column`'s header.
+    pub fn aria(self, column: Column) -> &'static str {
+        match (self.column == column, self.direction) {
+            (false, _) => "none",
+            (true, Direction::Ascending) => "ascending",
+            (true, Direction::Descending) => "descending",
+        }
+    }
+}
+
+/// What the person asked the table for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pub text: String,
+    /// A profile key ([`profile_key`]); `None` is every profile.
+    pub profile: Option<String>,
+    pub status: Option<DossierStatus>,
+    pub sort: Sort,
+}
+
+/// `myself`, or the enterprise's tax code: a filter option's value.
+pub fn profile_key(acting: &ActingAs) -> String {
+    match acting {
+        ActingAs::Myself => "myself".to_owned(),
+        ActingAs::Enterprise(tax_code) => tax_code.as_str().to_owned(),
+    }
+}
+
+/// The filings with what searching and sorting them needs, computed once.
+#[derive(Debug, Clone, Default)]
+pub struct FilingTable {
+    rows: Vec<Filing>,
+    /// Everything searchable about row `i`, folded.
+    keys: Vec<String>,
+    /// The procedure's name folded, per language, for sorting.
+    names_vi: Vec<String>,
+    names_en: Vec<String>,
+    profiles: Vec<String>,
+}
+
+impl FilingTable {
+    pub fn new(rows: Vec<Filing>) -> Self {
+        let keys = rows
+            .iter()
+            .map(|f| {
+                let d = &f.dossier;
+                fold(&format!(
+                    "{} | {} | {} | {} | {} | {}",
+                    d.code.as_deref().unwrap_or_default(),
+                    d.procedure_name.vi,
+                    d.procedure_name.en,
+                    d.procedure.as_str(),
+                    f.profile_name,
+                    profile_key(&d.acting_as),
+                ))
+            })
+            .collect();
+        let names_vi = rows.iter().map(|f| fold(&f.dossier.procedure_name.vi)).collect();
+        let names_en = rows.iter().map(|f| fold(&f.dossier.procedure_name.en)).collect();
+        let profiles = rows.iter().map(|f| fold(&f.profile_name)).collect();
+        Self { rows, keys, names_vi, names_en, profiles }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn row(&self, index: usize) -> Option<&Filing> {
+        self.rows.get(index)
+    }
+
+    /// Each profile once (key, name, how many filings), in first-seen order
+    /// with the person first.
+    pub fn profiles(&self) -> Vec<(String, String, usize)> {
+        let mut found: Vec<(String, String, usize)> = Vec::new();
+        for filing in &self.rows {
+            let key = profile_key(&filing.dossier.acting_as);
+            match found.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(entry) => entry.2 += 1,
+                None => found.push((key, filing.profile_name.clone(), 1)),
+            }
+        }
+        found.sort_by_key(|(key, _, _)| key != "myself");
+        found
+    }
+
+    /// Each status present, in lifecycle order, with its count.
+    pub fn statuses(&self) -> Vec<(DossierStatus, usize)> {
+        DossierStatus::ALL
+            .into_iter()
+            .map(|s| (s, self.rows.iter().filter(|f| f.dossier.status == s).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// The rows the query selects, as indices, in its order (ties keep the
+    /// listing's order, so the table does not reshuffle on a re-sort).
+    pub fn select(&self, query: &Query, lang: Lang) -> Vec<usize> {
+        let text = fold(&query.text);
+        let mut selected: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| {
+                let d = &self.rows[i].dossier;
+                (text.is_empty() || self.keys[i].contains(&text))
+                    && query.profile.as_ref().is_none_or(|p| profile_key(&d.acting_as) == *p)
+                    && query.status.is_none_or(|s| d.status == s)
+            })
+            .collect();
+        let names = match lang {
+            Lang::Vi => &self.names_vi,
+            Lang::En => &self.names_en,
+        };
+        let compare = |&a: &usize, &b: &usize| -> Ordering {
+            let (x, y) = (&self.rows[a].dossier, &self.rows[b].dossier);
+            match query.sort.column {
+                Column::Procedure => names[a].cmp(&names[b]),
+                Column::Profile => self.profiles[a].cmp(&self.profiles[b]),
+                Column::Code => missing_last(x.code.as_ref(), y.code.as_ref()),
+                Column::Status => x.status.cmp(&y.status),
+                Column::Updated => missing_last(x.updated_at.as_ref(), y.updated_at.as_ref()),
+                Column::Due => missing_last(x.due_on.as_ref(), y.due_on.as_ref()),
+            }
+        };
+        match query.sort.direction {
+            Direction::Ascending => selected.sort_by(compare),
+            Direction::Descending => selected.sort_by(|a, b| compare(b, a)),
+        }
+        selected
+    }
+}
+
+/// Orders present values, with missing ones after them.
+fn missing_last<T: Ord>(a: Option<&T>, b: Option<&T>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cmp(b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// The rows a viewport shows, and the room kept above and below them so the
+/// scroll bar stays true to the whole table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub start: usize,
+    pub end: usize,
+    /// Pixels above the first drawn row.
+    pub before: f64,
+    /// Pixels below the last drawn row.
+    pub after: f64,
+}
+
+/// The rows `[start, end)` of `total` rows of `row_height` pixels that a
+/// viewport `viewport` pixels tall, scrolled by `scroll_top`, shows, with
+/// `margin` rows more on each side so fast scrolling does not show blanks.
+pub fn window(total: usize, row_height: f64, scroll_top: f64, viewport: f64, margin: usize) -> Window {
+    if total == 0 || row_height <= 0.0 {
+        return Window { start: 0, end: 0, before: 0.0, after: 0.0 };
+    }
+    let first = (scroll_top.max(0.0) / row_height).floor() as usize;
+    let visible = (viewport.max(0.0) / row_height).ceil() as usize + 1;
+    let start = first.saturating_sub(margin).min(total);
+    let end = (first + visible + margin).min(total).max(start);
+    Window { start, end, before: start as f64 * row_height, after: (total - end) as f64 * row_height }
+}
+
+/// A count with the language's thousands separator: `10.000`, `10,000`.
+pub fn count_text(n: usize, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::Vi => '.',
+        Lang::En => ',',
+    };
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const ENTERPRISES: [(&str, &str); 2] =
+        [("0100233488", "Công ty TNHH Ánh Dương"), ("0314409058", "Công ty Cổ phần Đại Phát")];
+
+    fn filing(i: usize) -> Filing {
+        let statuses = ["submitted", "processing", "supplement_requested", "result_delivered"];
+        let (acting, profile) = match i % 3 {
+            0 => (json!("myself"), "Nguyễn Văn An".to_owned()),
+            n => (json!({"enterprise": ENTERPRISES[n - 1].0}), ENTERPRISES[n - 1].1.to_owned()),
+        };
+        let (vi, en) = if i.is_multiple_of(2) {
+            ("Đăng ký thay đổi nội dung doanh nghiệp", "Changing enterprise registration")
+        } else {
+            ("Cấp giấy chứng nhận xuất xứ", "Certificate of origin")
+        };
+        serde_json::from_value(json!({
+            "profile_name": profile,
+            "dossier": {
+                "client_id": format!("c{i:05}"),
+                "code": if i % 10 == 9 { None } else { Some(format!("H01.22-{i:06}")) },
+                "procedure": "1.001193",
+                "procedure_name": {"vi": vi, "en": en},
+                "acting_as": acting,
+                "status": statuses[i % 4],
+                "updated_at": format!("2026-03-{:02}T{:02}:{:02}:00Z", 1 + i % 28, i % 24, i % 60),
+                "due_on": if i.is_multiple_of(7) { None } else { Some(format!("2026-04-{:02}", 1 + i % 28)) },
+            }
+        }))
+        .unwrap()
+    }
+
+    fn table(n: usize) -> FilingTable {
+        FilingTable::new((0..n).map(filing).collect())
+    }
+
+    #[test]
+    fn ten_thousand_filings_filter_sort_and_window() {
+        let table = table(10_000);
+        let all = table.select(&Query::default(), Lang::Vi);
+        assert_eq!(all.len(), 10_000);
+        // Newest first by default.
+        let updated: Vec<_> = all.iter().map(|&i| table.row(i).unwrap().dossier.updated_at).collect();
+        assert!(updated.windows(2).all(|w| w[0] >= w[1]));
+
+        let query = Query {
+            text: "dai phat".into(),
+            status: Some(DossierStatus::Processing),
+            sort: Sort { column: Column::Due, direction: Direction::Ascending },
+            ..Query::default()
+        };
+        let chosen = table.select(&query, Lang::Vi);
+        let expected = (0..10_000).filter(|i| i % 3 == 2 && i % 4 == 1).count();
+        assert_eq!(chosen.len(), expected);
+        let due: Vec<_> = chosen.iter().map(|&i| table.row(i).unwrap().dossier.due_on).collect();
+        let dated = due.iter().take_while(|d| d.is_some()).count();
+        assert!(due[..dated].windows(2).all(|w| w[0] <= w[1]));
+        assert!(due[dated..].iter().all(Option::is_none), "undated rows come last");
+
+        let w = window(chosen.len(), 48.0, 48.0 * 400.0, 480.0, 5);
+        assert_eq!((w.start, w.end), (395, 416));
+        assert_eq!(w.before, 395.0 * 48.0);
+        assert_eq!(w.after, (chosen.len() - 416) as f64 * 48.0);
+    }
+
+    #[test]
+    fn search_ignores_diacritics_and_case_and_reads_codes_and_names() {
+        let table = table(30);
+        let find = |text: &str| table.select(&Query { text: text.into(), ..Query::default() }, Lang::En).len();
+        assert_eq!(find("ĐĂNG KÝ"), 15);
+        assert_eq!(find("dang ky"), 15);
+        assert_eq!(find("certificate of ORIGIN"), 15);
+        assert_eq!(find("H01.22-000012"), 1);
+        assert_eq!(find("anh duong"), 10);
+        assert_eq!(find("0314409058"), 10);
+        assert_eq!(find("nothing like this"), 0);
+    }
+
+    #[test]
+    fn the_profile_filter_and_its_options() {
+        let table = table(30);
+        let profiles = table.profiles();
+        assert_eq!(profiles[0], ("myself".to_owned(), "Nguyễn Văn An".to_owned(), 10));
+        assert_eq!(profiles.len(), 3);
+        let query = Query { profile: Some("0100233488".into()), ..Query::default() };
+        let rows = table.select(&query, Lang::Vi);
+        assert_eq!(rows.len(), 10);
+        assert!(rows.iter().all(|i| i % 3 == 1));
+        let statuses = table.statuses();
+        assert_eq!(statuses.first(), Some(&(DossierStatus::Submitted, 8)));
+    }
+
+    #[test]
+    fn sorting_by_name_follows_the_language_and_codes_put_the_unsent_last() {
+        let table = table(20);
+        let by_name =
+            Query { sort: Sort { column: Column::Procedure, direction: Direction::Ascending }, ..Query::default() };
+        let vi = table.select(&by_name, Lang::Vi);
+        assert!(table.row(vi[0]).unwrap().dossier.procedure_name.vi.starts_with("Cấp"));
+        let en = table.select(&by_name, Lang::En);
+        assert!(table.row(en[0]).unwrap().dossier.procedure_name.en.starts_with("Certificate"));
+        let by_code =
+            Query { sort: Sort { column: Column::Code, direction: Direction::Ascending }, ..Query::default() };
+        let rows = table.select(&by_code, Lang::Vi);
+        assert!(table.row(*rows.last().unwrap()).unwrap().dossier.code.is_none());
+        assert_eq!(table.row(rows[0]).unwrap().dossier.code.as_deref(), Some("H01.22-000000"));
+    }
+
+    #[test]
+    fn a_header_click_sorts_then_reverses_and_says_so() {
+        let sort = Sort::default().toggled(Column::Status);
+        assert_eq!(sort, Sort { column: Column::Status, direction: Direction::Ascending });
+        assert_eq!(sort.toggled(Column::Status).direction, Direction::Descending);
+        assert_eq!(sort.aria(Column::Status), "ascending");
+        assert_eq!(sort.aria(Column::Code), "none");
+        assert_eq!(Sort::default().aria(Column::Updated), "descending");
+    }
+
+    #[test]
+    fn counts_are_grouped_as_each_language_writes_them() {
+        assert_eq!(count_text(10_000, Lang::Vi), "10.000");
+        assert_eq!(count_text(10_000, Lang::En), "10,000");
+        assert_eq!(count_text(999, Lang::Vi), "999");
+    }
+
+    #[test]
+    fn the_window_is_clamped_at_both_ends() {
+        assert_eq!(window(0, 48.0, 0.0, 480.0, 5), Window { start: 0, end: 0, before: 0.0, after: 0.0 });
+        let top = window(100, 48.0, 0.0, 480.0, 5);
+        assert_eq!((top.start, top.end, top.before), (0, 16, 0.0));
+        let bottom = window(100, 48.0, 100.0 * 48.0, 480.0, 5);
+        assert_eq!((bottom.start, bottom.end, bottom.after), (95, 100, 0.0));
+        let few = window(3, 48.0, 0.0, 480.0, 5);
+        assert_eq!((few.start, few.end, few.after), (0, 3, 0.0));
+    }
+}

@@ -160,10 +160,11 @@ async fn check_every_page() -> anyhow::Result<()> {
                 }
             };
             for (viewport, client) in &browsers {
-                let url = served.page(&fragment);
-                let found = visit(client, *viewport, page, &url, &axe, &shots)
-                    .await
-                    .with_context(|| format!("{} at {} ({url})", page.name, viewport.name))?;
+                // Every page is tried even when one fails, so one run shows every problem.
+                let found = match visit(client, *viewport, page, &served.page(&fragment), &axe, &shots).await {
+                    Ok(violations) => violations,
+                    Err(error) => vec![format!("{error:#}")],
+                };
                 checked += 1;
                 if !found.is_empty() {
                     problems.push(format!(
@@ -183,7 +184,7 @@ async fn check_every_page() -> anyhow::Result<()> {
             shots.check_readme()?;
         }
         if !problems.is_empty() {
-            bail!("axe-core found violations of {:?}:\n{}", axe::TAGS, problems.join("\n"));
+            bail!("pages failed to show, or axe-core found violations of {:?}:\n{}", axe::TAGS, problems.join("\n"));
         }
         anyhow::Ok(())
     }
@@ -215,13 +216,13 @@ async fn visit(
         let source = client.source().await.unwrap_or_default();
         bail!("no main heading within {WAIT:?} ({error}); boot error: {boot}; page:\n{source}");
     }
-    if let Some(ready) = page.ready {
-        client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(ready))
-            .await
-            .with_context(|| format!("waiting for {ready}"))?;
+    if let Some(ready) = page.ready
+        && let Err(error) = client.wait().at_most(WAIT).for_element(Locator::Css(ready)).await
+    {
+        // What the page shows instead (often an error it was answered) says why.
+        let shown = client.execute("return document.querySelector('main').innerText;", vec![]).await?;
+        let shown: String = shown.as_str().unwrap_or_default().chars().take(600).collect();
+        bail!("no {ready} within {WAIT:?} ({error}); the page shows:\n{shown}");
     }
     wait_until_idle(client).await?;
     let heading = client.find(Locator::Css("main h1")).await?.text().await?;

@@ -1,5 +1,5 @@
-//! Helpers shared by the cross-process tests: where the workspace and its
-//! built binaries are, and how to find a free loopback port.
+//! Helpers shared by the cross-process tests: where the workspace, its target
+//! directory and its built binaries are, and how to find a free loopback port.
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -9,11 +9,20 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits inside the workspace").to_path_buf()
 }
 
-/// A binary built by `cargo build`: `$env` if set (relative to the workspace
-/// root), else `target/debug/<name>`.
-pub fn built_binary(env: &str, name: &str) -> PathBuf {
+/// The directory cargo builds into: `$CARGO_TARGET_DIR` (relative to the
+/// workspace root, as cargo reads it) when the test runs with it set, else
+/// `target/`.
+pub fn target_dir() -> PathBuf {
     let root = workspace_root();
-    std::env::var_os(env).map(|path| root.join(path)).unwrap_or_else(|| root.join("target").join("debug").join(name))
+    std::env::var_os("CARGO_TARGET_DIR").map(|dir| root.join(dir)).unwrap_or_else(|| root.join("target"))
+}
+
+/// A binary built by `cargo build`: `$env` if set (relative to the workspace
+/// root), else `<target dir>/debug/<name>`.
+pub fn built_binary(env: &str, name: &str) -> PathBuf {
+    std::env::var_os(env)
+        .map(|path| workspace_root().join(path))
+        .unwrap_or_else(|| target_dir().join("debug").join(name))
 }
 
 /// A loopback port that was free a moment ago, for programs that cannot

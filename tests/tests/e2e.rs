@@ -100,7 +100,13 @@ async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow
     let outcome = async {
         let card_name = "[data-testid=procedure][data-code='1.001193'] .procedure-name";
         wait_for_text(&client, card_name, "Đăng ký khai sinh").await?;
-        wait_for_text(&client, "[data-testid=demo-watermark]", "DEMO").await?;
+        // The watermark is drawn by CSS from its `data-text` (decoration, not text).
+        let watermark = client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("[data-testid=demo-watermark]"))
+            .await?;
+        assert_eq!(watermark.attr("data-text").await?.as_deref(), Some("DEMO"));
         let offline_notices = client.find_all(Locator::Css("[role=status]")).await?;
         assert!(offline_notices.is_empty(), "the in-process portal should be reachable");
 

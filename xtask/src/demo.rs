@@ -24,7 +24,7 @@ pub fn run(root: &Path, screenshot: Option<PathBuf>) -> anyhow::Result<()> {
                xvfb-run -a cargo xtask demo             run it on a virtual display, without a screenshot"
         );
     }
-    setup::ensure(Needs { app: true, e2e: false, screenshot: screenshot.is_some(), postgres: false })?;
+    setup::ensure(Needs { app: true, e2e: false, screenshot: screenshot.is_some(), postgres: false, browser: false })?;
     ui::build(root, false)?;
     step("Building the app");
     // The same package selection as `cargo xtask test`, so both share one build.

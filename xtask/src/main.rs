@@ -22,8 +22,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Install what building, the demo and the tests need (Debian packages,
-    /// PostgreSQL among them, the wasm32 target, tauri-driver); quick when
-    /// everything is present.
+    /// PostgreSQL and Chromium among them, the wasm32 target, tauri-driver,
+    /// axe-core from npm); quick when everything is present.
     Setup,
     /// Build the UI (wasm + JS + static files) into ui/dist.
     Ui {
@@ -39,8 +39,9 @@ enum Command {
         screenshot: Option<PathBuf>,
     },
     /// Run every check: format, lints (native and wasm32), unit, integration
-    /// (the portal's against SQLite and a throwaway PostgreSQL), tidy and
-    /// end-to-end tests in the real webview under Xvfb.
+    /// (the portal's against SQLite and a throwaway PostgreSQL), tidy, the UI
+    /// in headless Chromium with axe-core, and end-to-end tests in the real
+    /// webview under Xvfb.
     Test,
 }
 

@@ -1,6 +1,7 @@
 //! Installing what is missing, and nothing else: Debian packages (through
-//! apt-get, with sudo only when not root; PostgreSQL among them for the
-//! tests), the wasm32 target, tauri-driver.
+//! apt-get, with sudo only when not root; PostgreSQL, Chromium and
+//! chromedriver among them for the tests), the wasm32 target, tauri-driver,
+//! and axe-core from npm for the browser test.
 //! Every check is cheap, so a second run takes a second or two.
 
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use std::process::Command;
 
 use anyhow::Context;
 
-use crate::process::{capture, cargo, exec, step};
+use crate::process::{capture, cargo, exec, step, target_dir, workspace_root};
 
 /// What the caller is about to do, and so what it needs installed.
 #[derive(Debug, Clone, Copy)]
@@ -21,11 +22,13 @@ pub struct Needs {
     pub screenshot: bool,
     /// Run the portal's contract tests against a throwaway PostgreSQL.
     pub postgres: bool,
+    /// Check the UI in headless Chromium with axe-core (no display needed).
+    pub browser: bool,
 }
 
 impl Needs {
     pub fn everything() -> Self {
-        Self { app: true, e2e: true, screenshot: false, postgres: true }
+        Self { app: true, e2e: true, screenshot: false, postgres: true, browser: true }
     }
 }
 
@@ -50,6 +53,12 @@ const E2E_PACKAGES: &[&str] = &["webkit2gtk-driver"];
 const SCREENSHOT_PACKAGES: &[&str] = &["scrot"];
 /// The server (initdb, pg_ctl) and its clients (createdb), for a throwaway cluster.
 const POSTGRES_PACKAGES: &[&str] = &["postgresql"];
+/// Headless Chromium and its WebDriver, of the same version from one source.
+const BROWSER_PACKAGES: &[&str] = &["chromium", "chromium-driver"];
+
+/// The axe-core the browser test injects into every page; pinned, so a new
+/// release's rules cannot fail a build nobody changed.
+pub const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// The tauri-driver version we test with (2.x: 3.0 is an alpha).
 pub const TAURI_DRIVER_VERSION: &str = "2.1.0";
@@ -69,10 +78,21 @@ pub fn ensure(needs: Needs) -> anyhow::Result<()> {
     if needs.postgres {
         packages.extend(POSTGRES_PACKAGES);
     }
+    if needs.browser {
+        packages.extend(BROWSER_PACKAGES);
+        // npm comes with Node.js; Debian's own `npm` package only when
+        // neither is there, since it would pull hundreds of node-* packages.
+        if Command::new("npm").arg("--version").output().is_err() {
+            packages.push("npm");
+        }
+    }
     debian_packages(&packages)?;
     wasm_target()?;
     if needs.e2e {
         tauri_driver()?;
+    }
+    if needs.browser {
+        axe_core()?;
     }
     Ok(())
 }
@@ -152,4 +172,32 @@ fn tauri_driver() -> anyhow::Result<()> {
         return Ok(());
     }
     exec(cargo().args(["install", "tauri-driver", "--locked", "--version"]).arg(format!("={TAURI_DRIVER_VERSION}")))
+}
+
+/// Where axe-core is installed: under the target directory, never in the
+/// source tree (no `node_modules` to commit). The browser test reads
+/// `node_modules/axe-core/axe.min.js` here.
+pub fn axe_dir() -> PathBuf {
+    target_dir(&workspace_root()).join("browser").join("axe")
+}
+
+fn axe_core() -> anyhow::Result<()> {
+    step(&format!("Checking axe-core {AXE_CORE_VERSION} (npm)"));
+    let dir = axe_dir();
+    let manifest = dir.join("node_modules").join("axe-core").join("package.json");
+    let installed = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| json["version"].as_str().map(str::to_owned));
+    if installed.as_deref() == Some(AXE_CORE_VERSION) {
+        eprintln!("    present in {}", dir.display());
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    exec(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--save-exact", "--prefix"])
+            .arg(&dir)
+            .arg(format!("axe-core@{AXE_CORE_VERSION}")),
+    )
 }

@@ -36,10 +36,17 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 
     // The portal's contract suite runs on SQLite and on PostgreSQL; the
     // server lives only as long as this step, and is stopped even when a test
-    // fails.
+    // fails. The browser test runs here too: headless Chromium needs no
+    // display, only the UI and the `hoso` binary built above.
     let postgres = ThrowawayPostgres::start(root)?;
-    step("Unit, integration and tidy tests");
-    let tested = exec(cargo().arg("test").env(postgres::URL_VARIABLE, postgres.url()));
+    step("Unit, integration, tidy and browser tests (headless Chromium, no display)");
+    let tested = exec(
+        cargo()
+            .arg("test")
+            .env(postgres::URL_VARIABLE, postgres.url())
+            .env("HOSO_CLI_BIN", target_dir(root).join("debug").join("hoso"))
+            .env("HOSO_AXE_JS", setup::axe_dir().join("node_modules").join("axe-core").join("axe.min.js")),
+    );
     let stopped = postgres.stop();
     tested?;
     stopped?;

@@ -89,7 +89,7 @@ async fn wait_for_text(client: &Client, css: &str, expected: &str) -> anyhow::Re
 
 #[tokio::test]
 #[ignore = "needs a display, WebKitWebDriver, tauri-driver and the built app: run `cargo xtask test`"]
-async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow::Result<()> {
+async fn the_demo_app_signs_in_a_demo_identity_and_finds_a_procedure_typed_without_diacritics() -> anyhow::Result<()> {
     if std::env::var_os("DISPLAY").is_none() {
         bail!("no DISPLAY: run this under xvfb-run (cargo xtask test does)");
     }
@@ -98,16 +98,29 @@ async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow
     let client = driver.open_app(&["--demo", "--data-dir", &data.path().display().to_string()]).await?;
 
     let outcome = async {
-        let card_name = "[data-testid=procedure][data-code='1.001193'] .procedure-name";
-        wait_for_text(&client, card_name, "Đăng ký khai sinh").await?;
-        // The watermark is drawn by CSS from its `data-text` (decoration, not text).
+        // Signed out, the app opens on sign-in; in demo mode it offers the demo identities.
+        let citizen = "[data-testid=demo-identity][data-username=citizen]";
+        client.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css(citizen)).await?.click().await?;
+        // The demo sign-in is the engine's real code flow against the in-process portal.
+        text_of(&client, "[data-testid=home-acting-as]").await?;
         let watermark = client
             .wait()
             .at_most(Duration::from_secs(30))
             .for_element(Locator::Css("[data-testid=demo-watermark]"))
             .await?;
         assert_eq!(watermark.attr("data-text").await?.as_deref(), Some("DEMO"));
-        let offline_notices = client.find_all(Locator::Css("[role=status]")).await?;
+
+        client.find(Locator::Css("[data-testid=nav-catalogue]")).await?.click().await?;
+        let search = client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("[data-testid=catalogue-search]"))
+            .await?;
+        // Typed without diacritics, as on a keyboard without Vietnamese input.
+        search.send_keys("dang ky khai sinh").await?;
+        let card_name = "[data-testid=procedure][data-code='1.001193'] .procedure-name";
+        wait_for_text(&client, card_name, "Đăng ký khai sinh").await?;
+        let offline_notices = client.find_all(Locator::Css("[data-testid=catalogue-offline]")).await?;
         assert!(offline_notices.is_empty(), "the in-process portal should be reachable");
 
         let screenshot = client.screenshot().await?;
@@ -115,7 +128,7 @@ async fn the_demo_app_shows_the_catalogue_from_its_in_process_portal() -> anyhow
         std::fs::create_dir_all(&shots)?;
         std::fs::write(shots.join("demo-catalogue.png"), screenshot)?;
 
-        client.find(Locator::Css(".app-header button")).await?.click().await?;
+        client.find(Locator::Css("[data-testid=language-switch]")).await?.click().await?;
         wait_for_text(&client, card_name, "Birth registration").await?;
         let lang = client.find(Locator::Css("html")).await?.attr("lang").await?;
         assert_eq!(lang.as_deref(), Some("en"));

@@ -110,6 +110,12 @@ async fn the_demo_app_signs_in_a_demo_identity_and_finds_a_procedure_typed_witho
             .await?;
         assert_eq!(watermark.attr("data-text").await?.as_deref(), Some("DEMO"));
 
+        // The webview keeps the language choice across runs (local storage
+        // outside the app's data directory), so start from Vietnamese, the default.
+        if client.find(Locator::Css("html")).await?.attr("lang").await?.as_deref() == Some("en") {
+            client.find(Locator::Css("[data-testid=language-switch]")).await?.click().await?;
+        }
+
         client.find(Locator::Css("[data-testid=nav-catalogue]")).await?.click().await?;
         let search = client
             .wait()

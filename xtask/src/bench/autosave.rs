@@ -14,7 +14,7 @@ use super::stats::{Stats, median};
 use super::{Outcome, Plan, Target, bench_executable, output, pinned, read_json};
 
 pub fn run(_root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>> {
-    let exe = bench_executable("hoso-engine", "autosave")?;
+    let exe = bench_executable("autosave")?;
     let saves = if plan.quick { 50 } else { 100 };
     let json_path = dir.join("g6-autosave.json");
     output(
@@ -30,7 +30,7 @@ pub fn run(_root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>>
     let ratios: Vec<f64> = ours.iter().zip(&theirs).map(|(o, t)| o / t).collect();
     let floor_ratios: Vec<f64> = ours.iter().zip(&floor).map(|(o, f)| o / f).collect();
 
-    let counted = 20;
+    let counted = 100;
     let baseline = syncs(&exe, dir, 0)?;
     let with_saves = syncs(&exe, dir, counted)?;
     let per_save = (with_saves.saturating_sub(baseline)) as f64 / f64::from(counted);
@@ -47,7 +47,12 @@ pub fn run(_root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>>
         ratio_label: "p99 ÷ rusqlite p99".into(),
         ratio: Stats::of(&ratios),
         target: Target::AtMost(1.2),
-        checks: vec![(format!("fsyncs per save {per_save:.2} (strace), exactly 1"), per_save == 1.0)],
+        // SQLite's automatic WAL checkpoint (every 1,000 pages) adds a flush
+        // now and then, spread over the saves; the commit itself flushes once.
+        checks: vec![(
+            format!("fsyncs per save {per_save:.2} (strace; one per commit, plus WAL checkpoints), 1"),
+            (per_save - 1.0).abs() < 0.1,
+        )],
         limits: format!(
             "the disk's flush: p99 is {:.1}× a raw fdatasync's; both stores pay WAL append + fsync per commit",
             median(&floor_ratios)

@@ -4,14 +4,15 @@
 //! times on a shared machine drift. The system under test runs on core 0 and
 //! the load or driver on core 1 (`taskset`).
 //!
-//! One module per goal (`submit` G12, `autosave` G6, `search` G8, `passkey`
-//! G14), `stats` for medians and spread, `machine` for the facts and the
+//! One module per goal (`submit` G12, `autosave` G6, `search` G8, `feed`
+//! G11, `passkey` G14), `stats` for medians and spread, `machine` for the facts and the
 //! fdatasync floor, `peers` for npm peers installed by name into the target
 //! directory, `report` for `target/bench/report.md` and `report.json`. A goal
 //! that fails to run is reported as not measured, with its error, and the run
 //! goes on.
 
 mod autosave;
+mod feed;
 mod machine;
 mod passkey;
 mod peers;
@@ -44,7 +45,12 @@ impl Plan {
 /// Which goals to run; all by default.
 pub fn run(root: &Path, quick: bool, only: &[String]) -> anyhow::Result<()> {
     let plan = Plan::new(quick);
-    crate::setup::debian_packages(&["strace", "postgresql", "openssl", "nodejs", "npm", "util-linux"])?;
+    crate::setup::debian_packages(&["strace", "postgresql", "openssl", "util-linux"])?;
+    // Node often comes from elsewhere than Debian (NodeSource ships npm inside
+    // its nodejs, which conflicts with Debian's npm): only a missing one is installed.
+    if Command::new("npm").arg("--version").output().is_err() {
+        crate::setup::debian_packages(&["nodejs", "npm"])?;
+    }
     let dir = target_dir(root).join("bench");
     std::fs::create_dir_all(&dir)?;
     let started = std::time::Instant::now();
@@ -54,10 +60,11 @@ pub fn run(root: &Path, quick: bool, only: &[String]) -> anyhow::Result<()> {
     eprintln!("    {facts}");
 
     type Goal = fn(&Path, &Path, Plan) -> anyhow::Result<Vec<Outcome>>;
-    let goals: [(&str, &str, Goal); 4] = [
+    let goals: [(&str, &str, Goal); 5] = [
         ("G12", "portal submit throughput on one core", submit::run),
         ("G6", "durable autosave", autosave::run),
         ("G8", "diacritic-insensitive search", search::run),
+        ("G11", "100 new changes after 100k history vs after 1k", feed::run),
         ("G14", "passkey assertion verification", passkey::run),
     ];
     let mut outcomes = Vec::new();
@@ -86,22 +93,29 @@ pub fn run(root: &Path, quick: bool, only: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Builds one bench target with the `bench` profile and answers its
-/// executable, so the runner can pin it and call it round by round.
-pub fn bench_executable(package: &str, bench: &str) -> anyhow::Result<PathBuf> {
-    eprintln!("    building {package}'s bench {bench}");
-    let out = cargo()
-        .args(["bench", "--no-run", "--message-format=json", "-p", package, "--bench", bench])
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .context("running cargo bench --no-run")?;
+/// The packages whose benches the runner calls. They are always built
+/// together: built alone, `hoso-portal` would resolve other features (the
+/// engine's SQLCipher) and be compiled a second time.
+const BENCH_PACKAGES: &[&str] = &["hoso-engine", "hoso-portal"];
+
+/// Builds the bench targets with the `bench` profile and answers the
+/// executable of `bench`, so the runner can pin it and call it round by round.
+pub fn bench_executable(bench: &str) -> anyhow::Result<PathBuf> {
+    eprintln!("    building the benches (for {bench})");
+    let mut command = cargo();
+    command.args(["bench", "--no-run", "--message-format=json"]);
+    for package in BENCH_PACKAGES {
+        command.args(["-p", package]);
+    }
+    let out = command.stderr(std::process::Stdio::inherit()).output().context("running cargo bench --no-run")?;
     if !out.status.success() {
-        bail!("building the bench {bench} of {package} failed");
+        bail!("building the benches failed");
     }
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
         if message["reason"] == "compiler-artifact"
             && message["target"]["name"] == bench
+            && message["target"]["kind"][0] == "bench"
             && let Some(path) = message["executable"].as_str()
         {
             return Ok(PathBuf::from(path));

@@ -13,7 +13,7 @@ use super::stats::{Stats, median};
 use super::{Outcome, Plan, Target, bench_executable, output, pinned};
 
 pub fn run(_root: &Path, _dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>> {
-    let exe = bench_executable("hoso-portal", "passkey_verify")?;
+    let exe = bench_executable("passkey_verify")?;
     let seconds = if plan.quick { 1 } else { 3 };
     let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..plan.rounds {

@@ -81,7 +81,6 @@ pub const NOT_MEASURED: &[(&str, &str)] = &[
     ("G5", "filter 10,000 dossiers in Chromium: waits for the UI's dossier list."),
     ("G9", "sync of 10,000 dossier changes vs pouchdb: not built this session (needs a 10,000-change portal seed and the pouchdb peers)."),
     ("G10", "slow 4G under netem: waits for G9 and the UI."),
-    ("G11", "100 new changes after 100k history: not built this session (needs a 100k-change portal seed that does not take an hour of submits)."),
     ("G13", "token endpoint vs node oidc-provider: not built this session."),
     ("Android/iOS", "size and start on phones cannot be measured on this Linux machine."),
 ];

@@ -126,11 +126,7 @@ impl ThrowawayPostgres {
             pg_ctl.arg(server.bin.join("pg_ctl"));
         }
         let started = exec(
-            pg_ctl
-                .args(["start", "--wait", "--silent", "--pgdata"])
-                .arg(&server.data)
-                .arg("--log")
-                .arg(&server.log),
+            pg_ctl.args(["start", "--wait", "--silent", "--pgdata"]).arg(&server.data).arg("--log").arg(&server.log),
         );
         if let Err(error) = started {
             let log = fs::read_to_string(&server.log).unwrap_or_default();

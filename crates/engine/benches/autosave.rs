@@ -41,7 +41,9 @@ fn options() -> anyhow::Result<Options> {
             "--rounds" => options.rounds = args.next().context("--rounds needs a number")?.parse()?,
             "--saves" => options.saves = args.next().context("--saves needs a number")?.parse()?,
             "--json" => options.json = Some(args.next().context("--json needs a path")?),
-            "--only-engine" => options.only_engine = Some(args.next().context("--only-engine needs a number")?.parse()?),
+            "--only-engine" => {
+                options.only_engine = Some(args.next().context("--only-engine needs a number")?.parse()?)
+            }
             // cargo bench passes `--bench`.
             _ => {}
         }
@@ -64,8 +66,8 @@ async fn engine_with_draft(dir: &Path, key: [u8; 32]) -> anyhow::Result<(Engine,
         hoso_portal::start(hoso_portal::Config { addr, database_url, demo: true, ..Default::default() }).await?;
     let secrets = MemorySecrets::new();
     secrets.set("store-key", &key)?;
-    let engine = Engine::open_with(&dir.join("engine.db"), &portal.url(), std::sync::Arc::new(secrets), Account::Demo)
-        .await?;
+    let engine =
+        Engine::open_with(&dir.join("engine.db"), &portal.url(), std::sync::Arc::new(secrets), Account::Demo).await?;
     engine.sync_catalogue().await?;
     portal.shutdown().await?;
     let draft = engine.create_draft(ActingAs::Myself, BIRTH).await?;

@@ -131,7 +131,8 @@ fn like_procedures(db: &rusqlite::Connection, query: &str) -> anyhow::Result<Vec
 
 /// A synthetic dossier's searchable text: code, procedure, applicant, status.
 fn dossiers(catalogue: &[Procedure], count: usize) -> Vec<String> {
-    const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"];
+    const FAMILY: &[&str] =
+        &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"];
     const MIDDLE: &[&str] = &["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc"];
     const GIVEN: &[&str] = &["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Khánh", "Lan", "Mai", "Nam", "Phúc", "Quân"];
     const STATUS: &[&str] = &["Đã tiếp nhận", "Đang xử lý", "Yêu cầu bổ sung", "Đã có kết quả", "Đã trả kết quả"];

@@ -17,7 +17,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
-use webauthn_rs::prelude::{DiscoverableKey, PublicKeyCredential, RequestChallengeResponse, Url, Uuid, WebauthnBuilder};
+use webauthn_rs::prelude::{
+    DiscoverableKey, PublicKeyCredential, RequestChallengeResponse, Url, Uuid, WebauthnBuilder,
+};
 
 fn seconds() -> anyhow::Result<f64> {
     let mut args = std::env::args().skip(1);

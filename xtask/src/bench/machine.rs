@@ -89,7 +89,15 @@ fn first_line(command: &mut Command) -> String {
     command
         .output()
         .ok()
-        .map(|out| String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|line| !line.is_empty())
         .unwrap_or_else(|| "unknown".to_owned())
 }

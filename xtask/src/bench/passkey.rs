@@ -31,7 +31,11 @@ pub fn run(_root: &Path, _dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>
         goal: "G14",
         what: "passkey assertion verification (webauthn-rs, ES256)".into(),
         ours: format!("{:.0} verifications/s ({:.0} µs)", median(&ours), 1e6 / median(&ours)),
-        peer: format!("{} ecdsap256 verify {:.0}/s", version.split_whitespace().take(2).collect::<Vec<_>>().join(" "), median(&theirs)),
+        peer: format!(
+            "{} ecdsap256 verify {:.0}/s",
+            version.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
+            median(&theirs)
+        ),
         ratio_label: "time per verification ÷ OpenSSL's".into(),
         ratio: Stats::of(&ratios),
         target: Target::AtMost(1.5),

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the commands the README gives. Each installs what it needs
 //! first (idempotently), says what it is doing, and fails loudly.
 
+mod bench;
 mod demo;
 mod postgres;
 mod process;
@@ -43,6 +44,15 @@ enum Command {
     /// in headless Chromium with axe-core, and end-to-end tests in the real
     /// webview under Xvfb.
     Test,
+    /// Measure Hồ sơ against peers, side by side (ratios, medians and
+    /// spread), into target/bench/report.md and report.json. Not a test.
+    Bench {
+        /// Fewer and shorter rounds: under five minutes once built.
+        #[arg(long)]
+        quick: bool,
+        /// Only these goals (e.g. G6 G14); all by default.
+        goals: Vec<String>,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -65,5 +75,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ui { release } => ui::build(&root, release).map(drop),
         Command::Demo { screenshot } => demo::run(&root, screenshot),
         Command::Test => test::run(&root),
+        Command::Bench { quick, goals } => bench::run(&root, quick, &goals),
     }
 }

@@ -3,7 +3,8 @@
 //! system temp directory when it must run as the `postgres` user), listening only
 //! on a Unix socket inside it and on 127.0.0.1 at a free port, with durability
 //! off because nothing in it outlives the run. It is stopped when the tests
-//! are done, failed or not.
+//! are done, failed or not. `cargo xtask bench` starts another, durable one,
+//! pinned to the core of the system under test ([`Cluster::Benchmark`]).
 
 use std::fs;
 use std::io::Write;
@@ -26,6 +27,18 @@ const DATABASE: &str = "hoso_test";
 /// What would make a real database safe and this one slow.
 const SETTINGS: &[(&str, &str)] =
     &[("fsync", "off"), ("synchronous_commit", "off"), ("full_page_writes", "off"), ("max_connections", "200")];
+/// A benchmark measures a deployment: durable, as Debian ships it.
+const BENCH_SETTINGS: &[(&str, &str)] =
+    &[("fsync", "on"), ("synchronous_commit", "on"), ("full_page_writes", "on"), ("max_connections", "200")];
+
+/// Which throwaway cluster to start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cluster {
+    /// For the tests: durability off.
+    Tests,
+    /// For the benchmarks: durable, and every server process on core 0.
+    Benchmark,
+}
 
 /// A running throwaway server; [`ThrowawayPostgres::stop`] or drop stops it.
 pub struct ThrowawayPostgres {
@@ -41,9 +54,17 @@ pub struct ThrowawayPostgres {
 
 impl ThrowawayPostgres {
     pub fn start(root: &Path) -> anyhow::Result<Self> {
+        Self::start_cluster(root, Cluster::Tests)
+    }
+
+    pub fn start_cluster(root: &Path, cluster: Cluster) -> anyhow::Result<Self> {
         let bin = server_bin_dir()?;
         let as_postgres_user = capture(Command::new("id").arg("-u"))?.trim() == "0";
-        let dir = cluster_dir(root, as_postgres_user);
+        let mut dir = cluster_dir(root, as_postgres_user);
+        if cluster == Cluster::Benchmark {
+            dir.set_file_name(format!("{}-bench", dir.file_name().unwrap_or_default().to_string_lossy()));
+        }
+        let settings = if cluster == Cluster::Benchmark { BENCH_SETTINGS } else { SETTINGS };
         step(&format!("Starting a throwaway PostgreSQL in {}", dir.display()));
         let mut server = Self {
             bin,
@@ -84,22 +105,28 @@ impl ThrowawayPostgres {
         ]))?;
         let port = free_port()?;
         let mut conf = fs::OpenOptions::new().append(true).open(server.data.join("postgresql.conf"))?;
-        writeln!(conf, "\n# Set by cargo xtask test: loopback and a private socket only, no durability.")?;
+        writeln!(conf, "\n# Set by cargo xtask: loopback and a private socket only.")?;
         writeln!(conf, "listen_addresses = '{}'", Ipv4Addr::LOCALHOST)?;
         writeln!(conf, "port = {port}")?;
         writeln!(conf, "unix_socket_directories = '{}'", socket_dir.display().to_string().replace('\'', "''"))?;
-        for (name, value) in SETTINGS {
+        for (name, value) in settings {
             writeln!(conf, "{name} = {value}")?;
         }
         drop(conf);
 
+        // The server forks its backends from the postmaster, so pinning
+        // pg_ctl pins them all.
+        let mut pg_ctl = server.command(server.bin.join("pg_ctl"));
+        if cluster == Cluster::Benchmark {
+            pg_ctl = Command::new("taskset");
+            pg_ctl.args(["-c", "0"]);
+            if server.as_postgres_user {
+                pg_ctl.args(["runuser", "-u", SUPERUSER, "--"]);
+            }
+            pg_ctl.arg(server.bin.join("pg_ctl"));
+        }
         let started = exec(
-            server
-                .command(server.bin.join("pg_ctl"))
-                .args(["start", "--wait", "--silent", "--pgdata"])
-                .arg(&server.data)
-                .arg("--log")
-                .arg(&server.log),
+            pg_ctl.args(["start", "--wait", "--silent", "--pgdata"]).arg(&server.data).arg("--log").arg(&server.log),
         );
         if let Err(error) = started {
             let log = fs::read_to_string(&server.log).unwrap_or_default();
@@ -120,6 +147,11 @@ impl ThrowawayPostgres {
 
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The directory of the server's programs (`pgbench`, `psql`).
+    pub fn bin(&self) -> &Path {
+        &self.bin
     }
 
     /// Stops the server, reporting a failure to stop (drop only prints it).

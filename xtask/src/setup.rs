@@ -97,7 +97,7 @@ pub fn ensure(needs: Needs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn debian_packages(packages: &[&str]) -> anyhow::Result<()> {
+pub fn debian_packages(packages: &[&str]) -> anyhow::Result<()> {
     step("Checking Debian packages");
     if Command::new("dpkg-query").arg("--version").output().is_err() {
         eprintln!(

@@ -259,11 +259,7 @@ impl Engine {
     /// The procedures held locally whose code or name (Vietnamese or
     /// English) contains `query`, ignoring case and diacritics; works offline.
     pub async fn search_procedures(&self, query: &str) -> Result<Vec<Procedure>, EngineError> {
-        let mut found = self.procedures().await?;
-        found.retain(|p| {
-            [p.code.as_str(), &p.name.vi, &p.name.en].iter().any(|text| hoso_domain::text::matches(text, query))
-        });
-        Ok(found)
+        Ok(self.store.search_index().await?.search(query))
     }
 
     /// A procedure held locally, or `NotFound`.

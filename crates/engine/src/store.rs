@@ -29,6 +29,43 @@ const NOT_A_DATABASE: &str = "26";
 
 pub struct Store {
     pool: SqlitePool,
+    /// The catalogue folded for search, built on the first search and kept
+    /// while the stored catalogue's version holds.
+    search_index: std::sync::Mutex<Option<std::sync::Arc<SearchIndex>>>,
+}
+
+/// Each procedure held locally beside its code and names folded once
+/// (`hoso_domain::text::fold`), so a search folds only its query: reading and
+/// parsing 3,096 procedures from the encrypted store and folding their names
+/// on every keystroke took 200 ms (`cargo xtask bench`, goal G8).
+pub struct SearchIndex {
+    version: u64,
+    entries: Vec<(Procedure, [String; 3])>,
+}
+
+impl SearchIndex {
+    fn new(version: u64, procedures: Vec<Procedure>) -> Self {
+        use hoso_domain::text::fold;
+        let entries = procedures
+            .into_iter()
+            .map(|p| {
+                let folded = [fold(p.code.as_str()), fold(&p.name.vi), fold(&p.name.en)];
+                (p, folded)
+            })
+            .collect();
+        Self { version, entries }
+    }
+
+    /// The procedures whose code or name (Vietnamese or English) contains
+    /// `query`, ignoring case and diacritics, in code order.
+    pub fn search(&self, query: &str) -> Vec<Procedure> {
+        let query = hoso_domain::text::fold(query);
+        self.entries
+            .iter()
+            .filter(|(_, folded)| folded.iter().any(|text| text.contains(&query)))
+            .map(|(procedure, _)| procedure.clone())
+            .collect()
+    }
 }
 
 impl Store {
@@ -43,7 +80,7 @@ impl Store {
         let pool = connect(path, key).await?;
         let Some(from_version) = backup_needed(&pool, migrator).await? else {
             migrator.run(&pool).await?;
-            return Ok(Self { pool });
+            return Ok(Self { pool, search_index: Default::default() });
         };
         // Copy the file while no connection holds it, so the copy is a whole
         // database (the WAL folded in) and encrypted exactly like the original.
@@ -52,7 +89,7 @@ impl Store {
         std::fs::copy(path, backup_path(path, from_version)).map_err(EngineError::Files)?;
         let pool = connect(path, key).await?;
         migrator.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, search_index: Default::default() })
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
@@ -92,6 +129,20 @@ impl Store {
         let bodies: Vec<String> =
             sqlx::query_scalar("SELECT body FROM procedure ORDER BY code").fetch_all(&self.pool).await?;
         bodies.iter().map(|b| serde_json::from_str(b).map_err(EngineError::Corrupt)).collect()
+    }
+
+    /// The search index of the catalogue held now. The version is read
+    /// before the procedures, so an index built across a concurrent sync is
+    /// tagged with the older version and built again at the next search.
+    pub async fn search_index(&self) -> Result<std::sync::Arc<SearchIndex>, EngineError> {
+        let version = self.catalogue_version().await?;
+        let cached = self.search_index.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        if let Some(index) = cached.filter(|index| index.version == version) {
+            return Ok(index);
+        }
+        let index = std::sync::Arc::new(SearchIndex::new(version, self.procedures().await?));
+        *self.search_index.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(index.clone());
+        Ok(index)
     }
 
     pub async fn procedure(&self, code: &str) -> Result<Option<Procedure>, EngineError> {
@@ -177,6 +228,24 @@ mod tests {
     use super::*;
 
     const KEY: [u8; 32] = [7; 32];
+
+    #[test]
+    fn the_search_index_finds_what_folding_each_name_finds() {
+        let catalogue = hoso_domain::synthetic::catalogue(7, 300);
+        let index = SearchIndex::new(1, catalogue.clone());
+        for query in ["dang ky", "Cấp lại", "REGISTRATION", "giay phep", "1.0", "khong co gi nhu the nay"] {
+            let expected: Vec<&str> = catalogue
+                .iter()
+                .filter(|p| {
+                    [p.code.as_str(), &p.name.vi, &p.name.en].iter().any(|t| hoso_domain::text::matches(t, query))
+                })
+                .map(|p| p.code.as_str())
+                .collect();
+            let found = index.search(query);
+            assert_eq!(found.iter().map(|p| p.code.as_str()).collect::<Vec<_>>(), expected, "{query}");
+        }
+        assert!(!index.search("dang ky").is_empty());
+    }
 
     fn first_migration_only() -> Migrator {
         Migrator { migrations: Cow::Owned(MIGRATOR.migrations[..1].to_vec()), ..Migrator::DEFAULT }

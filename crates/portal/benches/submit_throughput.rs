@@ -8,7 +8,9 @@
 //! SQLite. Run it with
 //! `cargo bench -p hoso-portal --bench submit_throughput -- [--db URL] [--rounds N] [--seconds S]`;
 //! `--db` defaults to a fresh SQLite file, a PostgreSQL URL names an existing
-//! database. A JSON summary goes to `target/bench/submit-throughput-<backend>.json`.
+//! database. A JSON summary, with every round's figures, goes to `--json PATH`
+//! or `target/bench/submit-throughput-<backend>.json`; `cargo xtask bench`
+//! runs it as goal G12.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -30,16 +32,18 @@ struct Options {
     db: Option<String>,
     rounds: usize,
     seconds: f64,
+    json: Option<String>,
 }
 
 fn options() -> anyhow::Result<Options> {
-    let mut options = Options { db: None, rounds: 10, seconds: 2.0 };
+    let mut options = Options { db: None, rounds: 10, seconds: 2.0, json: None };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--db" => options.db = Some(args.next().context("--db needs a URL")?),
             "--rounds" => options.rounds = args.next().context("--rounds needs a number")?.parse()?,
             "--seconds" => options.seconds = args.next().context("--seconds needs a number")?.parse()?,
+            "--json" => options.json = Some(args.next().context("--json needs a path")?),
             // cargo bench passes `--bench`; anything else is a filter we do not use.
             _ => {}
         }
@@ -304,6 +308,7 @@ async fn main() -> anyhow::Result<()> {
         submit.push(s);
         ratios.push(s / p);
     }
+    let per_round = serde_json::json!({ "plaintext": plaintext, "submit": submit, "ratio": ratios });
     let (low, high) = ratios.iter().fold((f64::MAX, f64::MIN), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
     let summary = serde_json::json!({
         "backend": backend,
@@ -315,6 +320,7 @@ async fn main() -> anyhow::Result<()> {
         "ratio_median": median(&mut ratios),
         "ratio_min": low,
         "ratio_max": high,
+        "per_round": per_round,
     });
     println!(
         "| submit throughput ({backend}, one core) | {:.0}/s | plaintext {:.0}/s | ratio {:.3} (min {low:.3}, max {high:.3}) |",
@@ -322,8 +328,15 @@ async fn main() -> anyhow::Result<()> {
         summary["plaintext_per_second_median"].as_f64().unwrap_or_default(),
         summary["ratio_median"].as_f64().unwrap_or_default(),
     );
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
-    std::fs::create_dir_all(&out)?;
-    std::fs::write(out.join(format!("submit-throughput-{backend}.json")), serde_json::to_vec_pretty(&summary)?)?;
+    let out = match options.json {
+        Some(path) => std::path::PathBuf::from(path),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/bench")
+            .join(format!("submit-throughput-{backend}.json")),
+    };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, serde_json::to_vec_pretty(&summary)?)?;
     Ok(())
 }

@@ -69,9 +69,13 @@ pub fn t(lang: Lang, key: &str) -> String {
     table(lang).get(key).cloned().unwrap_or_else(|| key.to_owned())
 }
 
-/// The text for `key` with `{n}` replaced by `n`.
+/// The text for `key` with `{n}` replaced by `n`. When `n` is 1 and the
+/// language has a singular form (`{key}.one`, English "1 working day"), that
+/// is used; Vietnamese needs none.
 pub fn t_n(lang: Lang, key: &str, n: impl std::fmt::Display) -> String {
-    t(lang, key).replace("{n}", &n.to_string())
+    let n = n.to_string();
+    let singular = (n == "1").then(|| table(lang).get(&format!("{key}.one"))).flatten();
+    singular.cloned().unwrap_or_else(|| t(lang, key)).replace("{n}", &n)
 }
 
 /// The translated sentence for an error kind; the envelope's message is for logs.
@@ -92,6 +96,13 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+
+    #[test]
+    fn one_takes_the_singular_form_where_the_language_has_one() {
+        assert_eq!(t_n(Lang::En, "procedure.working_days", 1), "1 working day");
+        assert_eq!(t_n(Lang::En, "procedure.working_days", 15), "15 working days");
+        assert_eq!(t_n(Lang::Vi, "procedure.working_days", 1), "1 ngày làm việc");
+    }
 
     /// The string literals of a Rust source that look like translation keys:
     /// lowercase words joined by dots, starting with a prefix the tables use.

@@ -1,5 +1,6 @@
 //! Submitting a saved draft: its answers go through the outbox like any
-//! submission (judged by the one validator, queued durably, then sent).
+//! submission (judged by the one validator, queued durably, then sent), and
+//! the draft, marked submitted in the same transaction, leaves the drafts.
 
 use hoso_protocol::command::OutboxItem;
 
@@ -16,6 +17,12 @@ impl Engine {
         &self,
         id: &str,
     ) -> Result<Result<OutboxItem, hoso_protocol::command::Validation>, EngineError> {
+        // Submitted before (a second press of "submit", a reopened page):
+        // the entry it was queued as, never a second dossier.
+        if let Some(client_id) = self.store.draft_queued_as(id).await? {
+            let earlier = self.outbox().await?.into_iter().find(|item| item.client_id == client_id);
+            return earlier.map(Ok).ok_or_else(|| EngineError::NotFound { what: "outbox item", id: client_id });
+        }
         let draft = self.draft(id).await?;
         let attachments = self
             .attachments(id)
@@ -36,7 +43,7 @@ impl Engine {
             data: draft.data,
             attachments,
         };
-        let queued = match self.queue_submission(submission).await? {
+        let queued = match self.queue_from(submission, crate::outbox::new_client_id()?, Some(id)).await? {
             QueueOutcome::Queued(item) => item,
             QueueOutcome::Refused(validation) => return Ok(Err(validation)),
         };

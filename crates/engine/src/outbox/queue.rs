@@ -69,6 +69,18 @@ impl Engine {
         submission: NewSubmission,
         client_id: String,
     ) -> Result<QueueOutcome, EngineError> {
+        self.queue_from(submission, client_id, None).await
+    }
+
+    /// Queues `submission`; when it is draft `from_draft`'s answers, the
+    /// draft is marked submitted in the same transaction, and a draft
+    /// submitted before answers the entry it was queued as.
+    pub(crate) async fn queue_from(
+        &self,
+        submission: NewSubmission,
+        client_id: String,
+        from_draft: Option<&str>,
+    ) -> Result<QueueOutcome, EngineError> {
         let definition = self.form_definition(&submission.form).await?;
         let validator = FormValidator::new(&definition)
             .map_err(|e| EngineError::StoredValue(format!("form {}: {e}", submission.form.id)))?;
@@ -90,7 +102,14 @@ impl Engine {
             attachments: submission.attachments,
         };
         let queued_at = OffsetDateTime::now_utc();
-        table::queue(pool, &request, &procedure_name, queued_at).await?;
+        if !table::queue(pool, &request, &procedure_name, queued_at, from_draft).await? {
+            let draft = from_draft.unwrap_or_default();
+            let queued_as = self.store.draft_queued_as(draft).await?;
+            let earlier = self.outbox().await?.into_iter().find(|item| Some(&item.client_id) == queued_as.as_ref());
+            return earlier
+                .map(QueueOutcome::Queued)
+                .ok_or_else(|| EngineError::NotFound { what: "draft", id: draft.to_owned() });
+        }
         Ok(QueueOutcome::Queued(OutboxItem {
             client_id: request.client_id,
             procedure: request.procedure,

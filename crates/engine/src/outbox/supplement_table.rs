@@ -118,6 +118,11 @@ pub(crate) async fn save(pool: &SqlitePool, code: &str, data: &str) -> Result<Op
     Ok((saved.rows_affected() == 1).then_some(now))
 }
 
+/// The procedure of dossier `code`, if the device holds the dossier.
+pub(crate) async fn procedure_of(pool: &SqlitePool, code: &str) -> Result<Option<String>, EngineError> {
+    Ok(sqlx::query_scalar("SELECT procedure_code FROM dossier WHERE code = ?1").bind(code).fetch_optional(pool).await?)
+}
+
 pub(crate) async fn unsent(pool: &SqlitePool, code: &str) -> Result<Option<String>, EngineError> {
     Ok(sqlx::query_scalar(UNSENT_FOR).bind(code).fetch_optional(pool).await?)
 }

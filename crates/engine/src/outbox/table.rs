@@ -57,13 +57,28 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
 
 /// Writes the dossier (status `queued`) and its outbox entry in one
 /// transaction: either both exist or neither does.
+/// Queues a submission: its dossier and outbox entry, and, when it is draft
+/// `from_draft`'s, the draft marked as submitted under this client id, in one
+/// transaction. `false` (and nothing written) when that draft was already
+/// submitted, by a second press of "submit" say.
 pub(crate) async fn queue(
     pool: &SqlitePool,
     request: &SubmitDossier,
     procedure_name: &Localized,
     queued_at: OffsetDateTime,
-) -> Result<(), EngineError> {
+    from_draft: Option<&str>,
+) -> Result<bool, EngineError> {
     let mut tx = pool.begin().await?;
+    if let Some(draft) = from_draft {
+        let marked = sqlx::query("UPDATE draft SET queued_as = ?2 WHERE id = ?1 AND queued_as IS NULL")
+            .bind(draft)
+            .bind(&request.client_id)
+            .execute(&mut *tx)
+            .await?;
+        if marked.rows_affected() == 0 {
+            return Ok(false);
+        }
+    }
     // Its change time is the queueing until the portal says otherwise, so a
     // list newest first shows it at the top, not after every synced dossier.
     sqlx::query(
@@ -88,7 +103,7 @@ pub(crate) async fn queue(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 /// An item the sender should try now.

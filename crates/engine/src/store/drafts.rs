@@ -74,15 +74,23 @@ impl Store {
         Ok(true)
     }
 
-    /// The profile's drafts, the most recently saved first.
+    /// The profile's drafts not yet submitted, the most recently saved first.
     pub async fn drafts(&self, acting_as: &ActingAs) -> Result<Vec<DraftSummary>, EngineError> {
         let rows = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM draft WHERE acting_as = ?1 ORDER BY saved_at DESC, id"
+            "SELECT {SUMMARY_COLUMNS} FROM draft WHERE acting_as = ?1 AND queued_as IS NULL
+             ORDER BY saved_at DESC, id"
         ))
         .bind(json(acting_as)?)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(summary).collect()
+    }
+
+    /// The client id of the outbox entry draft `id` was submitted as, if it was.
+    pub async fn draft_queued_as(&self, id: &str) -> Result<Option<String>, EngineError> {
+        let queued: Option<Option<String>> =
+            sqlx::query_scalar("SELECT queued_as FROM draft WHERE id = ?1").bind(id).fetch_optional(&self.pool).await?;
+        Ok(queued.flatten())
     }
 
     pub async fn draft(&self, id: &str) -> Result<Option<Draft>, EngineError> {
@@ -114,10 +122,8 @@ impl Store {
         }
         let mut orphans = Vec::new();
         for file in files {
-            let still_used: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM attachment WHERE file_name = ?1)")
-                .bind(&file)
-                .fetch_one(&mut *tx)
-                .await?;
+            let still_used: bool =
+                sqlx::query_scalar(super::attachments::FILE_STILL_USED).bind(&file).fetch_one(&mut *tx).await?;
             if !still_used && !orphans.contains(&file) {
                 orphans.push(file);
             }

@@ -30,16 +30,23 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets every dossier, outbox item, sync cursor, supplement draft,
-    /// draft and attachment row in one transaction, for a demo portal that
-    /// was reset (its dossiers no longer exist, so nothing is left to send).
+    /// Forgets every dossier (with its kept detail, supplement draft, answer
+    /// and their files), outbox item, sync cursor, draft and attachment row
+    /// in one transaction, for a demo portal that was reset (its dossiers no
+    /// longer exist, so nothing is left to send).
     /// Answers the attachment files no row refers to any more.
     pub async fn forget_dossiers_and_drafts(&self) -> Result<Vec<String>, EngineError> {
         let mut tx = self.pool.begin().await?;
         let files: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT file_name FROM attachment").fetch_all(&mut *tx).await?;
+            sqlx::query_scalar("SELECT file_name FROM attachment UNION SELECT file_name FROM supplement_attachment")
+                .fetch_all(&mut *tx)
+                .await?;
         for statement in [
+            "DELETE FROM supplement_attachment",
             "DELETE FROM supplement_draft",
+            // Before the dossiers its rows refer to.
+            "DELETE FROM supplement_outbox",
+            "DELETE FROM dossier_detail",
             "DELETE FROM outbox",
             "DELETE FROM dossier",
             "DELETE FROM sync_cursor",

@@ -152,6 +152,16 @@ pub(crate) async fn set_cursor(conn: &mut SqliteConnection, acting: &str, cursor
     Ok(())
 }
 
+/// Takes the store's write lock first thing in a transaction that reads
+/// before it writes. A transaction that reads first and upgrades later is
+/// refused at once ("database is locked") when another connection wrote in
+/// between, which the busy timeout does not wait out; one that starts with a
+/// write waits its turn instead. An update of no row takes the lock too.
+pub(crate) async fn write_first(conn: &mut SqliteConnection, acting: &str) -> Result<(), EngineError> {
+    sqlx::query("UPDATE sync_cursor SET cursor = cursor WHERE acting_as = ?1").bind(acting).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Saves a supplement draft for the dossier `code`, based on the feed state
 /// held now. A draft already flagged stays flagged.
 pub(crate) async fn save_supplement(pool: &SqlitePool, code: &str, data: &str) -> Result<bool, EngineError> {

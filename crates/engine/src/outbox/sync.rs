@@ -108,6 +108,7 @@ impl Engine {
         report: &mut SyncReport,
     ) -> Result<Vec<DossierEvent>, EngineError> {
         let mut tx = self.store.pool().begin().await?;
+        rows::write_first(&mut tx, key).await?;
         let mut local = Vec::new();
         for change in &page.changes {
             if let Some(held) = rows::local(&mut tx, &change.dossier.client_id).await? {

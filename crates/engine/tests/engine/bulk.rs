@@ -1,5 +1,14 @@
 //! Bulk files judged by the engine against the real portal's forms: a JSON
-//! file is one row of answers, judged by the same rules as a draft.
+//! file is one row of answers, judged by the same rules as a draft; filing a
+//! file makes one draft per row, once, and files each valid row once, an
+//! invalid one once it is fixed in its draft.
+
+use base64::Engine as _;
+use hoso_domain::catalogue::ProcedureCode;
+use hoso_domain::identity::TaxCode;
+use hoso_domain::profile::ActingAs;
+use hoso_engine::bulk::RowStatus;
+use hoso_protocol::command::{BulkFile, BulkRowResult, OutboxState, ValidateForm};
 
 use super::*;
 
@@ -35,4 +44,126 @@ async fn a_procedure_missing_from_the_catalogue_is_not_found() {
     std::fs::write(&file, "{}").unwrap();
     let error = engine.validate_file("1.999999", &file).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound);
+}
+
+/// The form's questions as a header of JSON pointers; the decision and the
+/// amended charter are files beside the input.
+const HEADER: &str = "/enterprise/tax_code,/enterprise/name,/change_kind,/new_capital_vnd,/decision_date,\
+                      /filer/full_name,/filer/citizen_id,/filer/phone,/attachments/quyet-dinh,/attachments/dieu-le-sua-doi";
+
+fn csv_row(capital: &str, phone: &str) -> String {
+    format!(
+        "0314409058-002,CÔNG TY TNHH CÔNG NGHỆ SEN VÀNG,capital,{capital},02/03/2026,Nguyễn Văn An,001090012345,{phone},\
+         quyet-dinh.pdf,dieu-le.pdf\n"
+    )
+}
+
+/// The dossier codes the portal holds, from its own database.
+async fn portal_codes(dir: &std::path::Path) -> Vec<String> {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.join("portal.db"));
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let codes: Vec<String> =
+        sqlx::query_scalar("SELECT code FROM dossier ORDER BY code").fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    codes
+}
+
+fn filed_code(row: &hoso_engine::bulk::RowResult) -> String {
+    let hoso_engine::bulk::RowStatus::Filed(code) = &row.status else { panic!("row {} not filed: {row:?}", row.row) };
+    code.clone()
+}
+
+#[tokio::test]
+async fn every_row_becomes_a_draft_once_and_a_fixed_invalid_row_files_exactly_one_dossier() {
+    let test = super::signin::signed_in_as(super::signin::BUSINESS).await;
+    let engine = &test.engine;
+    let branch = ActingAs::Enterprise(TaxCode::parse("0314409058-002").unwrap());
+    let dir = test.dir.path();
+    std::fs::write(dir.join("quyet-dinh.pdf"), b"%PDF-1.4 quyet dinh tang von").unwrap();
+    std::fs::write(dir.join("dieu-le.pdf"), b"%PDF-1.4 dieu le sua doi").unwrap();
+    let file = dir.join("filings.csv");
+    let rows =
+        [csv_row("5000000000", "0912345678"), csv_row("6000000000", "12345"), csv_row("7000000000", "0912345678")];
+    std::fs::write(&file, format!("{HEADER}\n{}", rows.concat())).unwrap();
+    let before = portal_codes(dir).await;
+
+    let first = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
+
+    assert_eq!(first.queued, 2);
+    let (one, three) = (filed_code(&first.rows[0]), filed_code(&first.rows[2]));
+    let RowStatus::Invalid { errors, draft: fix } = &first.rows[1].status else { panic!("{:?}", first.rows[1]) };
+    let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
+    assert_eq!(pointers, ["/filer/phone"]);
+    let drafts = engine.drafts(&branch).await.unwrap();
+    assert_eq!(drafts.len(), 3, "a draft for every row: {drafts:?}");
+    assert!(drafts.iter().all(|d| d.procedure.as_str() == "2.002050" && d.acting_as == branch));
+    assert!(drafts.iter().any(|d| &d.id == fix));
+    assert!(engine.drafts(&ActingAs::Myself).await.unwrap().is_empty(), "drafts belong to the branch");
+    // The invalid row's draft holds the row's answers, its error where the
+    // wizard shows it, and the files its cells named.
+    let kept = engine.draft_open(fix).await.unwrap();
+    assert_eq!(kept.data["filer"]["phone"], "12345");
+    assert_eq!(kept.data["new_capital_vnd"], 6_000_000_000_u64);
+    let judged = engine.form_validate(ValidateForm { form: kept.summary.form.clone(), data: kept.data.clone() }).await;
+    assert_eq!(judged.unwrap().errors.iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(), ["/filer/phone"]);
+    let mut documents: Vec<&str> = kept.attachments.iter().map(|a| a.document.as_str()).collect();
+    documents.sort();
+    assert_eq!(documents, ["dieu-le-sua-doi", "quyet-dinh"]);
+    assert_eq!(portal_codes(dir).await.len(), before.len() + 2);
+
+    let again = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
+
+    assert_eq!(again.queued, 0, "the same file queues nothing twice");
+    assert_eq!((filed_code(&again.rows[0]), filed_code(&again.rows[2])), (one.clone(), three.clone()));
+    assert!(matches!(&again.rows[1].status, RowStatus::Invalid { draft, .. } if draft == fix), "{:?}", again.rows[1]);
+    assert_eq!(engine.drafts(&branch).await.unwrap().len(), 3, "no second draft of any row");
+    assert_eq!(portal_codes(dir).await.len(), before.len() + 2, "no second dossier");
+
+    // Fixed in the form and submitted there, twice (a double tap).
+    engine.save_field(fix, "/filer/phone", "0912345678".into()).await.unwrap();
+    let item = engine.draft_submit(fix).await.unwrap();
+    let OutboxState::Sent { code: two } = item.state.clone() else { panic!("{:?}", item.state) };
+    assert_eq!(engine.draft_submit(fix).await.unwrap(), item, "a draft is filed once");
+    let mut expected = [before, vec![one.clone(), two.clone(), three.clone()]].concat();
+    expected.sort();
+    assert_eq!(portal_codes(dir).await, expected, "exactly one more dossier");
+
+    // The file again: the fixed row is now found filed, not filed again.
+    let last = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
+    assert_eq!(last.queued, 0);
+    assert_eq!(last.rows.iter().map(filed_code).collect::<Vec<_>>(), [one, two, three]);
+    assert_eq!(engine.drafts(&branch).await.unwrap().len(), 3);
+    assert_eq!(portal_codes(dir).await, expected);
+    let report = hoso_engine::bulk::report_csv(&last.rows).unwrap();
+    assert!(report.lines().skip(1).all(|l| l.contains(",filed,")), "{report}");
+}
+
+#[tokio::test]
+async fn a_file_sent_as_bytes_names_each_invalid_rows_draft_in_the_answer_and_the_report() {
+    let test = super::signin::signed_in_as(super::signin::BUSINESS).await;
+    let engine = &test.engine;
+    engine.sync_catalogue().await.unwrap();
+    let branch = ActingAs::Enterprise(TaxCode::parse("0314409058-002").unwrap());
+    // Without files beside it, the attachment cells are the row's errors too.
+    let csv = format!("{HEADER}\n{}", csv_row("6000000000", "12345"));
+    let file = BulkFile {
+        procedure: ProcedureCode::parse("2.002050").unwrap(),
+        acting_as: branch.clone(),
+        file_name: "ho-so.csv".into(),
+        content_base64: base64::engine::general_purpose::STANDARD.encode(&csv),
+    };
+
+    let result = engine.bulk_submit_bytes(file.clone()).await.unwrap();
+
+    let [BulkRowResult::Invalid { row: 1, errors, draft: Some(draft) }] = result.rows.as_slice() else {
+        panic!("{:?}", result.rows)
+    };
+    assert!(errors.iter().any(|e| e.pointer == "/filer/phone"), "{errors:?}");
+    assert!(errors.iter().any(|e| e.code == hoso_engine::bulk::FILE_BESIDE_INPUT), "{errors:?}");
+    assert_eq!(engine.draft(draft).await.unwrap().summary.acting_as, branch);
+    let line = result.report_csv.lines().nth(1).unwrap();
+    assert!(line.starts_with("1,invalid,") && line.ends_with(&format!(",{draft}")), "{}", result.report_csv);
+    let again = engine.bulk_submit_bytes(file).await.unwrap();
+    assert_eq!(again.rows, result.rows);
+    assert_eq!(engine.drafts(&branch).await.unwrap().len(), 1);
 }

@@ -36,7 +36,7 @@ pub struct RowCheck {
     pub errors: Vec<FieldError>,
 }
 
-/// A judged row with the files its attachment cells named, for the sender.
+/// A judged row with the files its attachment cells named, to attach to its draft.
 struct Checked {
     check: RowCheck,
     uploads: Vec<(AttachmentRef, Vec<u8>)>,

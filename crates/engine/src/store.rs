@@ -5,7 +5,7 @@
 //! in the submodules (`drafts`, `attachments`, `settings`) and the modules that own a migration's tables (`outbox/table.rs`).
 
 mod attachments;
-mod drafts;
+pub(crate) mod drafts;
 mod settings;
 
 use std::path::{Path, PathBuf};

@@ -3,19 +3,25 @@
 //! draft is filed once: its id is the submission's client id (the portal's
 //! idempotency key), so submitting it again, or filing again the bulk file
 //! row it came from, finds the entry already queued instead of a second one.
+//! Only a submission the portal refused (nothing filed) takes the draft's
+//! answers anew when it is submitted again: the citizen fixes what the
+//! portal refused and sends it under the same key.
 
 use hoso_protocol::api::upload::AttachmentRef;
-use hoso_protocol::command::{OutboxItem, Validation};
+use hoso_protocol::command::{OutboxItem, OutboxState, Validation};
 
-use crate::outbox::{NewSubmission, QueueOutcome};
+use crate::outbox::table::Entries;
+use crate::outbox::{NewSubmission, QueueOutcome, Requeue};
 use crate::{Engine, EngineError};
 
 /// What queueing a draft did.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum DraftQueueing {
-    /// Queued by this call, under the draft's id.
+    /// Queued by this call under the draft's id, first or again after the
+    /// portal refused it.
     Queued(OutboxItem),
-    /// Queued before under the draft's id; nothing was queued again.
+    /// Queued before under the draft's id (waiting, sent, or refused for
+    /// answers that have not changed since); nothing was queued again.
     Already,
     /// The validator's findings; nothing was queued.
     Refused(Validation),
@@ -45,14 +51,21 @@ impl Engine {
     }
 
     /// Queues draft `id` under its own id as the client id, unless that
-    /// entry exists already. The submission lists the files attached to the
+    /// entry exists already. An entry the portal refused takes the draft's
+    /// answers as they are now and is queued again; unchanged answers are
+    /// sent again only when the refusal can change without new ones (a
+    /// mandate restored, say), so a judged refusal is not asked twice. A
+    /// pending or sent entry is never replaced. The submission lists the files attached to the
     /// draft and every other attachment its answers name by hash (a scan
     /// held for another draft or already at the portal), so the portal finds
     /// each answer listed.
     pub(crate) async fn queue_draft(&self, id: &str) -> Result<DraftQueueing, EngineError> {
-        if self.is_queued(id).await? {
-            return Ok(DraftQueueing::Already);
-        }
+        let pool = self.store.pool();
+        let refused = match crate::outbox::table::state_of(pool, Entries::Submissions, id).await? {
+            None => None,
+            Some((phase, OutboxState::NeedsAction { error })) if phase == "needs_action" => Some(error),
+            Some(_) => return Ok(DraftQueueing::Already),
+        };
         let draft = self.draft(id).await?;
         let mut attachments: Vec<AttachmentRef> = self
             .attachments(id)
@@ -78,16 +91,17 @@ impl Engine {
             data: draft.data,
             attachments,
         };
+        if let Some(error) = refused {
+            let resend_same = crate::dossiers::may_retry(error.kind);
+            return Ok(match self.requeue_refused_as(submission, id.to_owned(), resend_same).await? {
+                Requeue::Queued(item) => DraftQueueing::Queued(item),
+                Requeue::Unchanged | Requeue::NotRefused => DraftQueueing::Already,
+                Requeue::Refused(validation) => DraftQueueing::Refused(validation),
+            });
+        }
         Ok(match self.queue_submission_as(submission, id.to_owned()).await? {
             QueueOutcome::Queued(item) => DraftQueueing::Queued(item),
             QueueOutcome::Refused(validation) => DraftQueueing::Refused(validation),
         })
-    }
-
-    /// Whether the outbox holds a submission under `client_id`.
-    pub(crate) async fn is_queued(&self, client_id: &str) -> Result<bool, EngineError> {
-        let pool = self.store.pool();
-        let entries = crate::outbox::table::Entries::Submissions;
-        Ok(crate::outbox::table::state_of(pool, entries, client_id).await?.is_some())
     }
 }

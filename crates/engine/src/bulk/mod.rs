@@ -204,7 +204,8 @@ impl Engine {
     /// it is queued already); then one sender pass sends the batch.
     /// `progress(done, total)` is called as rows are handled. An invalid row
     /// is reported with its draft, to fix in the form; a draft the person
-    /// changed since is judged as it stands now.
+    /// changed since is judged as it stands now, and a row the portal
+    /// refused is queued again from its draft once the person changed it.
     pub async fn bulk_submit(
         &self,
         procedure: &str,
@@ -229,15 +230,22 @@ impl Engine {
     ) -> Result<BulkReport, EngineError> {
         let file_sha256 = crypto::sha256_hex(bytes);
         let (procedure, _, checks) = self.check_rows(procedure, name, folder, bytes).await?;
-        let already: std::collections::HashSet<String> =
-            self.outbox().await?.into_iter().map(|item| item.client_id).collect();
+        // Rows queued or filed by an earlier run, or from their drafts since;
+        // a row the portal refused is offered again from its draft, which
+        // queues it anew only once the person changed it.
+        let already: std::collections::HashSet<String> = self
+            .outbox()
+            .await?
+            .into_iter()
+            .filter(|item| !matches!(item.state, OutboxState::NeedsAction { .. }))
+            .map(|item| item.client_id)
+            .collect();
         let total = checks.len();
         let mut queued = 0;
         let mut pending = Vec::new();
         for (done, Checked { check, uploads }) in checks.into_iter().enumerate() {
             let id = row_id(&file_sha256, procedure.code.as_str(), &acting_as, check.row);
             let outcome = if already.contains(&id) {
-                // Filed by an earlier run, or from its draft since.
                 Ok(id)
             } else {
                 match self.row_draft(&procedure, &acting_as, &id, &check, &uploads).await? {

@@ -8,6 +8,7 @@ use super::supplement_table::{DUE_SUPPLEMENTS, UNSENT_FOR};
 use super::table::DUE_ITEMS;
 use crate::dossiers::{cards_query, filings_query};
 use crate::store::Store;
+use crate::store::drafts::drafts_query;
 
 async fn plan(store: &Store, query: &str) -> String {
     let rows: Vec<(i64, i64, i64, String)> =
@@ -20,6 +21,7 @@ async fn the_feed_and_outbox_queries_search_an_index_and_scan_no_table() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("engine.db"), &[7u8; 32]).await.unwrap();
     let cards = cards_query();
+    let drafts = drafts_query();
     for (name, query, index) in [
         ("due items", DUE_ITEMS, "outbox_due"),
         ("a profile's dossiers", OF_PROFILE, "dossier_by_profile"),
@@ -27,11 +29,15 @@ async fn the_feed_and_outbox_queries_search_an_index_and_scan_no_table() {
         ("due supplement answers", DUE_SUPPLEMENTS, "supplement_outbox_due"),
         ("a dossier's unsent supplement answer", UNSENT_FOR, "supplement_outbox_by_code"),
         ("a profile's dossier cards", cards.as_str(), "dossier_by_profile"),
+        ("a profile's drafts to submit", drafts.as_str(), "draft_by_profile"),
     ] {
         let plan = plan(&store, query).await;
         assert!(!plan.contains("SCAN"), "{name} scans:\n{plan}");
         assert!(plan.contains(index), "{name} does not use {index}:\n{plan}");
     }
+    // A draft's submission is found by the outbox's key, not by a scan.
+    let plan = plan(&store, &drafts).await;
+    assert!(plan.contains("sqlite_autoindex_outbox_1"), "drafts do not look the outbox up by key:\n{plan}");
 }
 
 #[tokio::test]

@@ -16,6 +16,18 @@ use crate::EngineError;
 const SUMMARY_COLUMNS: &str =
     "id, acting_as, procedure_code, procedure_name, form_id, form_version, saved_at, conflict";
 
+/// A profile's drafts still to submit: a draft's id is its submission's
+/// client id, so one whose entry is waiting or sent is left out, and one the
+/// portal refused (`needs_action`) stays, to fix and submit again. Each is
+/// looked up by the outbox's key (see `outbox/plans.rs`).
+pub(crate) fn drafts_query() -> String {
+    format!(
+        "SELECT {SUMMARY_COLUMNS} FROM draft WHERE acting_as = ?1
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.client_id = draft.id AND o.phase <> 'needs_action')
+         ORDER BY saved_at DESC, id"
+    )
+}
+
 impl Store {
     pub async fn insert_draft(&self, summary: &DraftSummary, data: &Value) -> Result<(), EngineError> {
         sqlx::query(
@@ -76,12 +88,7 @@ impl Store {
 
     /// The profile's drafts, the most recently saved first.
     pub async fn drafts(&self, acting_as: &ActingAs) -> Result<Vec<DraftSummary>, EngineError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM draft WHERE acting_as = ?1 ORDER BY saved_at DESC, id"
-        ))
-        .bind(json(acting_as)?)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&drafts_query()).bind(json(acting_as)?).fetch_all(&self.pool).await?;
         rows.iter().map(summary).collect()
     }
 

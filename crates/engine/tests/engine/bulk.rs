@@ -1,7 +1,8 @@
 //! Bulk files judged by the engine against the real portal's forms: a JSON
 //! file is one row of answers, judged by the same rules as a draft; filing a
 //! file makes one draft per row, once, and files each valid row once, an
-//! invalid one once it is fixed in its draft.
+//! invalid one once it is fixed in its draft, and one the portal refused
+//! once it is fixed in its draft and submitted again.
 
 use base64::Engine as _;
 use hoso_domain::catalogue::ProcedureCode;
@@ -94,10 +95,15 @@ async fn every_row_becomes_a_draft_once_and_a_fixed_invalid_row_files_exactly_on
     let RowStatus::Invalid { errors, draft: fix } = &first.rows[1].status else { panic!("{:?}", first.rows[1]) };
     let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
     assert_eq!(pointers, ["/filer/phone"]);
+    // Every row has its draft; a filed one is no longer listed to submit.
     let drafts = engine.drafts(&branch).await.unwrap();
-    assert_eq!(drafts.len(), 3, "a draft for every row: {drafts:?}");
-    assert!(drafts.iter().all(|d| d.procedure.as_str() == "2.002050" && d.acting_as == branch));
-    assert!(drafts.iter().any(|d| &d.id == fix));
+    assert_eq!(drafts.iter().map(|d| &d.id).collect::<Vec<_>>(), [fix], "{drafts:?}");
+    let outbox = engine.outbox().await.unwrap();
+    assert_eq!(outbox.len(), 2);
+    for item in &outbox {
+        let filed_from = engine.draft(&item.client_id).await.unwrap().summary;
+        assert!(filed_from.procedure.as_str() == "2.002050" && filed_from.acting_as == branch, "{filed_from:?}");
+    }
     assert!(engine.drafts(&ActingAs::Myself).await.unwrap().is_empty(), "drafts belong to the branch");
     // The invalid row's draft holds the row's answers, its error where the
     // wizard shows it, and the files its cells named.
@@ -116,7 +122,7 @@ async fn every_row_becomes_a_draft_once_and_a_fixed_invalid_row_files_exactly_on
     assert_eq!(again.queued, 0, "the same file queues nothing twice");
     assert_eq!((filed_code(&again.rows[0]), filed_code(&again.rows[2])), (one.clone(), three.clone()));
     assert!(matches!(&again.rows[1].status, RowStatus::Invalid { draft, .. } if draft == fix), "{:?}", again.rows[1]);
-    assert_eq!(engine.drafts(&branch).await.unwrap().len(), 3, "no second draft of any row");
+    assert_eq!(engine.drafts(&branch).await.unwrap().len(), 1, "no second draft of any row");
     assert_eq!(portal_codes(dir).await.len(), before.len() + 2, "no second dossier");
 
     // Fixed in the form and submitted there, twice (a double tap).
@@ -132,7 +138,7 @@ async fn every_row_becomes_a_draft_once_and_a_fixed_invalid_row_files_exactly_on
     let last = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
     assert_eq!(last.queued, 0);
     assert_eq!(last.rows.iter().map(filed_code).collect::<Vec<_>>(), [one, two, three]);
-    assert_eq!(engine.drafts(&branch).await.unwrap().len(), 3);
+    assert!(engine.drafts(&branch).await.unwrap().is_empty(), "every row's draft is filed");
     assert_eq!(portal_codes(dir).await, expected);
     let report = hoso_engine::bulk::report_csv(&last.rows).unwrap();
     assert!(report.lines().skip(1).all(|l| l.contains(",filed,")), "{report}");
@@ -166,4 +172,64 @@ async fn a_file_sent_as_bytes_names_each_invalid_rows_draft_in_the_answer_and_th
     let again = engine.bulk_submit_bytes(file).await.unwrap();
     assert_eq!(again.rows, result.rows);
     assert_eq!(engine.drafts(&branch).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_row_the_portal_refuses_is_fixed_in_its_draft_and_filed_once_and_the_file_then_finds_it_filed() {
+    let test = super::signin::signed_in_as(super::signin::BUSINESS).await;
+    let engine = &test.engine;
+    let branch = ActingAs::Enterprise(TaxCode::parse("0314409058-002").unwrap());
+    let dir = test.dir.path();
+    // One scan named for both documents: valid on the device, but the portal
+    // holds an upload for the document it was first sent for only, and
+    // refuses the other as not uploaded.
+    std::fs::write(dir.join("quyet-dinh.pdf"), b"%PDF-1.4 quyet dinh va dieu le").unwrap();
+    let row = csv_row("5000000000", "0912345678").replace("dieu-le.pdf", "quyet-dinh.pdf");
+    let file = dir.join("one-scan.csv");
+    std::fs::write(&file, format!("{HEADER}\n{row}")).unwrap();
+    let before = portal_codes(dir).await;
+
+    let first = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
+
+    assert_eq!(first.queued, 1);
+    let RowStatus::Refused(refusal) = &first.rows[0].status else { panic!("{:?}", first.rows[0]) };
+    assert_eq!(refusal.kind, ErrorKind::InvalidInput, "{refusal:?}");
+    let [refused] = refusal.fields.as_slice() else { panic!("{refusal:?}") };
+    assert_eq!(refused.code, hoso_domain::form::UPLOAD_INCOMPLETE);
+    assert_eq!(portal_codes(dir).await, before, "nothing filed");
+    // Refused, so its draft is listed still, to fix.
+    let drafts = engine.drafts(&branch).await.unwrap();
+    let [draft] = drafts.as_slice() else { panic!("{drafts:?}") };
+    let id = draft.id.clone();
+
+    // Unchanged, neither the file nor the draft asks the portal again.
+    let again = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
+    assert_eq!(again.queued, 0);
+    assert!(matches!(&again.rows[0].status, RowStatus::Refused(e) if e.fields == refusal.fields), "{again:?}");
+    let unchanged = engine.draft_submit(&id).await.unwrap();
+    assert!(matches!(&unchanged.state, OutboxState::NeedsAction { error } if error.fields == refusal.fields));
+
+    // Fixed: the refused document gets its own scan, and the draft is
+    // submitted again, twice (a double tap).
+    let document = refused.pointer.trim_start_matches("/attachments/");
+    let scan = b"%PDF-1.4 ban chup rieng";
+    let attached = engine.attach(&id, document, "rieng.pdf", "application/pdf", scan).await.unwrap();
+    let answer = serde_json::json!({
+        "sha256": attached.sha256, "media_type": "application/pdf", "bytes": attached.size, "name": "rieng.pdf"
+    });
+    engine.save_field(&id, &refused.pointer, answer).await.unwrap();
+    let item = engine.draft_submit(&id).await.unwrap();
+    let OutboxState::Sent { code } = item.state.clone() else { panic!("{:?}", item.state) };
+    assert_eq!(item.client_id, id, "the same idempotency key");
+    assert_eq!(engine.draft_submit(&id).await.unwrap(), item, "a filed draft is not replaced");
+    let mut expected = [before, vec![code.clone()]].concat();
+    expected.sort();
+    assert_eq!(portal_codes(dir).await, expected, "exactly one dossier");
+    assert!(engine.drafts(&branch).await.unwrap().is_empty(), "a filed draft leaves the list");
+
+    // The file again: the row is found filed, not filed again.
+    let last = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
+    assert_eq!(last.queued, 0);
+    assert_eq!(filed_code(&last.rows[0]), code);
+    assert_eq!(portal_codes(dir).await, expected);
 }

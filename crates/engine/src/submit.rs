@@ -55,10 +55,10 @@ impl Engine {
     /// answers as they are now and is queued again; unchanged answers are
     /// sent again only when the refusal can change without new ones (a
     /// mandate restored, say), so a judged refusal is not asked twice. A
-    /// pending or sent entry is never replaced. The submission lists the files attached to the
-    /// draft and every other attachment its answers name by hash (a scan
-    /// held for another draft or already at the portal), so the portal finds
-    /// each answer listed.
+    /// pending or sent entry is never replaced. The submission lists the
+    /// files attached to the draft and every other attachment its answers
+    /// name by hash (a scan held for another draft or already at the
+    /// portal), so the portal finds each answer listed.
     pub(crate) async fn queue_draft(&self, id: &str) -> Result<DraftQueueing, EngineError> {
         let pool = self.store.pool();
         let refused = match crate::outbox::table::state_of(pool, Entries::Submissions, id).await? {

@@ -42,7 +42,8 @@ impl Engine {
             let url = opened.await.map_err(|_| AuthError::Refused("the sign-in page was never opened".to_owned()))?;
             play_sign_in(url, &credentials).await
         };
-        tokio::try_join!(self.session.sign_in(&browser, DEMO_SIGN_IN_TIMEOUT), play)?;
+        let (arrived, ()) = tokio::try_join!(self.session.sign_in(&browser, DEMO_SIGN_IN_TIMEOUT), play)?;
+        self.keep_sign_in(arrived).await?;
         self.after_sign_in().await
     }
 

@@ -42,7 +42,7 @@ pub async fn handle(State(app): State<Arc<App>>, Path(command): Path<String>, bo
         <SignInDemo as Command>::NAME => {
             call::<SignInDemo, _, _>(b, |a| async move { e.sign_in_demo(&a.username).await }).await
         }
-        <SignOut as Command>::NAME => call::<SignOut, _, _>(b, |()| e.end_session()).await,
+        <SignOut as Command>::NAME => call::<SignOut, _, _>(b, |args: SignOutArgs| e.end_session(args.force)).await,
         <SetActingAs as Command>::NAME => call::<SetActingAs, _, _>(b, |a| e.set_acting_as(a)).await,
         <DeleteLocalData as Command>::NAME => {
             call::<DeleteLocalData, _, _>(b, |()| app.engines.delete_local_data()).await

@@ -213,7 +213,7 @@ async fn outbox_survives_kills(rounds: u64) {
     if token_since.elapsed() > TOKEN_RENEWAL {
         token = access_token(&base, CITIZEN).await;
     }
-    engine.set_access_token(Arc::new(StaticToken::new(&token)));
+    engine.set_access_token(Arc::new(StaticToken::new(super::outbox::CITIZEN_SUBJECT, &token)));
     let attachments = scans_below(rounds);
     // Clean passes until nothing is left to send; `later()` is past any
     // backoff a killed attempt left behind.
@@ -267,7 +267,7 @@ async fn the_outbox_kill_test_child_queues_and_sends_until_it_is_killed() {
     let token = std::env::var(CHILD_TOKEN).unwrap();
     let round: u64 = std::env::var(CHILD_ROUND).unwrap().parse().unwrap();
     let engine = Engine::open(Path::new(&database), &portal).await.unwrap();
-    engine.set_access_token(Arc::new(StaticToken::new(&token)));
+    engine.set_access_token(Arc::new(StaticToken::new(super::outbox::CITIZEN_SUBJECT, &token)));
     let attachments = scans_below(round + 1);
     say("ready");
     let client_id = queued(&engine, birth_registration(&mut MemoryAttachments::default(), scan(round))).await;

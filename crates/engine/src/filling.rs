@@ -92,7 +92,7 @@ impl Engine {
     /// Removes a file from a draft; its encrypted copy goes when no other
     /// draft uses the same content.
     pub async fn attachment_remove(&self, remove: RemoveAttachment) -> Result<(), EngineError> {
-        let subject = self.owner().await?;
+        let subject = self.drafter().await?;
         let orphans = self
             .store
             .delete_attachment(&subject, &remove.draft_id, &remove.sha256)

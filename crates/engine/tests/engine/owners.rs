@@ -116,12 +116,14 @@ async fn a_second_person_sees_and_sends_nothing_of_the_first_whose_item_goes_onc
 
     // Bình signs in on the same device: none of An's is hers.
     engine.sign_in_within(&Person { user: BUSINESS, steps_ahead: 0 }, PATIENCE).await.unwrap();
+    assert_eq!(engine.session_state().await.unwrap().profile, None, "An's profile is not hers");
+    engine.profile().await.unwrap();
     let session = engine.session_state().await.unwrap();
     assert_eq!(session.profile.as_ref().map(|p| p.person.subject.as_str()), Some(BUSINESS_SUBJECT));
     let home = engine.home().await.unwrap();
     assert!(home.drafts.is_empty() && home.outbox.is_empty() && home.recent.is_empty(), "{home:?}");
     assert!(engine.outbox().await.unwrap().is_empty());
-    assert_eq!(engine.draft(&draft.id).await.unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(engine.draft(&draft.summary.id).await.unwrap_err().kind(), ErrorKind::NotFound);
     assert_eq!(engine.dossier(&client_id).await.unwrap(), None);
     assert!(engine.dossiers(&ActingAs::Myself).await.unwrap().is_empty());
     assert!(engine.filings().await.unwrap().iter().all(|f| f.dossier.client_id != client_id));
@@ -139,7 +141,7 @@ async fn a_second_person_sees_and_sends_nothing_of_the_first_whose_item_goes_onc
     // An signs in again (the next one-time code: his last one was used) and
     // his item goes, under his name, once.
     engine.sign_in_within(&Person { user: CITIZEN, steps_ahead: 1 }, PATIENCE).await.unwrap();
-    assert_eq!(engine.draft(&draft.id).await.unwrap().summary.id, draft.id);
+    assert_eq!(engine.draft(&draft.summary.id).await.unwrap().summary.id, draft.summary.id);
     assert_eq!(engine.unsent_count().await.unwrap(), 1);
     let home = engine.home().await.unwrap();
     assert_eq!(home.outbox.iter().map(|i| i.client_id.as_str()).collect::<Vec<_>>(), [client_id.as_str()]);

@@ -7,9 +7,9 @@
 mod table;
 
 #[cfg(test)]
-pub(crate) use table::{cards_query, filings_query};
-#[cfg(test)]
 pub(crate) use table::{ACTING_OF, KEPT_DETAIL};
+#[cfg(test)]
+pub(crate) use table::{cards_query, filings_query};
 
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::api::dossier::{DossierDetail, DossierSummary, Rating, Withdraw};
@@ -65,8 +65,7 @@ impl Engine {
     pub(crate) async fn dossier_route(&self, route: &str, code: &str) -> Result<(Url, String), EngineError> {
         let code = checked_code(code)?;
         let subject = self.owner().await?;
-        let acting =
-            table::acting_of(self.store.pool(), &subject, code).await?.unwrap_or_else(|| "myself".to_owned());
+        let acting = table::acting_of(self.store.pool(), &subject, code).await?.unwrap_or_else(|| "myself".to_owned());
         Ok((self.portal.url(&route.replace("{code}", code))?, acting))
     }
 

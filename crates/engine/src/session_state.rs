@@ -114,13 +114,15 @@ impl Engine {
     /// Switches the profile the app acts for, remembered across restarts.
     /// An enterprise needs an active mandate in the cached profile.
     pub async fn set_acting_as(&self, acting: ActingAs) -> Result<SessionState, EngineError> {
-        let subject = self.owner().await?;
         if let ActingAs::Enterprise(tax_code) = &acting {
             let allowed = self.cached_profile().await?.is_some_and(|profile| may_act_as(&profile, &acting));
             if !allowed {
                 return Err(EngineError::NoMandate(tax_code.as_str().to_owned()));
             }
         }
+        // Signed out, acting for oneself is all there is, and no one's
+        // choice to remember.
+        let Some(subject) = self.subject().await? else { return self.session_state().await };
         let text = serde_json::to_string(&acting).map_err(EngineError::Corrupt)?;
         self.store.set_setting(&acting_setting(&subject), &text).await?;
         self.session_state().await

@@ -347,10 +347,8 @@ mod tests {
     async fn owners(store: &Store) -> Vec<String> {
         let mut owners = Vec::new();
         for table in ["draft", "dossier", "outbox", "sync_cursor"] {
-            let owner: String = sqlx::query_scalar(&format!("SELECT subject FROM {table}"))
-                .fetch_one(&store.pool)
-                .await
-                .unwrap();
+            let owner: String =
+                sqlx::query_scalar(&format!("SELECT subject FROM {table}")).fetch_one(&store.pool).await.unwrap();
             owners.push(owner);
         }
         owners

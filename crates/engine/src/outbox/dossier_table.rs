@@ -164,11 +164,12 @@ pub(crate) async fn flag_conflict(conn: &mut SqliteConnection, subject: &str, co
 }
 
 pub(crate) async fn cursor(pool: &SqlitePool, subject: &str, acting: &str) -> Result<u64, EngineError> {
-    let cursor: Option<i64> = sqlx::query_scalar("SELECT cursor FROM sync_cursor WHERE subject = ?1 AND acting_as = ?2")
-        .bind(subject)
-        .bind(acting)
-        .fetch_optional(pool)
-        .await?;
+    let cursor: Option<i64> =
+        sqlx::query_scalar("SELECT cursor FROM sync_cursor WHERE subject = ?1 AND acting_as = ?2")
+            .bind(subject)
+            .bind(acting)
+            .fetch_optional(pool)
+            .await?;
     Ok(cursor.and_then(|c| u64::try_from(c).ok()).unwrap_or(0))
 }
 
@@ -185,19 +186,25 @@ pub(crate) async fn set_cursor(
     .bind(acting)
     .bind(i64::try_from(cursor).unwrap_or(i64::MAX))
     .bind(subject)
-        .execute(&mut *conn)
-        .await?;
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
 /// Saves a supplement draft for the dossier `code`, based on the feed state
 /// held now. A draft already flagged stays flagged.
-pub(crate) async fn save_supplement(pool: &SqlitePool, subject: &str, code: &str, data: &str) -> Result<bool, EngineError> {
-    let seen: Option<Option<i64>> = sqlx::query_scalar("SELECT seen_cursor FROM dossier WHERE subject = ?1 AND code = ?2")
-        .bind(subject)
-        .bind(code)
-        .fetch_optional(pool)
-        .await?;
+pub(crate) async fn save_supplement(
+    pool: &SqlitePool,
+    subject: &str,
+    code: &str,
+    data: &str,
+) -> Result<bool, EngineError> {
+    let seen: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT seen_cursor FROM dossier WHERE subject = ?1 AND code = ?2")
+            .bind(subject)
+            .bind(code)
+            .fetch_optional(pool)
+            .await?;
     let Some(seen) = seen else { return Ok(false) };
     sqlx::query(
         "INSERT INTO supplement_draft (code, data, based_on, saved_at, subject) VALUES (?1, ?2, ?3, ?4, ?5)

@@ -68,11 +68,12 @@ pub(crate) async fn open_draft(
     answers: Answers<'_>,
 ) -> Result<bool, EngineError> {
     let Answers { original, request, form } = answers;
-    let seen: Option<Option<i64>> = sqlx::query_scalar("SELECT seen_cursor FROM dossier WHERE subject = ?1 AND code = ?2")
-        .bind(subject)
-        .bind(code)
-        .fetch_optional(pool)
-        .await?;
+    let seen: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT seen_cursor FROM dossier WHERE subject = ?1 AND code = ?2")
+            .bind(subject)
+            .bind(code)
+            .fetch_optional(pool)
+            .await?;
     let Some(seen) = seen else { return Ok(false) };
     sqlx::query(
         "INSERT INTO supplement_draft (code, data, based_on, saved_at, original, request, form, subject)
@@ -104,7 +105,12 @@ pub(crate) struct Answers<'a> {
 /// A flagged draft answers the portal's request again (the portal came back
 /// to waiting for a supplement): the flag is lifted and what it answers is
 /// replaced, its answers kept. Only a flagged draft is touched.
-pub(crate) async fn rebase(pool: &SqlitePool, subject: &str, code: &str, answers: Answers<'_>) -> Result<bool, EngineError> {
+pub(crate) async fn rebase(
+    pool: &SqlitePool,
+    subject: &str,
+    code: &str,
+    answers: Answers<'_>,
+) -> Result<bool, EngineError> {
     let Answers { original, request, form } = answers;
     let done = sqlx::query(
         "UPDATE supplement_draft SET conflict = 0, original = ?2, request = ?3, form = ?4,
@@ -193,7 +199,11 @@ pub(crate) struct DueSupplement {
     pub procedure: String,
 }
 
-pub(crate) async fn due(pool: &SqlitePool, subject: &str, now: OffsetDateTime) -> Result<Vec<DueSupplement>, EngineError> {
+pub(crate) async fn due(
+    pool: &SqlitePool,
+    subject: &str,
+    now: OffsetDateTime,
+) -> Result<Vec<DueSupplement>, EngineError> {
     let rows: Vec<(String, String, String, i64, String, String)> =
         sqlx::query_as(DUE_SUPPLEMENTS).bind(subject).bind(now.unix_timestamp()).fetch_all(pool).await?;
     Ok(rows

@@ -178,8 +178,7 @@ pub(crate) async fn state_of(
     client_id: &str,
 ) -> Result<Option<(String, OutboxState)>, EngineError> {
     let sql = format!("SELECT phase, state FROM {} WHERE client_id = ?1 AND subject = ?2", entries.table());
-    let row: Option<(String, String)> =
-        sqlx::query_as(&sql).bind(client_id).bind(subject).fetch_optional(pool).await?;
+    let row: Option<(String, String)> = sqlx::query_as(&sql).bind(client_id).bind(subject).fetch_optional(pool).await?;
     row.map(|(phase, state)| Ok((phase, from_json(&state)?))).transpose()
 }
 

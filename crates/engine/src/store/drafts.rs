@@ -94,8 +94,8 @@ impl Store {
         let rows = sqlx::query(&format!("{DRAFTS} ORDER BY saved_at DESC, id"))
             .bind(subject)
             .bind(json(acting_as)?)
-        .fetch_all(&self.pool)
-        .await?;
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(summary).collect()
     }
 

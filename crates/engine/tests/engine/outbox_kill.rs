@@ -197,6 +197,8 @@ async fn outbox_survives_kills(rounds: u64) {
         // A fresh engine finds the store sound and every acknowledged
         // submission in it, whatever the kill interrupted.
         let engine = Engine::open(&database, &base).await.unwrap();
+        // The citizen's outbox: read as them (no request is made).
+        engine.set_access_token(Arc::new(StaticToken::new(super::outbox::CITIZEN_SUBJECT, &token)));
         assert_eq!(engine.integrity_check().await.unwrap(), "ok", "after round {round}");
         let held: Vec<String> = engine.outbox().await.unwrap().into_iter().map(|item| item.client_id).collect();
         let lost: Vec<&String> = acknowledged.iter().filter(|id| !held.contains(id)).collect();

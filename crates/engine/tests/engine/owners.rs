@@ -152,6 +152,6 @@ async fn a_second_person_sees_and_sends_nothing_of_the_first_whose_item_goes_onc
     let item = engine.outbox().await.unwrap().into_iter().find(|i| i.client_id == client_id).unwrap();
     assert!(matches!(item.state, OutboxState::Sent { .. }), "{item:?}");
     assert_eq!(portal_submitters(&dir, &client_id).await, [CITIZEN_SUBJECT]);
-    assert_eq!(engine.end_session(false).await.unwrap().signed_in, false, "nothing unsent holds him up now");
+    assert!(!engine.end_session(false).await.unwrap().signed_in, "nothing unsent holds him up now");
     drop(portal);
 }

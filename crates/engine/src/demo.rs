@@ -87,8 +87,9 @@ impl Engine {
     }
 
     /// Resets the demo portal (every dossier, run and the clock), then
-    /// forgets this device's dossiers, outbox, drafts and attachments: they
-    /// belonged to dossiers that no longer exist.
+    /// forgets this device's dossiers, outbox, drafts and attachments, every
+    /// person's: the portal's reset dropped every identity's dossiers, so
+    /// they belonged to dossiers that no longer exist.
     pub async fn demo_reset(&self) -> Result<(), EngineError> {
         self.require_demo()?;
         let key = acting_key(&self.acting_as().await?);

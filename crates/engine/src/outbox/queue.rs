@@ -69,6 +69,9 @@ impl Engine {
         submission: NewSubmission,
         client_id: String,
     ) -> Result<QueueOutcome, EngineError> {
+        // Whose submission it is, before anything else: signed out, nothing
+        // is queued for anyone.
+        let subject = self.owner().await?;
         let definition = self.form_definition(&submission.form).await?;
         let validator = FormValidator::new(&definition)
             .map_err(|e| EngineError::StoredValue(format!("form {}: {e}", submission.form.id)))?;
@@ -90,7 +93,7 @@ impl Engine {
             attachments: submission.attachments,
         };
         let queued_at = OffsetDateTime::now_utc();
-        table::queue(pool, &request, &procedure_name, queued_at).await?;
+        table::queue(pool, &subject, &request, &procedure_name, queued_at).await?;
         Ok(QueueOutcome::Queued(OutboxItem {
             client_id: request.client_id,
             procedure: request.procedure,
@@ -101,12 +104,13 @@ impl Engine {
         }))
     }
 
-    /// Every submission made on this device and where it stands, oldest
-    /// first; works offline.
+    /// Every submission the signed-in person made on this device and where
+    /// it stands, oldest first; works offline. None signed out.
     pub async fn outbox(&self) -> Result<Vec<OutboxItem>, EngineError> {
+        let Some(subject) = self.subject().await? else { return Ok(Vec::new()) };
         let pool = self.store.pool();
-        let mut items = table::list(pool).await?;
-        for (client_id, state, queued_at, procedure, acting) in super::supplement_table::list(pool).await? {
+        let mut items = table::list(pool, &subject).await?;
+        for (client_id, state, queued_at, procedure, acting) in super::supplement_table::list(pool, &subject).await? {
             items.push(OutboxItem {
                 client_id,
                 procedure_name: table::procedure_name(pool, &procedure).await?.unwrap_or_else(|| unnamed(&procedure)),

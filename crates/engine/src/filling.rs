@@ -92,9 +92,10 @@ impl Engine {
     /// Removes a file from a draft; its encrypted copy goes when no other
     /// draft uses the same content.
     pub async fn attachment_remove(&self, remove: RemoveAttachment) -> Result<(), EngineError> {
+        let subject = self.drafter().await?;
         let orphans = self
             .store
-            .delete_attachment(&remove.draft_id, &remove.sha256)
+            .delete_attachment(&subject, &remove.draft_id, &remove.sha256)
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "attachment", id: remove.sha256.clone() })?;
         // After the commit: a crash in between leaves an unreferenced file,

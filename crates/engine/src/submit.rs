@@ -38,8 +38,9 @@ impl Engine {
             DraftQueueing::Already => None,
             DraftQueueing::Refused(validation) => return Ok(Err(validation)),
         };
-        // The item is queued durably: a pass that cannot run now (nobody
-        // signed in, say) leaves it for the next one rather than failing.
+        // The item is queued durably: a pass that cannot run now (a sign-in
+        // replaced meanwhile, say) leaves it for the next one rather than
+        // failing.
         if let Err(error) = self.send_outbox(self.stored_attachments()).await {
             tracing::info!(%error, "queued; the outbox will be sent later");
         }
@@ -60,8 +61,11 @@ impl Engine {
     /// name by hash (a scan held for another draft or already at the
     /// portal), so the portal finds each answer listed.
     pub(crate) async fn queue_draft(&self, id: &str) -> Result<DraftQueueing, EngineError> {
+        // Only the signed-in person's draft is queued, and only their entry
+        // under its id counts: signed out, nothing is queued for anyone.
+        let subject = self.owner().await?;
         let pool = self.store.pool();
-        let refused = match crate::outbox::table::state_of(pool, Entries::Submissions, id).await? {
+        let refused = match crate::outbox::table::state_of(pool, Entries::Submissions, &subject, id).await? {
             None => None,
             Some((phase, OutboxState::NeedsAction { error })) if phase == "needs_action" => Some(error),
             Some(_) => return Ok(DraftQueueing::Already),

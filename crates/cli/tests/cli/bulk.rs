@@ -221,3 +221,48 @@ async fn an_invalid_row_is_kept_as_a_draft_that_is_fixed_and_submitted_from_the_
     let listed = run(&url, &data, &["--as", "0314409058-002", "draft", "list"]).await;
     assert_eq!(text(&listed.stdout), "", "every row's draft filed, none made twice");
 }
+
+/// `hoso logout` with filings not sent yet (queued while the portal was
+/// down) is refused with their count and the way on; `--force` signs out and
+/// keeps them, and the next person on the data directory sees none of them.
+#[tokio::test]
+async fn logout_is_refused_while_filings_wait_and_forced_it_keeps_them_from_the_next_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = demo_portal(dir.path()).await;
+    let (url, addr) = (portal.url(), portal.addr());
+    let data = dir.path().join("cli");
+    signin::sign_in(&url, &data, signin::BUSINESS).await;
+    let file = write_csv(dir.path(), &[row("5000000000", "0912345678")]);
+    // Online once, so the catalogue and the form are held for offline use.
+    let checked = run(&url, &data, &["validate", "--procedure", "2.002050", file.to_str().unwrap()]).await;
+    assert!(checked.status.success(), "{}", text(&checked.stderr));
+    portal.shutdown().await.unwrap();
+    let submit = ["--as", "0314409058-002", "bulk", "submit", "--procedure", "2.002050", file.to_str().unwrap()];
+    // Queued, then not sent: this process holds no access token and cannot
+    // renew one offline, so the command fails after queueing.
+    run(&url, &data, &submit).await;
+    let status = text(&run(&url, &data, &["--as", "0314409058-002", "status"]).await.stdout);
+    let waiting: Vec<&str> = status.lines().skip(1).take_while(|l| *l != "dossiers:").collect();
+    assert_eq!(waiting.len(), 1, "{status}");
+
+    let refused = run(&url, &data, &["logout"]).await;
+    assert!(!refused.status.success());
+    let said = text(&refused.stderr);
+    assert!(said.contains("1 item(s)") && said.contains("hoso logout --force"), "{said}");
+
+    let database_url = format!("sqlite:{}", dir.path().join("portal.db").display());
+    let portal =
+        hoso_portal::start(hoso_portal::Config { addr, database_url, demo: true, ..Default::default() }).await.unwrap();
+    let forced = run(&url, &data, &["logout", "--force"]).await;
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(text(&forced.stderr).contains("signed out"), "{}", text(&forced.stderr));
+
+    signin::sign_in(&url, &data, signin::CITIZEN).await;
+    let sync = run(&url, &data, &["sync"]).await;
+    assert!(sync.status.success(), "{}", text(&sync.stderr));
+    for acting in [&["status"][..], &["--as", "0314409058-002", "status"][..]] {
+        let shown = text(&run(&url, &data, acting).await.stdout);
+        assert_eq!(shown, "outbox:\ndossiers:\n", "the representative's filing is not the citizen's");
+    }
+    drop(portal);
+}

@@ -334,7 +334,7 @@ async fn serve_for_a_real_account_signs_in_at_its_portal_and_keeps_its_secrets_i
     let session = call::<SessionGet>(&again, &()).await.unwrap();
     assert!(session.signed_in, "{session:?}");
     assert_eq!(call::<SyncNow>(&again, &()).await.unwrap().error, None);
-    let signed_out = call::<SignOut>(&again, &()).await.unwrap();
+    let signed_out = call::<SignOut>(&again, &SignOutArgs::default()).await.unwrap();
     assert!(!signed_out.signed_in);
 }
 

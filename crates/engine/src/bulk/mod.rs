@@ -1,11 +1,13 @@
 //! Bulk filing: a JSON, CSV or XLSX file judged row by row with the one form
 //! validator (`validate_file`), and filed (`bulk_submit`): every row becomes
-//! a draft of the acting profile, and the valid ones are submitted from
-//! their drafts through the outbox. A row's id — its draft's id and so its
-//! submission's client id, the portal's idempotency key — is derived from
-//! the file's hash, the procedure, the profile and the row's number, so
-//! filing the same file again makes no second draft and files nothing twice;
-//! an invalid row waits as a draft for the person to fix in the form.
+//! a draft of the signed-in person for the acting profile, and the valid
+//! ones are submitted from their drafts through the outbox. A row's id — its
+//! draft's id and so its submission's client id, the portal's idempotency
+//! key — is derived from the person, the file's hash, the procedure, the
+//! profile and the row's number, so the same person filing the same file
+//! again makes no second draft and files nothing twice, and another person
+//! on the device filing it makes drafts of their own; an invalid row waits
+//! as a draft for the person to fix in the form.
 
 mod convert;
 mod files;
@@ -72,14 +74,17 @@ pub struct BulkReport {
 }
 
 /// The id of `row` of a file: its draft's id and its submission's client id.
-/// The same file, procedure and profile give the same id, so the drafts, the
-/// outbox (and the portal) recognise a re-run.
-fn row_id(file_sha256: &str, procedure: &str, acting_as: &ActingAs, row: usize) -> String {
+/// The same person, file, procedure and profile give the same id, so the
+/// drafts, the outbox (and the portal) recognise a re-run. The person is
+/// part of it because a draft's id is unique on the device: two people
+/// filing one file (two representatives of one enterprise) each get drafts
+/// of their own, as the portal keeps each submitter's keys apart anyway.
+fn row_id(subject: &str, file_sha256: &str, procedure: &str, acting_as: &ActingAs, row: usize) -> String {
     let acting = match acting_as {
         ActingAs::Myself => "myself",
         ActingAs::Enterprise(tax_code) => tax_code.as_str(),
     };
-    crypto::sha256_hex(format!("{file_sha256}/{procedure}/{acting}/{row}").as_bytes())[..32].to_owned()
+    crypto::sha256_hex(format!("{subject}/{file_sha256}/{procedure}/{acting}/{row}").as_bytes())[..32].to_owned()
 }
 
 /// The field error of an attachment cell that names a file, in a file sent
@@ -198,8 +203,10 @@ impl Engine {
         Ok((procedure, form, checks))
     }
 
-    /// Files every row of `path` as `acting_as`: each row becomes a draft
-    /// under its derived id (unless an earlier run made it), and each valid
+    /// Files every row of `path` as `acting_as`: each row becomes a draft of
+    /// the signed-in person (`NotSignedIn` when nobody is: bulk drafts are
+    /// always someone's, and only they can file them) under its derived id
+    /// (unless an earlier run made it), and each valid
     /// one is queued in the outbox from its draft under the same id (unless
     /// it is queued already); then one sender pass sends the batch.
     /// `progress(done, total)` is called as rows are handled. An invalid row
@@ -228,13 +235,14 @@ impl Engine {
         bytes: &[u8],
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<BulkReport, EngineError> {
+        let subject = self.owner().await?;
         let file_sha256 = crypto::sha256_hex(bytes);
         let (procedure, _, checks) = self.check_rows(procedure, name, folder, bytes).await?;
-        // Rows queued or filed by an earlier run, or from their drafts since;
-        // a row the portal refused is offered again from its draft, which
-        // queues it anew only once the person changed it.
-        let already: std::collections::HashSet<String> = self
-            .outbox()
+        // The person's rows queued or filed by an earlier run, or from their
+        // drafts since; a row the portal refused is offered again from its
+        // draft, which queues it anew only once the person changed it.
+        let pool = self.store.pool();
+        let already: std::collections::HashSet<String> = crate::outbox::table::list(pool, &subject)
             .await?
             .into_iter()
             .filter(|item| !matches!(item.state, OutboxState::NeedsAction { .. }))
@@ -244,11 +252,11 @@ impl Engine {
         let mut queued = 0;
         let mut pending = Vec::new();
         for (done, Checked { check, uploads }) in checks.into_iter().enumerate() {
-            let id = row_id(&file_sha256, procedure.code.as_str(), &acting_as, check.row);
+            let id = row_id(&subject, &file_sha256, procedure.code.as_str(), &acting_as, check.row);
             let outcome = if already.contains(&id) {
                 Ok(id)
             } else {
-                match self.row_draft(&procedure, &acting_as, &id, &check, &uploads).await? {
+                match self.row_draft(&subject, &procedure, &acting_as, &id, &check, &uploads).await? {
                     RowDraft::Invalid(errors) => Err((errors, id)),
                     RowDraft::Ready => match self.queue_draft(&id).await? {
                         DraftQueueing::Queued(_) => {
@@ -263,13 +271,17 @@ impl Engine {
             pending.push((check.row, outcome));
             progress(done + 1, total);
         }
-        // Queued durably: a pass that cannot run now (nobody signed in, say)
-        // leaves the rows waiting for the next one rather than failing.
+        // Queued durably: a pass that cannot run now (a sign-in replaced
+        // meanwhile, say) leaves the rows waiting for the next one rather
+        // than failing.
         if let Err(error) = self.send_outbox(self.stored_attachments()).await {
             tracing::info!(%error, "bulk rows queued; the outbox will be sent later");
         }
-        let states: std::collections::HashMap<String, OutboxState> =
-            self.outbox().await?.into_iter().map(|item| (item.client_id, item.state)).collect();
+        let states: std::collections::HashMap<String, OutboxState> = crate::outbox::table::list(pool, &subject)
+            .await?
+            .into_iter()
+            .map(|item| (item.client_id, item.state))
+            .collect();
         let rows = pending
             .into_iter()
             .map(|(row, outcome)| RowResult {
@@ -295,6 +307,7 @@ impl Engine {
     /// that could not be read), and a changed one is judged when queued.
     async fn row_draft(
         &self,
+        subject: &str,
         procedure: &Procedure,
         acting_as: &ActingAs,
         id: &str,
@@ -304,8 +317,14 @@ impl Engine {
         let untouched = match self.draft(id).await {
             Ok(draft) => draft.data == check.answers,
             Err(EngineError::NotFound { .. }) => {
-                self.create_draft_with(acting_as.clone(), procedure.code.as_str(), id.to_owned(), &check.answers)
-                    .await?;
+                self.create_draft_with(
+                    subject,
+                    acting_as.clone(),
+                    procedure.code.as_str(),
+                    id.to_owned(),
+                    &check.answers,
+                )
+                .await?;
                 true
             }
             Err(error) => return Err(error),
@@ -350,13 +369,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_rows_client_id_is_the_same_for_the_same_file_and_row_only() {
+    fn a_rows_client_id_is_the_same_for_the_same_person_file_and_row_only() {
         let enterprise = ActingAs::Enterprise(TaxCode::parse("0314409058-002").unwrap());
-        let id = row_id("abc", "2.002050", &enterprise, 1);
-        assert_eq!(id, row_id("abc", "2.002050", &enterprise, 1));
+        let id = row_id("demo-business-0002", "abc", "2.002050", &enterprise, 1);
+        assert_eq!(id, row_id("demo-business-0002", "abc", "2.002050", &enterprise, 1));
         assert_eq!(id.len(), 32);
-        assert_ne!(id, row_id("abc", "2.002050", &enterprise, 2));
-        assert_ne!(id, row_id("abd", "2.002050", &enterprise, 1));
-        assert_ne!(id, row_id("abc", "2.002050", &ActingAs::Myself, 1));
+        assert_ne!(id, row_id("demo-business-0002", "abc", "2.002050", &enterprise, 2));
+        assert_ne!(id, row_id("demo-business-0002", "abd", "2.002050", &enterprise, 1));
+        assert_ne!(id, row_id("demo-business-0002", "abc", "2.002050", &ActingAs::Myself, 1));
+        assert_ne!(id, row_id("demo-business-0003", "abc", "2.002050", &enterprise, 1), "another person's row");
     }
 }

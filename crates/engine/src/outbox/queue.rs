@@ -97,12 +97,15 @@ impl Engine {
         submission: NewSubmission,
         client_id: String,
     ) -> Result<QueueOutcome, EngineError> {
+        // Whose submission it is, before anything else: signed out, nothing
+        // is queued for anyone.
+        let subject = self.owner().await?;
         let (request, procedure_name) = match self.judged_request(submission, client_id).await? {
             Ok(judged) => judged,
             Err(validation) => return Ok(QueueOutcome::Refused(validation)),
         };
         let queued_at = OffsetDateTime::now_utc();
-        table::queue(self.store.pool(), &request, &procedure_name, queued_at).await?;
+        table::queue(self.store.pool(), &subject, &request, &procedure_name, queued_at).await?;
         Ok(QueueOutcome::Queued(queued_item(request, procedure_name, queued_at)))
     }
 
@@ -114,24 +117,26 @@ impl Engine {
     /// later refusal), the portal refuses the new body under the old key
     /// rather than filing twice, and the changes feed acknowledges the entry.
     /// `resend_same` says whether an unchanged request is worth sending
-    /// again (a refusal that can change without new answers).
+    /// again (a refusal that can change without new answers). Only the
+    /// signed-in person's entry is replaced.
     pub(crate) async fn requeue_refused_as(
         &self,
         submission: NewSubmission,
         client_id: String,
         resend_same: bool,
     ) -> Result<Requeue, EngineError> {
+        let subject = self.owner().await?;
         let (request, procedure_name) = match self.judged_request(submission, client_id).await? {
             Ok(judged) => judged,
             Err(validation) => return Ok(Requeue::Refused(validation)),
         };
         let pool = self.store.pool();
-        let stored = table::stored_request(pool, &request.client_id).await?;
+        let stored = table::stored_request(pool, &subject, &request.client_id).await?;
         if !resend_same && stored.as_ref() == Some(&request) {
             return Ok(Requeue::Unchanged);
         }
         let queued_at = OffsetDateTime::now_utc();
-        if !table::replace_refused(pool, &request, &procedure_name, queued_at).await? {
+        if !table::replace_refused(pool, &subject, &request, &procedure_name, queued_at).await? {
             return Ok(Requeue::NotRefused);
         }
         Ok(Requeue::Queued(queued_item(request, procedure_name, queued_at)))
@@ -167,12 +172,13 @@ impl Engine {
         Ok(Ok((request, procedure_name)))
     }
 
-    /// Every submission made on this device and where it stands, oldest
-    /// first; works offline.
+    /// Every submission the signed-in person made on this device and where
+    /// it stands, oldest first; works offline. None signed out.
     pub async fn outbox(&self) -> Result<Vec<OutboxItem>, EngineError> {
+        let Some(subject) = self.subject().await? else { return Ok(Vec::new()) };
         let pool = self.store.pool();
-        let mut items = table::list(pool).await?;
-        for (client_id, state, queued_at, procedure, acting) in super::supplement_table::list(pool).await? {
+        let mut items = table::list(pool, &subject).await?;
+        for (client_id, state, queued_at, procedure, acting) in super::supplement_table::list(pool, &subject).await? {
             items.push(OutboxItem {
                 client_id,
                 procedure_name: table::procedure_name(pool, &procedure).await?.unwrap_or_else(|| unnamed(&procedure)),

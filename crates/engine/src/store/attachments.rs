@@ -22,10 +22,10 @@ pub struct AttachmentRow {
 impl Store {
     /// Records an attachment; attaching the same content to the same document
     /// twice changes nothing.
-    pub async fn insert_attachment(&self, row: &AttachmentRow) -> Result<(), EngineError> {
+    pub async fn insert_attachment(&self, subject: &str, row: &AttachmentRow) -> Result<(), EngineError> {
         sqlx::query(
-            "INSERT INTO attachment (draft_id, document_id, sha256, file_name, media_type, size, original_name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+            "INSERT INTO attachment (draft_id, document_id, sha256, file_name, media_type, size, original_name, subject)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
         )
         .bind(&row.draft_id)
         .bind(&row.document_id)
@@ -34,17 +34,20 @@ impl Store {
         .bind(&row.media_type)
         .bind(i64::try_from(row.size).unwrap_or(i64::MAX))
         .bind(&row.original_name)
+        .bind(subject)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    pub async fn attachments(&self, draft_id: &str) -> Result<Vec<AttachmentRow>, EngineError> {
+    /// The attachments of `subject`'s draft `draft_id`.
+    pub async fn attachments(&self, subject: &str, draft_id: &str) -> Result<Vec<AttachmentRow>, EngineError> {
         let rows = sqlx::query(
             "SELECT draft_id, document_id, sha256, file_name, media_type, size, original_name
-             FROM attachment WHERE draft_id = ?1 ORDER BY document_id, sha256",
+             FROM attachment WHERE draft_id = ?1 AND subject = ?2 ORDER BY document_id, sha256",
         )
         .bind(draft_id)
+        .bind(subject)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -64,14 +67,21 @@ impl Store {
 
     /// Removes the attachment `sha256` from draft `draft_id`; answers `None`
     /// when there was none, else the file name if no other row still uses it.
-    pub async fn delete_attachment(&self, draft_id: &str, sha256: &str) -> Result<Option<Vec<String>>, EngineError> {
+    pub async fn delete_attachment(
+        &self,
+        subject: &str,
+        draft_id: &str,
+        sha256: &str,
+    ) -> Result<Option<Vec<String>>, EngineError> {
         let mut tx = self.pool.begin().await?;
-        let files: Vec<String> =
-            sqlx::query_scalar("DELETE FROM attachment WHERE draft_id = ?1 AND sha256 = ?2 RETURNING file_name")
-                .bind(draft_id)
-                .bind(sha256)
-                .fetch_all(&mut *tx)
-                .await?;
+        let files: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM attachment WHERE draft_id = ?1 AND sha256 = ?2 AND subject = ?3 RETURNING file_name",
+        )
+        .bind(draft_id)
+        .bind(sha256)
+        .bind(subject)
+        .fetch_all(&mut *tx)
+        .await?;
         if files.is_empty() {
             return Ok(None);
         }

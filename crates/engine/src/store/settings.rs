@@ -1,8 +1,26 @@
 //! The SQL of settings (`migrations/0005_settings.sql`): named JSON values
-//! the app remembers across restarts, and forgetting a demo's local dossiers.
+//! the app remembers across restarts, the person signed in on this device
+//! (`migrations/0006_owner_subject.sql`), and forgetting a demo's local
+//! dossiers.
 
 use super::Store;
 use crate::EngineError;
+
+/// The setting naming the person signed in on this device.
+const SUBJECT: &str = "subject";
+
+/// Every table with an owner, parents before the rows that name them.
+const UNOWNED_TABLES: [&str; 9] = [
+    "draft",
+    "attachment",
+    "dossier",
+    "outbox",
+    "supplement_draft",
+    "supplement_outbox",
+    "sync_cursor",
+    "dossier_detail",
+    "profile_name",
+];
 
 impl Store {
     /// The JSON stored under `name`, if any.
@@ -30,6 +48,39 @@ impl Store {
         Ok(())
     }
 
+    /// The subject of the person signed in on this device, as recorded at
+    /// sign-in; meaningful only while a session is held.
+    pub async fn signed_in_subject(&self) -> Result<Option<String>, EngineError> {
+        let Some(text) = self.setting(SUBJECT).await? else { return Ok(None) };
+        serde_json::from_str(&text).map(Some).map_err(EngineError::Corrupt)
+    }
+
+    /// Records `subject` as the person signed in on this device and gives
+    /// them the rows no one owns (written before owners were recorded, on a
+    /// device where nobody was signed in at the upgrade), in one transaction.
+    pub async fn adopt_subject(&self, subject: &str) -> Result<(), EngineError> {
+        let value = serde_json::to_string(subject).map_err(EngineError::Corrupt)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO setting (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(SUBJECT)
+        .bind(&value)
+        .execute(&mut *tx)
+        .await?;
+        // A dossier and the rows naming it change owner together; the keys
+        // are checked once all of them have.
+        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
+        for table in UNOWNED_TABLES {
+            sqlx::query(&format!("UPDATE OR IGNORE {table} SET subject = ?1 WHERE subject = ''"))
+                .bind(subject)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Forgets every dossier, outbox item, sync cursor, supplement draft,
     /// draft and attachment row in one transaction, for a demo portal that
     /// was reset (its dossiers no longer exist, so nothing is left to send).
@@ -39,6 +90,7 @@ impl Store {
         let files: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT file_name FROM attachment").fetch_all(&mut *tx).await?;
         for statement in [
+            "DELETE FROM supplement_outbox",
             "DELETE FROM supplement_draft",
             "DELETE FROM outbox",
             "DELETE FROM dossier",

@@ -233,3 +233,47 @@ async fn a_row_the_portal_refuses_is_fixed_in_its_draft_and_filed_once_and_the_f
     assert_eq!(filed_code(&last.rows[0]), code);
     assert_eq!(portal_codes(dir).await, expected);
 }
+
+/// Bulk drafts are the signed-in person's: signed out, a file makes none;
+/// two people on one device filing the same file each get drafts of their
+/// own, which the other never sees, and a re-run finds each person's own.
+#[tokio::test]
+async fn bulk_drafts_belong_to_the_signed_in_person_and_another_person_filing_the_same_file_gets_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let engine = Engine::open(&dir.path().join("engine.db"), &portal.url()).await.unwrap();
+    let branch = ActingAs::Enterprise(TaxCode::parse("0314409058-002").unwrap());
+    let mut answers: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    answers["filer"]["phone"] = "12345".into();
+    let file = dir.path().join("one-row.json");
+    std::fs::write(&file, answers.to_string()).unwrap();
+    let draft_of = |report: &hoso_engine::bulk::BulkReport| match &report.rows[..] {
+        [row] => match &row.status {
+            RowStatus::Invalid { draft, .. } => draft.clone(),
+            other => panic!("the row is invalid: {other:?}"),
+        },
+        rows => panic!("one row: {rows:?}"),
+    };
+
+    let signed_out = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap_err();
+    assert_eq!(signed_out.kind(), ErrorKind::Unauthenticated, "{signed_out:?}");
+    assert!(engine.drafts(&branch).await.unwrap().is_empty(), "signed out, no one's draft is made");
+
+    let as_person = |subject: &str| std::sync::Arc::new(hoso_engine::StaticToken::new(subject, "never-sent"));
+    engine.set_access_token(as_person("representative-a"));
+    let first = draft_of(&engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap());
+
+    engine.set_access_token(as_person("representative-b"));
+    assert!(engine.drafts(&branch).await.unwrap().is_empty(), "the first person's draft is not the second's");
+    assert_eq!(engine.draft(&first).await.unwrap_err().kind(), ErrorKind::NotFound);
+    let second = draft_of(&engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap());
+    assert_ne!(second, first, "each person's row has a draft of its own");
+    let listed: Vec<String> = engine.drafts(&branch).await.unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(listed, [second]);
+
+    engine.set_access_token(as_person("representative-a"));
+    let again = draft_of(&engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap());
+    assert_eq!(again, first, "a re-run finds the person's own draft");
+    let listed: Vec<String> = engine.drafts(&branch).await.unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(listed, [first], "and makes no second one");
+}

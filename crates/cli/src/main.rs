@@ -100,8 +100,9 @@ enum DraftCommand {
 
 #[derive(Debug, Subcommand)]
 enum BulkCommand {
-    /// One dossier per row (CSV, XLSX) or the one object (JSON); valid rows
-    /// are filed, each once however often the same file is submitted.
+    /// One draft per row (CSV, XLSX) or for the one object (JSON); valid
+    /// rows are filed, each once however often the same file is submitted,
+    /// and invalid ones wait as drafts to fix (their ids are printed).
     Submit {
         #[arg(long)]
         procedure: String,

@@ -36,7 +36,7 @@ fn may_show_kept_copy(error: &EngineError) -> bool {
 /// a busy portal, a sign-in, a mandate restored, a scan put back on the
 /// device. A judged refusal (invalid answers, a conflicting state) cannot
 /// change by sending the same request again.
-fn may_retry(kind: ErrorKind) -> bool {
+pub(crate) fn may_retry(kind: ErrorKind) -> bool {
     matches!(
         kind,
         ErrorKind::Network
@@ -191,7 +191,8 @@ impl Engine {
     /// Puts an outbox entry the portal refused (`needs_action`) back in
     /// line after the citizen fixed the cause, and tries a sender pass.
     /// Only a refusal that can change is retried (see [`may_retry`]); a
-    /// judged one is `Conflict`: the answers must change, in a new draft.
+    /// judged one is `Conflict`: the answers must change, in the draft it
+    /// came from, which is then submitted again.
     pub async fn retry_outbox_item(&self, client_id: &str) -> Result<OutboxItem, EngineError> {
         let subject = self.owner().await?;
         let pool = self.store.pool();

@@ -24,13 +24,31 @@ impl Engine {
     /// `acting_as`. The procedure must be in the local catalogue and offer an
     /// online form.
     pub async fn create_draft(&self, acting_as: ActingAs, procedure: &str) -> Result<DraftSummary, EngineError> {
+        let id = crypto::sha256_hex(&crypto::random_key()?)[..32].to_owned();
+        let subject = self.drafter().await?;
+        self.create_draft_with(&subject, acting_as, procedure, id, &Value::Object(Default::default())).await
+    }
+
+    /// Starts `subject`'s draft under an id the caller chose, with answers
+    /// already given: bulk filing derives the id from the person, the file
+    /// and the row, so a re-run finds the row's draft instead of making
+    /// another. Every draft is made here, so what a draft row holds is
+    /// decided in one place.
+    pub(crate) async fn create_draft_with(
+        &self,
+        subject: &str,
+        acting_as: ActingAs,
+        procedure: &str,
+        id: String,
+        data: &Value,
+    ) -> Result<DraftSummary, EngineError> {
         let procedure = self.procedure(procedure).await?;
         let form = procedure
             .form
             .clone()
             .ok_or_else(|| EngineError::InvalidInput(format!("procedure {} has no online form", procedure.code)))?;
         let summary = DraftSummary {
-            id: crypto::sha256_hex(&crypto::random_key()?)[..32].to_owned(),
+            id,
             procedure: procedure.code,
             procedure_name: procedure.name,
             acting_as,
@@ -38,8 +56,7 @@ impl Engine {
             saved_at: OffsetDateTime::now_utc(),
             conflict: false,
         };
-        let subject = self.drafter().await?;
-        self.store.insert_draft(&subject, &summary, &Value::Object(Default::default())).await?;
+        self.store.insert_draft(subject, &summary, data).await?;
         Ok(summary)
     }
 

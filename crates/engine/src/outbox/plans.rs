@@ -30,7 +30,7 @@ async fn the_feed_and_outbox_queries_search_an_index_and_scan_no_table() {
         ("due supplement answers", DUE_SUPPLEMENTS, "supplement_outbox_due"),
         ("a dossier's unsent supplement answer", UNSENT_FOR, "supplement_outbox_by_code"),
         ("a profile's dossier cards", cards.as_str(), "dossier_by_profile"),
-        ("a profile's drafts", DRAFTS, "draft_by_profile"),
+        ("a profile's drafts to submit", DRAFTS, "draft_by_profile"),
         ("a person's outbox list", LIST, "outbox_by_queued_at"),
         ("a person's supplement answers list", SUPPLEMENT_LIST, "supplement_outbox_by_queued_at"),
         ("a person's unsent items", UNSENT_COUNT, "outbox_due"),
@@ -46,6 +46,13 @@ async fn the_feed_and_outbox_queries_search_an_index_and_scan_no_table() {
         assert!(!scans, "{name} scans:\n{plan}");
         assert!(plan.contains(index), "{name} does not use {index}:\n{plan}");
     }
+    // A draft's submission is found by the outbox's whole key, the person
+    // and the client id, not by a scan.
+    let plan = plan(&store, DRAFTS).await;
+    assert!(
+        plan.contains("sqlite_autoindex_outbox_1 (subject=? AND client_id=?)"),
+        "drafts do not look the outbox up by key:\n{plan}"
+    );
 }
 
 #[tokio::test]

@@ -107,6 +107,62 @@ pub(crate) async fn queue(
     Ok(())
 }
 
+/// The request one of `subject`'s entries holds, by client id.
+pub(crate) async fn stored_request(
+    pool: &SqlitePool,
+    subject: &str,
+    client_id: &str,
+) -> Result<Option<SubmitDossier>, EngineError> {
+    let text: Option<String> = sqlx::query_scalar("SELECT request FROM outbox WHERE subject = ?2 AND client_id = ?1")
+        .bind(client_id)
+        .bind(subject)
+        .fetch_optional(pool)
+        .await?;
+    text.map(|t| from_json(&t)).transpose()
+}
+
+/// Replaces the request of one of `subject`'s entries the portal refused
+/// and puts it back in line, due now, queued anew, its backoff started over;
+/// its dossier row moves to the top of the list with it. Only an entry still
+/// `needs_action` is touched: `false` when there was none (a pending or sent
+/// entry, or another person's, is never replaced).
+pub(crate) async fn replace_refused(
+    pool: &SqlitePool,
+    subject: &str,
+    request: &SubmitDossier,
+    procedure_name: &Localized,
+    queued_at: OffsetDateTime,
+) -> Result<bool, EngineError> {
+    let mut tx = pool.begin().await?;
+    let replaced = sqlx::query(
+        "UPDATE outbox SET phase = 'pending', state = ?2, request = ?3, procedure_name = ?4, queued_at = ?5,
+                           attempts = 0, next_attempt_at = 0, retry_after = 0
+         WHERE subject = ?6 AND client_id = ?1 AND phase = 'needs_action'",
+    )
+    .bind(&request.client_id)
+    .bind(to_json(&OutboxState::Queued)?)
+    .bind(to_json(request)?)
+    .bind(to_json(procedure_name)?)
+    .bind(rfc3339(queued_at))
+    .bind(subject)
+    .execute(&mut *tx)
+    .await?;
+    if replaced.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE dossier SET status = ?2, updated_at = ?3 WHERE subject = ?4 AND client_id = ?1 AND code IS NULL",
+    )
+    .bind(&request.client_id)
+    .bind(status_name(DossierStatus::Queued))
+    .bind(rfc3339(queued_at))
+    .bind(subject)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// An item the sender should try now.
 pub(crate) struct Due {
     pub request: SubmitDossier,

@@ -15,10 +15,16 @@ use crate::EngineError;
 
 const SUMMARY_COLUMNS: &str =
     "id, acting_as, procedure_code, procedure_name, form_id, form_version, saved_at, conflict";
-/// A person's profile's drafts; served by `draft_by_profile`.
+/// A person's profile's drafts still to submit; served by `draft_by_profile`.
+/// A draft's id is its submission's client id, so one whose entry is
+/// waiting or sent is left out, and one the portal refused (`needs_action`)
+/// stays, to fix and submit again. Each is looked up by the outbox's key,
+/// the person and the client id (see `outbox/plans.rs`).
 pub(crate) const DRAFTS: &str =
     "SELECT id, acting_as, procedure_code, procedure_name, form_id, form_version, saved_at, conflict
-     FROM draft WHERE subject = ?1 AND acting_as = ?2";
+     FROM draft WHERE subject = ?1 AND acting_as = ?2
+     AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject = ?1 AND o.client_id = draft.id
+                     AND o.phase <> 'needs_action')";
 
 impl Store {
     pub async fn insert_draft(&self, subject: &str, summary: &DraftSummary, data: &Value) -> Result<(), EngineError> {
@@ -89,7 +95,7 @@ impl Store {
         Ok(true)
     }
 
-    /// A person's profile's drafts, the most recently saved first.
+    /// A person's profile's drafts still to submit, the most recently saved first.
     pub async fn drafts(&self, subject: &str, acting_as: &ActingAs) -> Result<Vec<DraftSummary>, EngineError> {
         let rows = sqlx::query(&format!("{DRAFTS} ORDER BY saved_at DESC, id"))
             .bind(subject)

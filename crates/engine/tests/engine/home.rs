@@ -185,7 +185,8 @@ async fn a_draft_submitted_offline_waits_in_the_outbox_and_sync_now_reports_the_
     assert_eq!(home.outbox.len(), 1);
     let card = &home.recent[0];
     assert_eq!((card.status, card.code.as_deref()), (DossierStatus::Queued, None));
-    assert_eq!(home.drafts.len(), 1, "the draft is kept until the citizen deletes it");
+    assert!(home.drafts.is_empty(), "a submitted draft is not listed to submit again");
+    assert_eq!(engine.draft_open(&id).await.unwrap().summary.id, id, "the draft is kept");
 }
 
 #[tokio::test]

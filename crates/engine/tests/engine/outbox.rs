@@ -503,3 +503,50 @@ async fn a_saved_draft_is_submitted_with_the_scans_attached_to_it_on_the_device(
     let at_portal = portal_dossiers(&base, &token).await;
     assert_eq!(at_portal.len(), 1);
 }
+
+/// The answers of the dossier the portal filed under `client_id`, from its
+/// own database.
+async fn filed_answers(dir: &tempfile::TempDir, client_id: &str) -> serde_json::Value {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("portal.db"));
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let data: String = sqlx::query_scalar("SELECT data FROM dossier WHERE client_id = ?1")
+        .bind(client_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    serde_json::from_str(&data).unwrap()
+}
+
+#[tokio::test]
+async fn a_draft_waiting_to_be_sent_is_not_replaced_by_submitting_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    // A token the portal refuses: the submission stays queued, not refused.
+    let engine = prepared_engine(&dir, &base, "expired-or-forged").await;
+    let draft = engine.create_draft(ActingAs::Myself, "1.001193").await.unwrap();
+    let scan = b"%PDF-1.7 giay chung sinh cho gui".to_vec();
+    let attached =
+        engine.attach(&draft.id, "giay-chung-sinh", "giay-chung-sinh.pdf", "application/pdf", &scan).await.unwrap();
+    let mut data = example("ho-tich.khai-sinh.v1.valid.json");
+    data["attachments"]["giay-chung-sinh"] = serde_json::json!({
+        "sha256": attached.sha256, "media_type": "application/pdf", "bytes": attached.size, "name": "giay-chung-sinh.pdf"
+    });
+    engine.save_draft(hoso_protocol::command::SaveDraft { id: draft.id.clone(), data: data.clone() }).await.unwrap();
+    let first = engine.submit_draft(&draft.id).await.unwrap().expect("valid answers");
+    assert_eq!(first.state, OutboxState::Queued);
+    assert!(engine.drafts(&ActingAs::Myself).await.unwrap().is_empty(), "a submitted draft leaves the list");
+
+    engine.save_field(&draft.id, "/child/full_name", "Trần Minh Khang".into()).await.unwrap();
+    let second = engine.submit_draft(&draft.id).await.unwrap().expect("valid answers");
+
+    assert_eq!(second, first, "the waiting entry is answered as it stands");
+    assert_eq!(engine.outbox().await.unwrap().len(), 1);
+    let token = access_token(&base, CITIZEN).await;
+    engine.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, token.as_str())));
+    assert_eq!(engine.send_outbox(engine.stored_attachments()).await.unwrap().sent, 1);
+    assert_eq!(portal_dossiers(&base, &token).await.len(), 1, "one dossier");
+    let filed = filed_answers(&dir, &first.client_id).await;
+    assert_eq!(filed["child"]["full_name"], data["child"]["full_name"], "the answers first submitted");
+}

@@ -57,8 +57,7 @@ pub async fn sign_in_demo(state: State<'_, Session>, args: Args<SignInDemo>) -> 
 
 #[tauri::command]
 pub async fn sign_out(state: State<'_, Session>, args: Args<SignOut>) -> Reply<SignOut> {
-    let () = args;
-    Ok(state.engine().end_session().await?)
+    Ok(state.engine().end_session(args.force).await?)
 }
 
 #[tauri::command]

@@ -47,6 +47,12 @@ const APP_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "fonts-dejavu-core",
+    // An OS keychain for tests: the CLI's test of `hoso serve` for a real
+    // account starts its own D-Bus session bus with gnome-keyring's Secret
+    // Service, where the keyring crate keeps the store key and refresh token.
+    "dbus-daemon",
+    "dbus-bin",
+    "gnome-keyring",
 ];
 /// The WebKit WebDriver, which tauri-driver fronts.
 const E2E_PACKAGES: &[&str] = &["webkit2gtk-driver"];

@@ -1,8 +1,8 @@
 //! `hoso login`, `hoso logout`, `hoso whoami`: the engine's sign-in from a
 //! terminal, through the system browser.
 
-use hoso_engine::Engine;
-use hoso_engine::auth::{Browser, BrowserError, SignOut, SystemBrowser, Url};
+use hoso_engine::auth::{Browser, BrowserError, SystemBrowser, Url};
+use hoso_engine::{Engine, EngineError};
 
 /// The system browser, with the address printed too: on a machine without
 /// one (over SSH, say), the person can open it elsewhere on this machine.
@@ -24,10 +24,20 @@ pub async fn login(engine: &Engine) -> anyhow::Result<()> {
     whoami(engine).await
 }
 
-pub async fn logout(engine: &Engine) -> anyhow::Result<()> {
-    match engine.sign_out().await? {
-        SignOut::Revoked => eprintln!("signed out; the portal ended the session"),
-        SignOut::NotSignedIn => eprintln!("not signed in"),
+/// Signs out; refused while the person has items not yet sent, unless
+/// `force`, which keeps them on this device until they sign in again.
+pub async fn logout(engine: &Engine, force: bool) -> anyhow::Result<()> {
+    if !engine.is_signed_in()? {
+        eprintln!("not signed in");
+        return Ok(());
+    }
+    match engine.end_session(force).await {
+        Ok(_) => eprintln!("signed out; the portal ended the session"),
+        Err(EngineError::UnsentItems { count }) => anyhow::bail!(
+            "not signed out: {count} item(s) on this device are not sent yet. Run `hoso sync` to send them, or \
+             `hoso logout --force` to sign out anyway; they stay on this device and are sent when you sign in again"
+        ),
+        Err(error) => return Err(error.into()),
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `hoso validate` and `hoso bulk submit`: the engine's bulk filing with a
-//! progress bar and a per-row report written next to the input.
+//! progress bar and a per-row report written next to the input; an invalid
+//! row's draft is printed, to fix and submit like any draft.
 
 use std::path::{Path, PathBuf};
 
@@ -53,9 +54,15 @@ pub async fn submit(
     bar.finish_and_clear();
     let report = report.unwrap_or_else(|| default_report(file));
     std::fs::write(&report, hoso_engine::bulk::report_csv(&result.rows)?)?;
-    let invalid = result.rows.iter().filter(|r| matches!(r.status, hoso_engine::bulk::RowStatus::Invalid(_))).count();
+    let mut invalid = 0;
+    for row in &result.rows {
+        if let hoso_engine::bulk::RowStatus::Invalid { draft, .. } = &row.status {
+            invalid += 1;
+            println!("row {}\tdraft {draft}", row.row);
+        }
+    }
     eprintln!(
-        "{} rows: {} queued now, {invalid} invalid; report in {}",
+        "{} rows: {} queued now, {invalid} invalid (kept as drafts: fix with `hoso draft set`, then `hoso submit DRAFT`); report in {}",
         result.rows.len(),
         result.queued,
         report.display()

@@ -63,8 +63,14 @@ enum Command {
     },
     /// Sign in to the portal in the system browser, then show who signed in.
     Login,
-    /// End the session at the portal and forget it here.
-    Logout,
+    /// End the session at the portal and forget it here; refused while items
+    /// are not sent yet, unless `--force`.
+    Logout {
+        /// Sign out even with items not sent yet; they stay on this device
+        /// and are sent when the same person signs in again.
+        #[arg(long)]
+        force: bool,
+    },
     /// Show the signed-in person and the enterprises they may act for.
     Whoami,
     /// Serve the UI and the app's commands on loopback, for a plain browser.
@@ -94,8 +100,9 @@ enum DraftCommand {
 
 #[derive(Debug, Subcommand)]
 enum BulkCommand {
-    /// One dossier per row (CSV, XLSX) or the one object (JSON); valid rows
-    /// are filed, each once however often the same file is submitted.
+    /// One draft per row (CSV, XLSX) or for the one object (JSON); valid
+    /// rows are filed, each once however often the same file is submitted,
+    /// and invalid ones wait as drafts to fix (their ids are printed).
     Submit {
         #[arg(long)]
         procedure: String,
@@ -147,7 +154,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             }
         }
         Command::Login => account::login(&engine).await?,
-        Command::Logout => account::logout(&engine).await?,
+        Command::Logout { force } => account::logout(&engine, force).await?,
         Command::Whoami => account::whoami(&engine).await?,
         Command::Serve(_) => unreachable!("served above"),
         Command::Draft { command } => match command {

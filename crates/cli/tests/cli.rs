@@ -1,7 +1,7 @@
 //! The `hoso` binary against a real portal on port 0: it syncs and lists the
 //! catalogue, and lists the saved copy when the portal has gone away; it
 //! reports a missing sign-in without touching the network; `hoso serve` is in
-//! `cli/serve.rs`.
+//! `cli/serve.rs` (demo) and `cli/serve_live.rs` (a real account).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -68,5 +68,7 @@ mod bulk;
 mod everyday;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/serve_live.rs"]
+mod serve_live;
 #[path = "cli/signin.rs"]
 mod signin;

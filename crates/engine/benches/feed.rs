@@ -142,7 +142,8 @@ impl Side {
         let engine = Engine::open(&dir.join("engine.db"), &base).await?;
         engine.sync_catalogue().await?;
         engine.form_definition(&FormRef { id: "ho-tich.khai-sinh".into(), version: 1 }).await?;
-        engine.set_access_token(Arc::new(StaticToken::new(token)));
+        // The demo citizen's subject, whose token it is.
+        engine.set_access_token(Arc::new(StaticToken::new("demo-citizen-0001", token)));
         let mut attachments = MemoryAttachments::default();
         match engine.queue_submission(birth_registration(&mut attachments)?).await? {
             QueueOutcome::Queued(_) => {}

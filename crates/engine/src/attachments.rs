@@ -107,8 +107,10 @@ impl Engine {
         media_type: &str,
         bytes: &[u8],
     ) -> Result<Attachment, EngineError> {
+        let subject = self.drafter().await?;
         let procedure = match Holder::parse(draft_id) {
             Holder::Draft(id) => self.draft(id).await?.summary.procedure.as_str().to_owned(),
+            // Refused signed out: a supplement answer is always someone's.
             Holder::Supplement(code) => self.supplement_procedure(code).await?,
         };
         let procedure = self.procedure(&procedure).await?;
@@ -143,18 +145,18 @@ impl Engine {
             size,
             original_name: original_name.to_owned(),
         };
-        self.store.insert_attachment(&row).await?;
+        self.store.insert_attachment(&subject, &row).await?;
         Ok(attachment(row))
     }
 
     /// The draft's attachments, by document.
     pub async fn attachments(&self, draft_id: &str) -> Result<Vec<Attachment>, EngineError> {
-        Ok(self.store.attachments(draft_id).await?.into_iter().map(attachment).collect())
+        Ok(self.store.attachments(&self.drafter().await?, draft_id).await?.into_iter().map(attachment).collect())
     }
 
     /// An attachment's content, decrypted and checked against its hash.
     pub async fn attachment_bytes(&self, draft_id: &str, sha256: &str) -> Result<Vec<u8>, EngineError> {
-        let rows = self.store.attachments(draft_id).await?;
+        let rows = self.store.attachments(&self.drafter().await?, draft_id).await?;
         let row = rows
             .iter()
             .find(|r| r.sha256 == sha256)

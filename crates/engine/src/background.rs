@@ -5,14 +5,18 @@
 //! Three loops run side by side. The outbox loop runs a sender pass whenever
 //! `Engine::next_attempt_at` says an item is due (the sender never sleeps
 //! itself), looking again every few seconds for items queued meanwhile. The
-//! feed loop pulls the acting profile's dossiers from the changes feed on a
-//! timer, and at once when asked. The live loop, while the portal is
+//! feed loop pulls the dossiers of every profile of the signed-in person (the
+//! acting one first, then themselves and each enterprise of their last
+//! profile read, each from its own cursor) from the changes feed on a timer,
+//! and at once when asked. The live loop, while the portal is
 //! reachable and someone is signed in, holds the portal's server-sent events
 //! stream open: it first syncs, then opens the stream from the cursor that
 //! sync stored, so every change after it arrives as an event and each event
-//! asks the feed loop to sync. A stream that ends is opened again with
-//! `Last-Event-ID` after a backoff with jitter; a profile switch reopens it
-//! for the new profile. Events are only hints: the feed, read from the
+//! asks the feed loop to sync. Each time the stream opens, the portal is
+//! reachable again, so the person's outbox items waiting on a backoff are
+//! made due at once (a `Retry-After` the portal gave stands). A stream that
+//! ends is opened again with `Last-Event-ID` after a backoff with jitter; a
+//! profile switch reopens it for the new profile. Events are only hints: the feed, read from the
 //! engine's own cursor, is what is stored, so a missed event costs latency,
 //! never data.
 //!
@@ -177,19 +181,42 @@ impl Feed<'_> {
     }
 }
 
-/// Pulls the feed on a timer and whenever asked.
+/// Pulls the feed of every profile of the person on a timer and whenever asked.
 async fn feed_loop<A: Fn() -> ActingAs>(feed: &Feed<'_>, acting: &A, every: Duration) {
-    let engine = feed.engine;
     loop {
         tokio::select! {
             () = feed.sync_now.notified() => {}
             () = tokio::time::sleep(every) => {}
         }
-        match feed.sync(&acting()).await {
-            Ok(report) => tracing::debug!(?report, "dossiers synced"),
+        sync_every_profile(feed, &acting()).await;
+    }
+}
+
+/// The profiles the feed follows: `acting` first (what the person looks at),
+/// then themselves and each enterprise of their last profile read.
+async fn profiles_to_sync(engine: &Engine, acting: &ActingAs) -> Vec<ActingAs> {
+    let mut profiles = vec![acting.clone()];
+    match engine.profiles().await {
+        Ok(known) => profiles.extend(known.into_iter().filter(|p| p != acting)),
+        Err(error) => tracing::warn!(%error, "the person's profiles cannot be read; syncing the acting one"),
+    }
+    profiles
+}
+
+/// Syncs each profile of the person from its own cursor. A profile the
+/// portal refuses (a mandate ended) does not hold up the others; no network
+/// or no valid sign-in stops the round, since every profile would fail alike.
+async fn sync_every_profile(feed: &Feed<'_>, acting: &ActingAs) {
+    let engine = feed.engine;
+    for profile in profiles_to_sync(engine, acting).await {
+        match feed.sync(&profile).await {
+            Ok(report) => tracing::debug!(?report, ?profile, "dossiers synced"),
             Err(error) => {
-                tracing::info!(%error, "dossiers not synced; trying again later");
-                renew_if_refused(engine, &error).await;
+                tracing::info!(%error, ?profile, "dossiers not synced; trying again later");
+                if matches!(error.kind(), ErrorKind::Network | ErrorKind::Unauthenticated | ErrorKind::Store) {
+                    renew_if_refused(engine, &error).await;
+                    return;
+                }
             }
         }
     }
@@ -278,6 +305,14 @@ async fn listen<A: Fn() -> ActingAs>(
     }
     liveness.send_replace(Liveness::Live);
     tracing::info!("live events open");
+    // The portal answers again: what waits on our backoff after an outage
+    // goes now (the outbox loop looks within seconds), not at the backoff's
+    // end, up to ten minutes later.
+    match engine.outbox_due_now().await {
+        Ok(0) => {}
+        Ok(moved) => tracing::info!(moved, "outbox items due at once after reconnecting"),
+        Err(error) => tracing::warn!(%error, "the outbox could not be brought forward"),
+    }
 
     let mut events = response.bytes_stream().eventsource();
     loop {

@@ -39,9 +39,10 @@ impl Engine {
         Ok(BulkCheck { rows: checks.into_iter().map(|c| BulkRowCheck { row: c.row, errors: c.errors }).collect() })
     }
 
-    /// Files every valid row of a file sent as bytes for `acting_as`, once
-    /// per row (a re-run of the same bytes queues nothing twice), and answers
-    /// each row's outcome with the report as CSV.
+    /// Files a file sent as bytes for `acting_as`: every row becomes a draft
+    /// and every valid one is filed, once per row (a re-run of the same bytes
+    /// makes no second draft and queues nothing twice); answers each row's
+    /// outcome, an invalid row with its draft to fix, and the report as CSV.
     pub async fn bulk_submit_bytes(&self, file: BulkFile) -> Result<BulkResult, EngineError> {
         let bytes = decode(&file)?;
         let report = self
@@ -59,7 +60,9 @@ impl Engine {
             .rows
             .into_iter()
             .map(|r| match r.status {
-                RowStatus::Invalid(errors) => BulkRowResult::Invalid { row: r.row, errors },
+                RowStatus::Invalid { errors, draft } => {
+                    BulkRowResult::Invalid { row: r.row, errors, draft: Some(draft) }
+                }
                 RowStatus::Filed(code) => BulkRowResult::Filed { row: r.row, code },
                 RowStatus::Waiting => BulkRowResult::Waiting { row: r.row },
                 RowStatus::Refused(error) => BulkRowResult::Refused { row: r.row, error },

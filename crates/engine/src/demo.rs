@@ -42,7 +42,8 @@ impl Engine {
             let url = opened.await.map_err(|_| AuthError::Refused("the sign-in page was never opened".to_owned()))?;
             play_sign_in(url, &credentials).await
         };
-        tokio::try_join!(self.session.sign_in(&browser, DEMO_SIGN_IN_TIMEOUT), play)?;
+        let (arrived, ()) = tokio::try_join!(self.session.sign_in(&browser, DEMO_SIGN_IN_TIMEOUT), play)?;
+        self.keep_sign_in(arrived).await?;
         self.after_sign_in().await
     }
 
@@ -86,8 +87,9 @@ impl Engine {
     }
 
     /// Resets the demo portal (every dossier, run and the clock), then
-    /// forgets this device's dossiers, outbox, drafts and attachments: they
-    /// belonged to dossiers that no longer exist.
+    /// forgets this device's dossiers, outbox, drafts and attachments, every
+    /// person's: the portal's reset dropped every identity's dossiers, so
+    /// they belonged to dossiers that no longer exist.
     pub async fn demo_reset(&self) -> Result<(), EngineError> {
         self.require_demo()?;
         let key = acting_key(&self.acting_as().await?);

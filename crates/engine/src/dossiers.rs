@@ -7,6 +7,8 @@
 mod table;
 
 #[cfg(test)]
+pub(crate) use table::{ACTING_OF, KEPT_DETAIL};
+#[cfg(test)]
 pub(crate) use table::{cards_query, filings_query};
 
 use hoso_domain::profile::ActingAs;
@@ -34,7 +36,7 @@ fn may_show_kept_copy(error: &EngineError) -> bool {
 /// a busy portal, a sign-in, a mandate restored, a scan put back on the
 /// device. A judged refusal (invalid answers, a conflicting state) cannot
 /// change by sending the same request again.
-fn may_retry(kind: ErrorKind) -> bool {
+pub(crate) fn may_retry(kind: ErrorKind) -> bool {
     matches!(
         kind,
         ErrorKind::Network
@@ -62,14 +64,16 @@ impl Engine {
     /// hold it).
     pub(crate) async fn dossier_route(&self, route: &str, code: &str) -> Result<(Url, String), EngineError> {
         let code = checked_code(code)?;
-        let acting = table::acting_of(self.store.pool(), code).await?.unwrap_or_else(|| "myself".to_owned());
+        let subject = self.owner().await?;
+        let acting = table::acting_of(self.store.pool(), &subject, code).await?.unwrap_or_else(|| "myself".to_owned());
         Ok((self.portal.url(&route.replace("{code}", code))?, acting))
     }
 
     /// The acting profile's dossiers as the device holds them, newest change
     /// first, with what each waits on the citizen for; works offline.
     pub async fn dossier_cards(&self, acting: &ActingAs) -> Result<Vec<DossierCard>, EngineError> {
-        table::cards(self.store.pool(), &acting_key(acting)).await
+        let Some(subject) = self.subject().await? else { return Ok(Vec::new()) };
+        table::cards(self.store.pool(), &subject, &acting_key(acting)).await
     }
 
     /// A dossier in full from the portal, as the signed-in person acting for
@@ -77,10 +81,12 @@ impl Engine {
     /// the portal cannot be reached, the kept copy is answered with
     /// `offline` saying why (and the error itself when there is none).
     pub async fn dossier_view(&self, code: &str) -> Result<DossierView, EngineError> {
+        // Signed out, there is no one's kept copy to show.
+        let subject = self.owner().await?;
         let pool = self.store.pool();
         let (detail, offline) = match self.fetch_detail(code).await {
             Ok(detail) => (detail, None),
-            Err(error) if may_show_kept_copy(&error) => match table::kept_detail(pool, code).await? {
+            Err(error) if may_show_kept_copy(&error) => match table::kept_detail(pool, &subject, code).await? {
                 Some(body) => {
                     tracing::info!(%error, "showing the kept copy of a dossier");
                     let detail: DossierDetail = serde_json::from_str(&body).map_err(EngineError::Corrupt)?;
@@ -94,7 +100,7 @@ impl Engine {
         let procedure_name = crate::outbox::table::procedure_name(pool, &procedure)
             .await?
             .unwrap_or_else(|| crate::outbox::unnamed(&procedure));
-        let supplement_draft = table::has_supplement_draft(pool, code).await?;
+        let supplement_draft = table::has_supplement_draft(pool, &subject, code).await?;
         Ok(DossierView { detail, procedure_name, offline, supplement_draft })
     }
 
@@ -102,12 +108,13 @@ impl Engine {
     /// held, if the device did not hold it yet); no fallback.
     pub(crate) async fn fetch_detail(&self, code: &str) -> Result<DossierDetail, EngineError> {
         let pool = self.store.pool();
+        let subject = self.owner().await?;
         let (url, acting) = self.dossier_route(path::DOSSIER, code).await?;
         let response = self.send_authorized(self.portal.http().get(url).header(ACTING_AS_HEADER, &acting)).await?;
         let detail: DossierDetail = PortalClient::read_json(response).await?;
         let body = serde_json::to_string(&detail).map_err(EngineError::Corrupt)?;
-        table::keep_detail(pool, code, &body).await?;
-        table::hold(pool, &acting, &detail.summary).await?;
+        table::keep_detail(pool, &subject, code, &body).await?;
+        table::hold(pool, &subject, &acting, &detail.summary).await?;
         Ok(detail)
     }
 
@@ -118,8 +125,9 @@ impl Engine {
         let request =
             self.portal.http().post(url).header(ACTING_AS_HEADER, &acting).json(&Withdraw { reason: args.reason });
         let summary: DossierSummary = PortalClient::read_json(self.send_authorized(request).await?).await?;
+        let subject = self.owner().await?;
         let mut conn = self.store.pool().acquire().await?;
-        crate::outbox::supplement_table::set_status(&mut conn, &summary).await?;
+        crate::outbox::supplement_table::set_status(&mut conn, &subject, &summary).await?;
         drop(conn);
         self.dossier_view(&args.code).await
     }
@@ -147,7 +155,20 @@ impl Engine {
         for access in &profile.enterprises {
             names.push((access.enterprise.tax_code.as_str().to_owned(), access.enterprise.name.clone()));
         }
-        table::set_profile_names(self.store.pool(), &names).await
+        table::set_profile_names(self.store.pool(), profile.person.subject.as_str(), &names).await
+    }
+
+    /// Every profile the signed-in person may follow: themselves and each
+    /// enterprise of their last profile read, from the store (offline too).
+    pub async fn profiles(&self) -> Result<Vec<ActingAs>, EngineError> {
+        let Some(subject) = self.subject().await? else { return Ok(Vec::new()) };
+        let mut profiles = vec![ActingAs::Myself];
+        for key in table::profile_keys(self.store.pool(), &subject).await? {
+            if key != "myself" {
+                profiles.push(crate::outbox::table::parse_acting(&key)?);
+            }
+        }
+        Ok(profiles)
     }
 
     /// Every dossier the device holds for the person and each enterprise of
@@ -155,11 +176,12 @@ impl Engine {
     /// The names come from the last profile read; the first time, the profile
     /// is read from the portal.
     pub async fn filings(&self) -> Result<Vec<Filing>, EngineError> {
+        let subject = self.owner().await?;
         let pool = self.store.pool();
-        if !table::has_profile_names(pool).await? {
+        if table::profile_keys(pool, &subject).await?.is_empty() {
             self.profile().await?;
         }
-        Ok(table::filings(pool)
+        Ok(table::filings(pool, &subject)
             .await?
             .into_iter()
             .map(|(dossier, profile_name)| Filing { profile_name, dossier })
@@ -169,12 +191,14 @@ impl Engine {
     /// Puts an outbox entry the portal refused (`needs_action`) back in
     /// line after the citizen fixed the cause, and tries a sender pass.
     /// Only a refusal that can change is retried (see [`may_retry`]); a
-    /// judged one is `Conflict`: the answers must change, in a new draft.
+    /// judged one is `Conflict`: the answers must change, in the draft it
+    /// came from, which is then submitted again.
     pub async fn retry_outbox_item(&self, client_id: &str) -> Result<OutboxItem, EngineError> {
+        let subject = self.owner().await?;
         let pool = self.store.pool();
         let mut found = None;
         for entries in [Entries::Submissions, Entries::Supplements] {
-            if let Some((phase, state)) = crate::outbox::table::state_of(pool, entries, client_id).await? {
+            if let Some((phase, state)) = crate::outbox::table::state_of(pool, entries, &subject, client_id).await? {
                 found = Some((entries, phase, state));
                 break;
             }
@@ -184,7 +208,7 @@ impl Engine {
         };
         match (phase.as_str(), &state) {
             ("needs_action", OutboxState::NeedsAction { error }) if may_retry(error.kind) => {
-                crate::outbox::table::requeue(pool, entries, client_id).await?;
+                crate::outbox::table::requeue(pool, entries, &subject, client_id).await?;
             }
             ("needs_action", OutboxState::NeedsAction { error }) => {
                 return Err(EngineError::Conflict(format!(

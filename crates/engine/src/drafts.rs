@@ -1,5 +1,7 @@
-//! Drafts with autosave, kept per profile: once a save returns `Ok`, the
-//! change is on disk and survives the process being killed.
+//! Drafts with autosave, kept per person and profile: once a save returns
+//! `Ok`, the change is on disk and survives the process being killed. Every
+//! read and write names the signed-in person (or, signed out, no one), so
+//! another person's draft is `NotFound`.
 
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::command::{Draft, DraftSaved, DraftSummary, SaveDraft};
@@ -9,17 +11,44 @@ use time::OffsetDateTime;
 use crate::{Engine, EngineError, crypto};
 
 impl Engine {
+    /// Whose drafts are read and written: the signed-in person's, or, signed
+    /// out, no one's (`''`). A draft typed before signing in (the CLI allows
+    /// it) is no person's until the next sign-in claims it, like the rows
+    /// from before owners were recorded; no person's draft is ever reached
+    /// signed out.
+    pub(crate) async fn drafter(&self) -> Result<String, EngineError> {
+        Ok(self.subject().await?.unwrap_or_default())
+    }
+
     /// Starts an empty draft of `procedure`'s online form for the profile
     /// `acting_as`. The procedure must be in the local catalogue and offer an
     /// online form.
     pub async fn create_draft(&self, acting_as: ActingAs, procedure: &str) -> Result<DraftSummary, EngineError> {
+        let id = crypto::sha256_hex(&crypto::random_key()?)[..32].to_owned();
+        let subject = self.drafter().await?;
+        self.create_draft_with(&subject, acting_as, procedure, id, &Value::Object(Default::default())).await
+    }
+
+    /// Starts `subject`'s draft under an id the caller chose, with answers
+    /// already given: bulk filing derives the id from the person, the file
+    /// and the row, so a re-run finds the row's draft instead of making
+    /// another. Every draft is made here, so what a draft row holds is
+    /// decided in one place.
+    pub(crate) async fn create_draft_with(
+        &self,
+        subject: &str,
+        acting_as: ActingAs,
+        procedure: &str,
+        id: String,
+        data: &Value,
+    ) -> Result<DraftSummary, EngineError> {
         let procedure = self.procedure(procedure).await?;
         let form = procedure
             .form
             .clone()
             .ok_or_else(|| EngineError::InvalidInput(format!("procedure {} has no online form", procedure.code)))?;
         let summary = DraftSummary {
-            id: crypto::sha256_hex(&crypto::random_key()?)[..32].to_owned(),
+            id,
             procedure: procedure.code,
             procedure_name: procedure.name,
             acting_as,
@@ -27,14 +56,15 @@ impl Engine {
             saved_at: OffsetDateTime::now_utc(),
             conflict: false,
         };
-        self.store.insert_draft(&summary, &Value::Object(Default::default())).await?;
+        self.store.insert_draft(subject, &summary, data).await?;
         Ok(summary)
     }
 
     /// Saves a draft's whole answers, durably, before returning.
     pub async fn save_draft(&self, save: SaveDraft) -> Result<DraftSaved, EngineError> {
+        let subject = self.drafter().await?;
         let saved_at = OffsetDateTime::now_utc();
-        if !self.store.save_draft_data(&save.id, &save.data, saved_at).await? {
+        if !self.store.save_draft_data(&subject, &save.id, &save.data, saved_at).await? {
             return Err(not_found(&save.id));
         }
         Ok(DraftSaved { id: save.id, saved_at })
@@ -43,26 +73,32 @@ impl Engine {
     /// Saves one answer, at the JSON pointer `pointer` (RFC 6901; missing
     /// objects on the way are created), durably, before returning.
     pub async fn save_field(&self, id: &str, pointer: &str, value: Value) -> Result<DraftSaved, EngineError> {
+        let subject = self.drafter().await?;
         let saved_at = OffsetDateTime::now_utc();
-        let found = self.store.edit_draft_data(id, saved_at, |data| set_pointer(data, pointer, value)).await?;
+        let found =
+            self.store.edit_draft_data(&subject, id, saved_at, |data| set_pointer(data, pointer, value)).await?;
         if !found {
             return Err(not_found(id));
         }
         Ok(DraftSaved { id: id.to_owned(), saved_at })
     }
 
-    /// The profile's drafts, the most recently saved first.
+    /// The signed-in person's drafts for the profile (signed out, the
+    /// drafts no one owns), the most recently saved first.
     pub async fn drafts(&self, acting_as: &ActingAs) -> Result<Vec<DraftSummary>, EngineError> {
-        self.store.drafts(acting_as).await
+        self.store.drafts(&self.drafter().await?, acting_as).await
     }
 
+    /// One of the signed-in person's drafts; another person's is `NotFound`.
     pub async fn draft(&self, id: &str) -> Result<Draft, EngineError> {
-        self.store.draft(id).await?.ok_or_else(|| not_found(id))
+        let subject = self.drafter().await?;
+        self.store.draft(&subject, id).await?.ok_or_else(|| not_found(id))
     }
 
     /// Deletes a draft and the attachment files no other draft uses.
     pub async fn delete_draft(&self, id: &str) -> Result<(), EngineError> {
-        let orphans = self.store.delete_draft(id).await?.ok_or_else(|| not_found(id))?;
+        let subject = self.drafter().await?;
+        let orphans = self.store.delete_draft(&subject, id).await?.ok_or_else(|| not_found(id))?;
         // After the commit: a crash in between leaves an unreferenced file,
         // never a row pointing at a missing one.
         self.attachments.remove(&orphans)

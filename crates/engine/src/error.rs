@@ -64,6 +64,10 @@ pub enum EngineError {
     /// The signed-in person holds no active mandate for this enterprise.
     #[error("no active mandate to act for enterprise {0}")]
     NoMandate(String),
+    /// Signing out was refused: the person has `count` items on this device
+    /// not yet sent (pending or needing action). Forcing it keeps them here.
+    #[error("{count} items are not sent yet; sign out anyway to keep them on this device until the next sign-in")]
+    UnsentItems { count: u64 },
 }
 
 impl EngineError {
@@ -91,6 +95,7 @@ impl EngineError {
             Self::MediaTypeRefused { .. } => ErrorKind::UnsupportedMediaType,
             Self::AttachmentTooLarge { .. } | Self::TooLarge(_) => ErrorKind::TooLarge,
             Self::Conflict(_) => ErrorKind::Conflict,
+            Self::UnsentItems { .. } => ErrorKind::UnsentItems,
         }
     }
 
@@ -100,6 +105,11 @@ impl EngineError {
         let fields = match self {
             Self::InvalidAnswers(fields) => fields.clone(),
             Self::PortalRefused { envelope, .. } => envelope.fields.clone(),
+            Self::UnsentItems { count } => vec![FieldError {
+                pointer: String::new(),
+                code: hoso_protocol::error::UNSENT_ITEMS_CODE.to_owned(),
+                limit: Some(i64::try_from(*count).unwrap_or(i64::MAX)),
+            }],
             _ => Vec::new(),
         };
         ErrorEnvelope { kind: self.kind(), message: self.to_string(), fields }

@@ -95,7 +95,8 @@ impl Engine {
     /// device does not hold (a scan of the first submission, which the
     /// portal holds) is nothing to remove: the answer just stops naming it.
     pub async fn attachment_remove(&self, remove: RemoveAttachment) -> Result<(), EngineError> {
-        let held = self.store.delete_attachment(&remove.draft_id, &remove.sha256).await?;
+        let subject = self.drafter().await?;
+        let held = self.store.delete_attachment(&subject, &remove.draft_id, &remove.sha256).await?;
         let orphans = match (held, Holder::parse(&remove.draft_id)) {
             (Some(orphans), _) => orphans,
             (None, Holder::Supplement(_)) => return Ok(()),

@@ -1,6 +1,7 @@
-//! The home screen and "sync now", for the acting profile: dossier cards
-//! (`Engine::dossier_cards`, one indexed query), drafts, the outbox, and why
-//! the last sync failed — everything from the store, so home shows offline.
+//! The home screen and "sync now", for the signed-in person's acting
+//! profile: dossier cards (`Engine::dossier_cards`, one indexed query),
+//! drafts, the outbox, and why the last sync failed — everything from the
+//! store, so home shows offline, and nothing of anyone signed out.
 
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::command::{Home, OutboxItem, OutboxState, SyncOutcome};
@@ -58,6 +59,11 @@ impl Engine {
         let acting = self.acting_as().await?;
         let mut outcome = SyncOutcome { sent: 0, changed: 0, error: None };
         let result = async {
+            // A session signed in before owners were recorded learns whose
+            // it is from the portal's profile first.
+            if self.is_signed_in()? && self.subject().await?.is_none() {
+                self.profile().await?;
+            }
             let sent = self.send_outbox(self.stored_attachments()).await?;
             outcome.sent = u32::try_from(sent.sent).unwrap_or(u32::MAX);
             let synced = self.sync_dossiers(&acting).await?;

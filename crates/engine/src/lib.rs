@@ -166,7 +166,16 @@ impl Engine {
 
     /// [`Engine::sign_in`], waiting at most `timeout` for the browser to come back.
     pub async fn sign_in_within(&self, browser: &dyn Browser, timeout: std::time::Duration) -> Result<(), EngineError> {
-        Ok(self.session.sign_in(browser, timeout).await?)
+        let arrived = self.session.sign_in(browser, timeout).await?;
+        self.keep_sign_in(arrived).await
+    }
+
+    /// Keeps a sign-in's session, recording whose it is first: the store
+    /// names the person (and gives them the rows no one owns yet) while no
+    /// token is held, so a token is never taken for another person's.
+    pub(crate) async fn keep_sign_in(&self, arrived: auth::Arrived) -> Result<(), EngineError> {
+        let subject = arrived.subject().to_owned();
+        self.session.adopt(arrived, self.store.adopt_subject(&subject)).await
     }
 
     /// Signs in on a phone: the portal's page in `browser`, coming back to
@@ -178,7 +187,8 @@ impl Engine {
         browser: &dyn Browser,
         timeout: std::time::Duration,
     ) -> Result<(), EngineError> {
-        Ok(self.session.sign_in_through_app_link(browser, timeout).await?)
+        let arrived = self.session.sign_in_through_app_link(browser, timeout).await?;
+        self.keep_sign_in(arrived).await
     }
 
     /// The link the system opened the app with (the shell's deep-link

@@ -18,6 +18,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, SqlitePool};
 
 pub use attachments::{AttachmentRow, Holder};
+#[cfg(test)]
+pub(crate) use drafts::DRAFTS;
 
 use crate::EngineError;
 
@@ -311,6 +313,82 @@ mod tests {
         assert!(logs.contains("probe"), "the capture works: {logs}");
         assert!(!logs.to_lowercase().contains("abababab"), "the key was logged: {logs}");
         assert!(!logs.contains("PRAGMA key"), "the key statement was logged: {logs}");
+    }
+
+    fn migrations_before_owners() -> Migrator {
+        Migrator { migrations: Cow::Owned(MIGRATOR.migrations[..5].to_vec()), ..Migrator::DEFAULT }
+    }
+
+    /// A store of the app before owners were recorded, with one draft and
+    /// one queued submission, and `profile` cached if given.
+    async fn store_before_owners(path: &Path, profile: Option<&str>) {
+        let old = Store::open_migrating(path, &KEY, &migrations_before_owners()).await.unwrap();
+        for statement in [
+            "INSERT INTO draft (id, acting_as, procedure_code, procedure_name, form_id, form_version, data, saved_at)
+             VALUES ('d1', '\"myself\"', '1.001193', '{}', 'f', 1, '{}', 0)",
+            "INSERT INTO dossier (client_id, acting_as, procedure_code, status) VALUES ('c1', 'myself', '1.001193', 'queued')",
+            "INSERT INTO outbox (client_id, phase, state, request, procedure_name, queued_at)
+             VALUES ('c1', 'pending', '{}', '{}', '{}', '2026-01-01T00:00:00Z')",
+            "INSERT INTO sync_cursor (acting_as, cursor) VALUES ('myself', 7)",
+            "INSERT INTO setting (name, value) VALUES ('acting_as', '\"myself\"')",
+        ] {
+            sqlx::query(statement).execute(&old.pool).await.unwrap();
+        }
+        if let Some(profile) = profile {
+            sqlx::query("INSERT INTO setting (name, value) VALUES ('profile', ?1)")
+                .bind(profile)
+                .execute(&old.pool)
+                .await
+                .unwrap();
+        }
+        old.close().await;
+    }
+
+    async fn owners(store: &Store) -> Vec<String> {
+        let mut owners = Vec::new();
+        for table in ["draft", "dossier", "outbox", "sync_cursor"] {
+            let owner: String =
+                sqlx::query_scalar(&format!("SELECT subject FROM {table}")).fetch_one(&store.pool).await.unwrap();
+            owners.push(owner);
+        }
+        owners
+    }
+
+    #[tokio::test]
+    async fn rows_from_before_owners_are_claimed_by_the_person_whose_profile_was_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("engine.db");
+        store_before_owners(&path, Some(r#"{"person":{"subject":"demo-citizen-0001"}}"#)).await;
+
+        let store = Store::open(&path, &KEY).await.unwrap();
+
+        assert_eq!(owners(&store).await, ["demo-citizen-0001"; 4]);
+        assert_eq!(store.signed_in_subject().await.unwrap().as_deref(), Some("demo-citizen-0001"));
+        assert!(store.setting("profile:demo-citizen-0001").await.unwrap().is_some());
+        assert!(store.setting("acting_as:demo-citizen-0001").await.unwrap().is_some());
+        assert_eq!(store.setting("profile").await.unwrap(), None);
+        assert_eq!(store.integrity_check().await.unwrap(), "ok");
+        let broken: Vec<(String, i64, String, i64)> =
+            sqlx::query_as("PRAGMA foreign_key_check").fetch_all(&store.pool).await.unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+    }
+
+    #[tokio::test]
+    async fn rows_from_before_owners_without_a_cached_profile_go_to_the_next_person_who_signs_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("engine.db");
+        store_before_owners(&path, None).await;
+
+        let store = Store::open(&path, &KEY).await.unwrap();
+        assert_eq!(owners(&store).await, [""; 4], "nobody's until someone signs in");
+        assert_eq!(store.signed_in_subject().await.unwrap(), None);
+        assert_eq!(store.setting("acting_as").await.unwrap(), None);
+
+        store.adopt_subject("demo-business-0002").await.unwrap();
+        assert_eq!(owners(&store).await, ["demo-business-0002"; 4]);
+        store.adopt_subject("demo-citizen-0001").await.unwrap();
+        assert_eq!(owners(&store).await, ["demo-business-0002"; 4], "claimed once, by the first");
+        assert_eq!(store.signed_in_subject().await.unwrap().as_deref(), Some("demo-citizen-0001"));
     }
 
     #[tokio::test]

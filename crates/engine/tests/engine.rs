@@ -117,6 +117,8 @@ mod home;
 mod outbox;
 #[path = "engine/outbox_kill.rs"]
 mod outbox_kill;
+#[path = "engine/owners.rs"]
+mod owners;
 #[path = "engine/session_state.rs"]
 mod session_state;
 #[path = "engine/signin.rs"]

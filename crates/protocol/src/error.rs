@@ -44,11 +44,15 @@ pub enum ErrorKind {
     CannotDecrypt,
     /// A file's type is not one the document accepts.
     UnsupportedMediaType,
+    /// Signing out was refused: the person has items on this device not yet
+    /// sent. `fields` holds one entry coded `unsent_items` whose `limit` is
+    /// how many; signing out with `force` goes ahead and keeps them.
+    UnsentItems,
 }
 
 impl ErrorKind {
     /// Every kind, for exhaustive checks such as "each has a translation".
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::Network,
         Self::Portal,
         Self::Store,
@@ -62,6 +66,7 @@ impl ErrorKind {
         Self::RateLimited,
         Self::CannotDecrypt,
         Self::UnsupportedMediaType,
+        Self::UnsentItems,
     ];
 
     /// The wire name, as used for translation keys (`error.<kind>`).
@@ -80,6 +85,7 @@ impl ErrorKind {
             Self::RateLimited => "rate_limited",
             Self::CannotDecrypt => "cannot_decrypt",
             Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UnsentItems => "unsent_items",
         }
     }
 }
@@ -90,7 +96,8 @@ impl ErrorKind {
 pub struct ErrorEnvelope {
     pub kind: ErrorKind,
     pub message: String,
-    /// Validation errors, one per answer; empty unless `kind` is `invalid_input`.
+    /// Validation errors, one per answer; empty unless `kind` is `invalid_input`
+    /// (or `unsent_items`, whose one entry counts the items).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
 }
@@ -105,6 +112,20 @@ impl ErrorEnvelope {
         Self { kind: ErrorKind::InvalidInput, message: format!("{} answers are not valid", fields.len()), fields }
     }
 }
+
+impl ErrorEnvelope {
+    /// How many items an `unsent_items` refusal counted.
+    pub fn unsent_count(&self) -> Option<u64> {
+        if self.kind != ErrorKind::UnsentItems {
+            return None;
+        }
+        let entry = self.fields.iter().find(|f| f.code == UNSENT_ITEMS_CODE)?;
+        entry.limit.and_then(|n| u64::try_from(n).ok())
+    }
+}
+
+/// The code of the field entry an `unsent_items` refusal counts its items in.
+pub const UNSENT_ITEMS_CODE: &str = "unsent_items";
 
 impl fmt::Display for ErrorEnvelope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,7 +1,10 @@
-//! Bulk filing, decided without a DOM: which files the wizard takes, and
-//! what a check or a run of a file amounts to (counts for the summary line).
+//! Bulk filing, decided without a DOM: which files the wizard takes, what a
+//! check or a run of a file amounts to (counts for the summary line), and
+//! where an invalid row's draft is fixed.
 
 use hoso_protocol::command::{BulkCheck, BulkResult, BulkRowResult};
+
+use crate::route::{DraftStep, Route};
 
 /// The file input's `accept`: CSV, XLSX and JSON, by extension and type.
 pub const ACCEPT: &str =
@@ -60,6 +63,18 @@ pub fn row_of(result: &BulkRowResult) -> usize {
     }
 }
 
+/// Where an invalid row is fixed: its draft in the form wizard, from the
+/// first page. A row filed or waiting has nothing to fix; a refusal by the
+/// portal is not changed by editing the answers.
+pub fn fix_link(result: &BulkRowResult) -> Option<String> {
+    match result {
+        BulkRowResult::Invalid { draft: Some(id), .. } => {
+            Some(Route::Draft { id: id.clone(), step: DraftStep::Page(0) }.fragment())
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -98,5 +113,29 @@ mod tests {
         .unwrap();
         assert_eq!(run_counts(&result), RunCounts { filed: 2, waiting: 1, refused: 1, invalid: 1 });
         assert_eq!(row_of(&result.rows[3]), 4);
+    }
+
+    #[test]
+    fn an_invalid_row_links_to_its_draft_in_the_form_and_no_other_row_does() {
+        let result: BulkResult = serde_json::from_value(json!({
+            "rows": [
+                {"outcome": "invalid", "row": 1, "errors": [{"pointer": "/filer/phone", "code": "format"}],
+                 "draft": "4f2a9c0d1e3b5a7c9e1f3a5b7c9d1e2f"},
+                {"outcome": "filed", "row": 2, "code": "H01"},
+                {"outcome": "waiting", "row": 3},
+                {"outcome": "refused", "row": 4, "error": {"kind": "forbidden", "message": "no"}},
+                {"outcome": "invalid", "row": 5, "errors": []},
+            ],
+            "queued": 2,
+            "report_csv": "",
+        }))
+        .unwrap();
+        let links: Vec<Option<String>> = result.rows.iter().map(fix_link).collect();
+        assert_eq!(links[0].as_deref(), Some("#/draft/4f2a9c0d1e3b5a7c9e1f3a5b7c9d1e2f"));
+        assert_eq!(
+            Route::parse(links[0].as_deref().unwrap()),
+            Route::Draft { id: "4f2a9c0d1e3b5a7c9e1f3a5b7c9d1e2f".into(), step: DraftStep::Page(0) }
+        );
+        assert_eq!(links[1..], [None, None, None, None], "only an invalid row with a draft has one");
     }
 }

@@ -1,7 +1,8 @@
 //! Bulk filing: pick the procedure and the profile to file for, pick a CSV,
 //! XLSX or JSON file (read in the page as base64), check every row (errors
 //! per row, each named by its question), then file the valid rows through
-//! the outbox and download the per-row report.
+//! the outbox and download the per-row report. Every row becomes a draft; an
+//! invalid row's result links to its draft in the form wizard, to fix it.
 
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use wasm_bindgen::JsCast;
 use crate::components::{ErrorLink, ErrorNotice, ErrorSummary, Notice, NoticeTone};
 use crate::i18n::{Lang, error_text, pick, t};
 use crate::model::attachment::size_text;
-use crate::model::bulk::{ACCEPT, MAX_BYTES, check_counts, readable, row_of, run_counts};
+use crate::model::bulk::{ACCEPT, MAX_BYTES, check_counts, fix_link, readable, row_of, run_counts};
 use crate::model::form::{error_message, label_text};
 use crate::pages::draft::{cache, io};
 use crate::route::Route;
@@ -329,9 +330,19 @@ pub fn BulkPage() -> impl IntoView {
 }
 
 /// One row of the run's results: filed (with a link to the dossier),
-/// waiting to be sent, refused by the portal, or invalid.
+/// waiting to be sent, refused by the portal, or invalid (with a link to fix
+/// its draft in the form).
 fn outcome_row(lang: Lang, outcome: &BulkRowResult) -> AnyView {
     let row = row_of(outcome);
+    let fix = fix_link(outcome).map(|href| {
+        view! {
+            " "
+            <a href=href data-testid="bulk-fix">
+                {t(lang, "business.bulk.fix")}
+                <span class="visually-hidden">" (" {t(lang, "business.bulk.fix_row").replace("{n}", &row.to_string())} ")"</span>
+            </a>
+        }
+    });
     let (key, detail) = match outcome {
         BulkRowResult::Filed { code, .. } => (
             "business.bulk.filed",
@@ -349,7 +360,7 @@ fn outcome_row(lang: Lang, outcome: &BulkRowResult) -> AnyView {
                 .map(|e| format!("{}: {}", e.pointer, error_message(lang, e)))
                 .collect::<Vec<_>>()
                 .join("; ");
-            ("business.bulk.invalid", view! { <span>{text}</span> }.into_any())
+            ("business.bulk.invalid", view! { <span>{text}</span> {fix} }.into_any())
         }
     };
     view! {

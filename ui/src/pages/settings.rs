@@ -1,8 +1,9 @@
 //! Settings: language, text size (a class on `<html>`, kept as a
-//! preference), signing out, and deleting everything this device holds,
-//! behind a confirmation that says what will be lost.
+//! preference), signing out (confirmed when items are not sent yet), and
+//! deleting everything this device holds, behind a confirmation that says
+//! what will be lost.
 
-use hoso_protocol::command::{DeleteLocalData, HomeGet, SignOut};
+use hoso_protocol::command::{DeleteLocalData, HomeGet, SignOut, SignOutArgs};
 use hoso_protocol::error::ErrorEnvelope;
 use leptos::prelude::*;
 
@@ -64,25 +65,41 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// Signing out. The engine refuses while the person has items not yet sent
+/// (`unsent_items`, with how many): the count is shown with a confirmation,
+/// and signing out anyway keeps them on the device for this person.
 #[component]
 fn SignOutSection() -> impl IntoView {
     let state = ctx();
     let lang = state.lang;
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ErrorEnvelope>);
-    let sign_out = move |_| {
+    // How many items held the sign-out back, once the engine refused it.
+    let unsent = RwSignal::new(None::<u64>);
+    let sign_out = move |force: bool| {
         busy.set(true);
+        error.set(None);
         leptos::task::spawn_local(async move {
-            match call::<SignOut>(&()).await {
+            match call::<SignOut>(&SignOutArgs { force }).await {
                 // The root view sends a signed-out person to the welcome screen.
-                Ok(session) => state.session.set(Some(session)),
-                Err(e) => {
-                    let _ = error.try_set(Some(e));
+                Ok(session) => {
+                    let _ = unsent.try_set(None);
+                    state.session.set(Some(session));
                 }
+                Err(e) => match e.unsent_count() {
+                    Some(count) => {
+                        let _ = unsent.try_set(Some(count));
+                    }
+                    None => {
+                        let _ = error.try_set(Some(e));
+                    }
+                },
             }
             let _ = busy.try_set(false);
         });
     };
+    let anyway = Callback::new(move |_| sign_out(true));
+    let cancel = Callback::new(move |_| unsent.set(None));
     let name =
         move || state.session.with(|s| s.as_ref().and_then(|s| s.profile.as_ref()).map(|p| p.person.full_name.clone()));
     view! {
@@ -91,10 +108,19 @@ fn SignOutSection() -> impl IntoView {
             <p data-testid="signed-in-as">{t(lang.get(), "settings.signed_in_as").replace("{name}", &name)}</p>
         })}
         {move || error.get().map(|error| view! { <ErrorNotice error /> })}
-        <button type="button" class="button button--secondary" data-testid="sign-out"
-            disabled=move || busy.get() on:click=sign_out>
-            {move || t(lang.get(), "settings.sign_out")}
-        </button>
+        <Show when=move || unsent.get().is_none()>
+            <button type="button" class="button button--secondary" data-testid="sign-out"
+                disabled=move || busy.get() on:click=move |_| sign_out(false)>
+                {move || t(lang.get(), "settings.sign_out")}
+            </button>
+        </Show>
+        {move || unsent.get().map(|count| view! {
+            <Confirm title="settings.unsent_title" confirm="settings.sign_out_anyway" on_confirm=anyway
+                on_cancel=cancel busy=busy testid="confirm-sign-out">
+                <p data-testid="unsent-count">{move || t_n(lang.get(), "settings.unsent_n", count)}</p>
+                <p>{move || t(lang.get(), "settings.unsent_kept")}</p>
+            </Confirm>
+        })}
     }
 }
 

@@ -42,7 +42,7 @@ pub async fn handle(State(app): State<Arc<App>>, Path(command): Path<String>, bo
         <SignInDemo as Command>::NAME => {
             call::<SignInDemo, _, _>(b, |a| async move { e.sign_in_demo(&a.username).await }).await
         }
-        <SignOut as Command>::NAME => call::<SignOut, _, _>(b, |()| e.end_session()).await,
+        <SignOut as Command>::NAME => call::<SignOut, _, _>(b, |args: SignOutArgs| e.end_session(args.force)).await,
         <SetActingAs as Command>::NAME => call::<SetActingAs, _, _>(b, |a| e.set_acting_as(a)).await,
         <DeleteLocalData as Command>::NAME => {
             call::<DeleteLocalData, _, _>(b, |()| app.engines.delete_local_data()).await
@@ -150,7 +150,8 @@ fn error(envelope: ErrorEnvelope) -> Response {
         ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
+        // A sign-out refused for items not sent yet: the state forbids it until confirmed.
+        ErrorKind::Conflict | ErrorKind::UnsentItems => StatusCode::CONFLICT,
         ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

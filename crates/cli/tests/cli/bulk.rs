@@ -1,7 +1,9 @@
 //! `hoso validate` and `hoso bulk submit` against the real portal in demo
 //! mode: a bad row is named by row and pointer with exit code 1, whether it
 //! comes in CSV or XLSX; a representative files three dossiers for a branch
-//! from a CSV file, and filing the same file again files nothing new.
+//! from a CSV file, and filing the same file again files nothing new; an
+//! invalid row waits as a draft, fixed and submitted with `draft set` and
+//! `submit`, and the same file then finds it filed.
 
 use std::path::Path;
 
@@ -174,4 +176,93 @@ async fn a_representative_files_three_rows_for_a_branch_once_however_often_the_f
     for code in &filed {
         assert!(dossiers.iter().any(|l| l.trim_start().starts_with(code.as_str())), "{code} in {shown}");
     }
+}
+
+#[tokio::test]
+async fn an_invalid_row_is_kept_as_a_draft_that_is_fixed_and_submitted_from_the_terminal_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = demo_portal(dir.path()).await;
+    let url = portal.url();
+    let data = dir.path().join("cli");
+    signin::sign_in(&url, &data, signin::BUSINESS).await;
+    let file = write_csv(dir.path(), &[row("5000000000", "0912345678"), row("7000000000", "12345")]);
+    let submit = ["--as", "0314409058-002", "bulk", "submit", "--procedure", "2.002050", file.to_str().unwrap()];
+
+    let first = run(&url, &data, &submit).await;
+    assert_eq!(first.status.code(), Some(1), "a row was not filed: {}", text(&first.stderr));
+    let printed = text(&first.stdout);
+    let draft = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("row 2\tdraft "))
+        .unwrap_or_else(|| panic!("the invalid row's draft: {printed}"))
+        .to_owned();
+    let report = std::fs::read_to_string(dir.path().join("filings.report.csv")).unwrap();
+    let line = report.lines().nth(2).unwrap();
+    assert!(line.starts_with("2,invalid,/filer/phone ") && line.ends_with(&format!(",{draft}")), "{report}");
+    let listed = run(&url, &data, &["--as", "0314409058-002", "draft", "list"]).await;
+    // The filed row's draft is not listed to submit; the invalid one's is.
+    let listed = text(&listed.stdout);
+    assert!(listed.lines().count() == 1 && listed.starts_with(&draft), "the invalid row's draft: {listed}");
+
+    let fixed = run(&url, &data, &["draft", "set", &draft, "/filer/phone", "0912345678"]).await;
+    assert!(fixed.status.success(), "{}", text(&fixed.stderr));
+    let sent = run(&url, &data, &["submit", &draft]).await;
+    assert!(sent.status.success(), "{}", text(&sent.stderr));
+    let code = text(&sent.stdout).trim().rsplit("sent ").next().unwrap().to_owned();
+    assert!(text(&sent.stdout).starts_with(&format!("{draft}\tsent ")), "{}", text(&sent.stdout));
+
+    let again = run(&url, &data, &submit).await;
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stderr).contains("0 queued now"), "{}", text(&again.stderr));
+    let report = std::fs::read_to_string(dir.path().join("filings.report.csv")).unwrap();
+    let filed = codes(&report);
+    assert_eq!(filed.len(), 2, "{report}");
+    assert_eq!(filed[1], code, "the fixed row is found filed under its draft's dossier");
+    let listed = run(&url, &data, &["--as", "0314409058-002", "draft", "list"]).await;
+    assert_eq!(text(&listed.stdout), "", "every row's draft filed, none made twice");
+}
+
+/// `hoso logout` with filings not sent yet (queued while the portal was
+/// down) is refused with their count and the way on; `--force` signs out and
+/// keeps them, and the next person on the data directory sees none of them.
+#[tokio::test]
+async fn logout_is_refused_while_filings_wait_and_forced_it_keeps_them_from_the_next_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = demo_portal(dir.path()).await;
+    let (url, addr) = (portal.url(), portal.addr());
+    let data = dir.path().join("cli");
+    signin::sign_in(&url, &data, signin::BUSINESS).await;
+    let file = write_csv(dir.path(), &[row("5000000000", "0912345678")]);
+    // Online once, so the catalogue and the form are held for offline use.
+    let checked = run(&url, &data, &["validate", "--procedure", "2.002050", file.to_str().unwrap()]).await;
+    assert!(checked.status.success(), "{}", text(&checked.stderr));
+    portal.shutdown().await.unwrap();
+    let submit = ["--as", "0314409058-002", "bulk", "submit", "--procedure", "2.002050", file.to_str().unwrap()];
+    // Queued, then not sent: this process holds no access token and cannot
+    // renew one offline, so the command fails after queueing.
+    run(&url, &data, &submit).await;
+    let status = text(&run(&url, &data, &["--as", "0314409058-002", "status"]).await.stdout);
+    let waiting: Vec<&str> = status.lines().skip(1).take_while(|l| *l != "dossiers:").collect();
+    assert_eq!(waiting.len(), 1, "{status}");
+
+    let refused = run(&url, &data, &["logout"]).await;
+    assert!(!refused.status.success());
+    let said = text(&refused.stderr);
+    assert!(said.contains("1 item(s)") && said.contains("hoso logout --force"), "{said}");
+
+    let database_url = format!("sqlite:{}", dir.path().join("portal.db").display());
+    let portal =
+        hoso_portal::start(hoso_portal::Config { addr, database_url, demo: true, ..Default::default() }).await.unwrap();
+    let forced = run(&url, &data, &["logout", "--force"]).await;
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    assert!(text(&forced.stderr).contains("signed out"), "{}", text(&forced.stderr));
+
+    signin::sign_in(&url, &data, signin::CITIZEN).await;
+    let sync = run(&url, &data, &["sync"]).await;
+    assert!(sync.status.success(), "{}", text(&sync.stderr));
+    for acting in [&["status"][..], &["--as", "0314409058-002", "status"][..]] {
+        let shown = text(&run(&url, &data, acting).await.stdout);
+        assert_eq!(shown, "outbox:\ndossiers:\n", "the representative's filing is not the citizen's");
+    }
+    drop(portal);
 }

@@ -11,6 +11,7 @@ use hoso_engine::Engine;
 use hoso_engine::auth::{Browser, BrowserError, Url};
 
 pub const BUSINESS: (&str, &str) = ("business", "KRSXG5DJNZTSA3LFONZWCZ3FEBQW4ZDB");
+pub const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
 
 struct AutomatedBrowser {
     user: (&'static str, &'static str),

@@ -19,6 +19,6 @@ pub use browser::{Browser, BrowserError, SystemBrowser};
 pub use error::AuthError;
 /// The URL type `Browser::open` takes.
 pub use reqwest::Url;
-pub(crate) use session::Session;
+pub(crate) use session::{Arrived, Session};
 pub use session::{SIGN_IN_TIMEOUT, SignOut};
 pub use token::{MemoryRefreshTokenStore, RefreshTokenStore, Token, VaultError};

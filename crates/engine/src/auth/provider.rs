@@ -58,6 +58,8 @@ type Client =
 pub struct Issued {
     pub access: Token,
     pub refresh: Option<Token>,
+    /// The ID token's `sub`: whose session this is (only a sign-in has one).
+    pub subject: Option<String>,
 }
 
 /// What a sign-in in progress must remember until the callback.
@@ -138,13 +140,14 @@ impl Provider {
             .map_err(token_error)?;
         let id_token = answer.id_token().ok_or(AuthError::Mismatch("an ID token is missing"))?;
         let verifier = self.client.id_token_verifier().set_allowed_algs([CoreJwsSigningAlgorithm::EcdsaP256Sha256]);
-        id_token.claims(&verifier, &pending.nonce).map_err(|e| {
+        let claims = id_token.claims(&verifier, &pending.nonce).map_err(|e| {
             tracing::warn!(error = %e, "the ID token was refused");
             AuthError::Mismatch("the ID token")
         })?;
         Ok(Issued {
             access: Token::new(answer.access_token().secret().clone()),
             refresh: answer.refresh_token().map(|t| Token::new(t.secret().clone())),
+            subject: Some(claims.subject().as_str().to_owned()),
         })
     }
 
@@ -161,6 +164,7 @@ impl Provider {
         Ok(Issued {
             access: Token::new(answer.access_token().secret().clone()),
             refresh: answer.refresh_token().map(|t| Token::new(t.secret().clone())),
+            subject: None,
         })
     }
 

@@ -29,6 +29,26 @@ pub enum SignOut {
     NotSignedIn,
 }
 
+/// A sign-in the portal completed: its tokens, not yet kept, and whose they are.
+pub struct Arrived {
+    provider: Provider,
+    issued: super::provider::Issued,
+    subject: String,
+}
+
+impl Arrived {
+    /// The ID token's `sub`: the person who signed in.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+}
+
+impl std::fmt::Debug for Arrived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Arrived").field("subject", &self.subject).finish_non_exhaustive()
+    }
+}
+
 pub struct Session {
     issuer: String,
     /// For the portal's API: redirects are not followed, so a bearer token is
@@ -68,20 +88,25 @@ impl Session {
     }
 
     /// Signs in through `browser`: the portal's page in the browser, the
-    /// answer at a loopback listener, the code redeemed here.
-    pub async fn sign_in(&self, browser: &dyn Browser, timeout: Duration) -> Result<(), AuthError> {
+    /// answer at a loopback listener, the code redeemed here. The tokens are
+    /// kept only by [`Session::adopt`], once the caller recorded whose they are.
+    pub async fn sign_in(&self, browser: &dyn Browser, timeout: Duration) -> Result<Arrived, AuthError> {
         let provider = self.provider().await?;
         let loopback = Loopback::bind().await?;
         let pending = provider.authorize(loopback.redirect_uri())?;
         browser.open(&pending.url)?;
         let callback = loopback.wait(pending.state.secret(), timeout).await?;
-        self.finish_sign_in(&provider, pending, callback).await
+        Self::finish_sign_in(provider, pending, callback).await
     }
 
     /// Signs in through `browser` with the app's own scheme as the redirect
     /// (phones): the answer comes back through [`Session::hand_over_app_link`],
     /// which the shell calls when the system opens the app with the link.
-    pub async fn sign_in_through_app_link(&self, browser: &dyn Browser, timeout: Duration) -> Result<(), AuthError> {
+    pub async fn sign_in_through_app_link(
+        &self,
+        browser: &dyn Browser,
+        timeout: Duration,
+    ) -> Result<Arrived, AuthError> {
         let provider = self.provider().await?;
         let pending = provider.authorize(APP_LINK_REDIRECT_URI)?;
         let state = pending.state.secret().clone();
@@ -96,7 +121,7 @@ impl Session {
             Err(error) => Err(error.into()),
         };
         self.app_links.forget(&state);
-        self.finish_sign_in(&provider, pending, callback?).await
+        Self::finish_sign_in(provider, pending, callback?).await
     }
 
     /// The link the system opened the app with, if it is the callback a
@@ -107,19 +132,39 @@ impl Session {
     }
 
     /// The callback's checks (issuer, error, code), then the code redeemed
-    /// with the verifier and the tokens kept: the same for every redirect.
-    async fn finish_sign_in(&self, provider: &Provider, pending: Pending, callback: Callback) -> Result<(), AuthError> {
+    /// with the verifier and the ID token checked: the same for every redirect.
+    async fn finish_sign_in(provider: Provider, pending: Pending, callback: Callback) -> Result<Arrived, AuthError> {
         provider.check_callback_issuer(callback.iss.as_deref())?;
         if let Some(error) = callback.error {
             return Err(AuthError::Refused(error));
         }
         let code = callback.code.ok_or(AuthError::Mismatch("the callback has no code"))?;
         let issued = provider.redeem(pending, code).await?;
+        let subject = issued.subject.clone().ok_or(AuthError::Mismatch("the ID token names no subject"))?;
+        Ok(Arrived { provider, issued, subject })
+    }
+
+    /// Keeps the tokens of a sign-in that came back, replacing the session
+    /// held. `record` (the caller writing down whose session it is) runs
+    /// while no token is held at all: the one replaced is forgotten first and
+    /// the new one kept after, so at every point a token held is the
+    /// recorded person's, even if the process dies in between. A `record`
+    /// that fails leaves the device signed out.
+    pub async fn adopt<E: From<AuthError>>(
+        &self,
+        arrived: Arrived,
+        record: impl std::future::Future<Output = Result<(), E>>,
+    ) -> Result<(), E> {
+        let Arrived { provider, issued, .. } = arrived;
         let _refreshing = self.refreshing.lock().await;
-        let previous = self.vault.load()?;
+        let previous = self.vault.load().map_err(AuthError::from)?;
+        if previous.is_some() {
+            self.forget()?;
+        }
+        record.await?;
         match &issued.refresh {
-            Some(refresh) => self.vault.save(refresh)?,
-            None => self.vault.clear()?,
+            Some(refresh) => self.vault.save(refresh).map_err(AuthError::from)?,
+            None => self.vault.clear().map_err(AuthError::from)?,
         }
         self.set_access(Some(issued.access));
         // Signing in again replaces the session; the one it replaces is

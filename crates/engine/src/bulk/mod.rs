@@ -1,8 +1,13 @@
 //! Bulk filing: a JSON, CSV or XLSX file judged row by row with the one form
-//! validator (`validate_file`), and its valid rows filed through the outbox
-//! (`bulk_submit`). Each row's client id — the portal's idempotency key — is
-//! derived from the file's hash and the row's number, and kept in the outbox,
-//! so filing the same file again files nothing twice.
+//! validator (`validate_file`), and filed (`bulk_submit`): every row becomes
+//! a draft of the signed-in person for the acting profile, and the valid
+//! ones are submitted from their drafts through the outbox. A row's id — its
+//! draft's id and so its submission's client id, the portal's idempotency
+//! key — is derived from the person, the file's hash, the procedure, the
+//! profile and the row's number, so the same person filing the same file
+//! again makes no second draft and files nothing twice, and another person
+//! on the device filing it makes drafts of their own; an invalid row waits
+//! as a draft for the person to fix in the form.
 
 mod convert;
 mod files;
@@ -21,7 +26,7 @@ use serde_json::Value;
 
 pub use report::report_csv;
 
-use crate::outbox::{MemoryAttachments, NewSubmission, QueueOutcome};
+use crate::submit::DraftQueueing;
 use crate::{Engine, EngineError, crypto};
 
 /// One row judged: its answers as the schema typed them, and every error.
@@ -33,7 +38,7 @@ pub struct RowCheck {
     pub errors: Vec<FieldError>,
 }
 
-/// A judged row with the files its attachment cells named, for the sender.
+/// A judged row with the files its attachment cells named, to attach to its draft.
 struct Checked {
     check: RowCheck,
     uploads: Vec<(AttachmentRef, Vec<u8>)>,
@@ -42,8 +47,9 @@ struct Checked {
 /// Where a row of a bulk filing stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowStatus {
-    /// Not filed: the form validator's errors.
-    Invalid(Vec<FieldError>),
+    /// Not filed: the form validator's errors, kept as the draft `draft`
+    /// to fix in the form.
+    Invalid { errors: Vec<FieldError>, draft: String },
     /// Acknowledged by the portal under this dossier code.
     Filed(String),
     /// Queued; the outbox sends it when it can (offline, portal busy).
@@ -67,14 +73,18 @@ pub struct BulkReport {
     pub queued: usize,
 }
 
-/// The client id of `row` of a file: the same file, procedure and profile
-/// give the same id, so the outbox (and the portal) recognise a re-run.
-fn row_client_id(file_sha256: &str, procedure: &str, acting_as: &ActingAs, row: usize) -> String {
+/// The id of `row` of a file: its draft's id and its submission's client id.
+/// The same person, file, procedure and profile give the same id, so the
+/// drafts, the outbox (and the portal) recognise a re-run. The person is
+/// part of it because a draft's id is unique on the device: two people
+/// filing one file (two representatives of one enterprise) each get drafts
+/// of their own, as the portal keeps each submitter's keys apart anyway.
+fn row_id(subject: &str, file_sha256: &str, procedure: &str, acting_as: &ActingAs, row: usize) -> String {
     let acting = match acting_as {
         ActingAs::Myself => "myself",
         ActingAs::Enterprise(tax_code) => tax_code.as_str(),
     };
-    crypto::sha256_hex(format!("{file_sha256}/{procedure}/{acting}/{row}").as_bytes())[..32].to_owned()
+    crypto::sha256_hex(format!("{subject}/{file_sha256}/{procedure}/{acting}/{row}").as_bytes())[..32].to_owned()
 }
 
 /// The field error of an attachment cell that names a file, in a file sent
@@ -87,19 +97,6 @@ fn file_name(path: &Path) -> String {
 
 fn folder(path: &Path) -> &Path {
     path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
-}
-
-/// The attachments a row's submission lists: the files its cells named, and
-/// every other attachment answer (a scan already on the device or at the
-/// portal, named by its hash), so the portal finds each answer listed.
-fn references(answers: &Value, uploads: &[(AttachmentRef, Vec<u8>)]) -> Vec<AttachmentRef> {
-    let mut listed: Vec<AttachmentRef> = uploads.iter().map(|(reference, _)| reference.clone()).collect();
-    for reference in crate::outbox::attachment_refs(answers) {
-        if !listed.iter().any(|l| l.document == reference.document) {
-            listed.push(reference);
-        }
-    }
-    listed
 }
 
 impl Engine {
@@ -171,6 +168,17 @@ impl Engine {
                             continue;
                         };
                         match files::attachment(folder, document, &text) {
+                            Ok(upload) if !accepted(&procedure, &upload.0) => {
+                                tracing::info!(
+                                    document,
+                                    "a bulk row's file is not of a type or size the procedure takes"
+                                );
+                                unreadable.push(FieldError {
+                                    pointer,
+                                    code: hoso_domain::form::UPLOAD_INCOMPLETE.into(),
+                                    limit: None,
+                                });
+                            }
                             Ok(upload) => {
                                 crate::drafts::set_pointer(&mut answers, &pointer, files::answer(&upload.0))?;
                                 uploads.push(upload);
@@ -195,10 +203,16 @@ impl Engine {
         Ok((procedure, form, checks))
     }
 
-    /// Files every valid row of `path` as `acting_as`: each is queued in the
-    /// outbox under its derived client id (unless an earlier run queued it),
-    /// then one sender pass sends the batch. `progress(done, total)` is
-    /// called as rows are queued. Invalid rows are reported, not filed.
+    /// Files every row of `path` as `acting_as`: each row becomes a draft of
+    /// the signed-in person (`NotSignedIn` when nobody is: bulk drafts are
+    /// always someone's, and only they can file them) under its derived id
+    /// (unless an earlier run made it), and each valid
+    /// one is queued in the outbox from its draft under the same id (unless
+    /// it is queued already); then one sender pass sends the batch.
+    /// `progress(done, total)` is called as rows are handled. An invalid row
+    /// is reported with its draft, to fix in the form; a draft the person
+    /// changed since is judged as it stands now, and a row the portal
+    /// refused is queued again from its draft once the person changed it.
     pub async fn bulk_submit(
         &self,
         procedure: &str,
@@ -221,54 +235,59 @@ impl Engine {
         bytes: &[u8],
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<BulkReport, EngineError> {
+        let subject = self.owner().await?;
         let file_sha256 = crypto::sha256_hex(bytes);
-        let (procedure, form, checks) = self.check_rows(procedure, name, folder, bytes).await?;
-        let already: std::collections::HashSet<String> =
-            self.outbox().await?.into_iter().map(|item| item.client_id).collect();
+        let (procedure, _, checks) = self.check_rows(procedure, name, folder, bytes).await?;
+        // The person's rows queued or filed by an earlier run, or from their
+        // drafts since; a row the portal refused is offered again from its
+        // draft, which queues it anew only once the person changed it.
+        let pool = self.store.pool();
+        let already: std::collections::HashSet<String> = crate::outbox::table::list(pool, &subject)
+            .await?
+            .into_iter()
+            .filter(|item| !matches!(item.state, OutboxState::NeedsAction { .. }))
+            .map(|item| item.client_id)
+            .collect();
         let total = checks.len();
         let mut queued = 0;
         let mut pending = Vec::new();
-        let mut files = MemoryAttachments::default();
         for (done, Checked { check, uploads }) in checks.into_iter().enumerate() {
-            if !check.errors.is_empty() {
-                pending.push((check.row, Err(check.errors)));
+            let id = row_id(&subject, &file_sha256, procedure.code.as_str(), &acting_as, check.row);
+            let outcome = if already.contains(&id) {
+                Ok(id)
             } else {
-                let client_id = row_client_id(&file_sha256, procedure.code.as_str(), &acting_as, check.row);
-                if !already.contains(&client_id) {
-                    let attachments = references(&check.answers, &uploads);
-                    let submission = NewSubmission {
-                        procedure: procedure.code.clone(),
-                        form: form.clone(),
-                        acting_as: acting_as.clone(),
-                        data: check.answers,
-                        attachments,
-                    };
-                    match self.queue_submission_as(submission, client_id.clone()).await? {
-                        QueueOutcome::Queued(_) => queued += 1,
-                        QueueOutcome::Refused(validation) => {
-                            pending.push((check.row, Err(validation.errors)));
-                            progress(done + 1, total);
-                            continue;
+                match self.row_draft(&subject, &procedure, &acting_as, &id, &check, &uploads).await? {
+                    RowDraft::Invalid(errors) => Err((errors, id)),
+                    RowDraft::Ready => match self.queue_draft(&id).await? {
+                        DraftQueueing::Queued(_) => {
+                            queued += 1;
+                            Ok(id)
                         }
-                    }
+                        DraftQueueing::Already => Ok(id),
+                        DraftQueueing::Refused(validation) => Err((validation.errors, id)),
+                    },
                 }
-                // Held for this run's sender pass (a re-run reads them again).
-                for (_, bytes) in uploads {
-                    files.insert(bytes);
-                }
-                pending.push((check.row, Ok(client_id)));
-            }
+            };
+            pending.push((check.row, outcome));
             progress(done + 1, total);
         }
-        self.send_outbox(&files).await?;
-        let states: std::collections::HashMap<String, OutboxState> =
-            self.outbox().await?.into_iter().map(|item| (item.client_id, item.state)).collect();
+        // Queued durably: a pass that cannot run now (a sign-in replaced
+        // meanwhile, say) leaves the rows waiting for the next one rather
+        // than failing.
+        if let Err(error) = self.send_outbox(self.stored_attachments()).await {
+            tracing::info!(%error, "bulk rows queued; the outbox will be sent later");
+        }
+        let states: std::collections::HashMap<String, OutboxState> = crate::outbox::table::list(pool, &subject)
+            .await?
+            .into_iter()
+            .map(|item| (item.client_id, item.state))
+            .collect();
         let rows = pending
             .into_iter()
             .map(|(row, outcome)| RowResult {
                 row,
                 status: match outcome {
-                    Err(errors) => RowStatus::Invalid(errors),
+                    Err((errors, draft)) => RowStatus::Invalid { errors, draft },
                     Ok(client_id) => match states.get(&client_id) {
                         Some(OutboxState::Sent { code }) => RowStatus::Filed(code.clone()),
                         Some(OutboxState::NeedsAction { error }) => RowStatus::Refused(error.clone()),
@@ -279,6 +298,68 @@ impl Engine {
             .collect();
         Ok(BulkReport { rows, queued })
     }
+
+    /// The draft of one row, made from the row when there is none yet (with
+    /// the files its cells named, kept encrypted like any attachment), and
+    /// whether it is ready to queue. A draft kept from an earlier run is the
+    /// row's truth: the person may have fixed it in the form meanwhile, so
+    /// only an untouched one keeps the row's own findings (such as a file
+    /// that could not be read), and a changed one is judged when queued.
+    async fn row_draft(
+        &self,
+        subject: &str,
+        procedure: &Procedure,
+        acting_as: &ActingAs,
+        id: &str,
+        check: &RowCheck,
+        uploads: &[(AttachmentRef, Vec<u8>)],
+    ) -> Result<RowDraft, EngineError> {
+        let untouched = match self.draft(id).await {
+            Ok(draft) => draft.data == check.answers,
+            Err(EngineError::NotFound { .. }) => {
+                self.create_draft_with(
+                    subject,
+                    acting_as.clone(),
+                    procedure.code.as_str(),
+                    id.to_owned(),
+                    &check.answers,
+                )
+                .await?;
+                true
+            }
+            Err(error) => return Err(error),
+        };
+        if untouched {
+            // Also after a run that stopped between the draft and its files.
+            let held = self.attachments(id).await?;
+            for (reference, bytes) in uploads {
+                if !held.iter().any(|a| a.document_id == reference.document && a.sha256 == reference.sha256) {
+                    self.attach(id, &reference.document, &reference.name, &reference.media_type, bytes).await?;
+                }
+            }
+            if !check.errors.is_empty() {
+                return Ok(RowDraft::Invalid(check.errors.clone()));
+            }
+        }
+        Ok(RowDraft::Ready)
+    }
+}
+
+/// Where a row's draft stands before queueing.
+enum RowDraft {
+    /// The row's own findings, the draft untouched since the row made it.
+    Invalid(Vec<FieldError>),
+    /// To be judged and queued from the draft.
+    Ready,
+}
+
+/// Whether the procedure takes `reference` for its document (type and size),
+/// as attaching it to a draft requires; checked while judging a row, so
+/// `validate` and `bulk submit` agree.
+fn accepted(procedure: &Procedure, reference: &AttachmentRef) -> bool {
+    procedure
+        .document(&reference.document)
+        .is_some_and(|d| d.accepts_media_type(&reference.media_type) && reference.bytes <= d.max_bytes)
 }
 
 #[cfg(test)]
@@ -288,13 +369,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_rows_client_id_is_the_same_for_the_same_file_and_row_only() {
+    fn a_rows_client_id_is_the_same_for_the_same_person_file_and_row_only() {
         let enterprise = ActingAs::Enterprise(TaxCode::parse("0314409058-002").unwrap());
-        let id = row_client_id("abc", "2.002050", &enterprise, 1);
-        assert_eq!(id, row_client_id("abc", "2.002050", &enterprise, 1));
+        let id = row_id("demo-business-0002", "abc", "2.002050", &enterprise, 1);
+        assert_eq!(id, row_id("demo-business-0002", "abc", "2.002050", &enterprise, 1));
         assert_eq!(id.len(), 32);
-        assert_ne!(id, row_client_id("abc", "2.002050", &enterprise, 2));
-        assert_ne!(id, row_client_id("abd", "2.002050", &enterprise, 1));
-        assert_ne!(id, row_client_id("abc", "2.002050", &ActingAs::Myself, 1));
+        assert_ne!(id, row_id("demo-business-0002", "abc", "2.002050", &enterprise, 2));
+        assert_ne!(id, row_id("demo-business-0002", "abd", "2.002050", &enterprise, 1));
+        assert_ne!(id, row_id("demo-business-0002", "abc", "2.002050", &ActingAs::Myself, 1));
+        assert_ne!(id, row_id("demo-business-0003", "abc", "2.002050", &enterprise, 1), "another person's row");
     }
 }

@@ -1,5 +1,6 @@
-//! The per-row result report of a bulk filing, as CSV: `row, status, result`,
-//! where the result is the dossier code or the row's errors.
+//! The per-row result report of a bulk filing, as CSV: `row, status, result,
+//! draft`, where the result is the dossier code or the row's errors, and the
+//! draft is the one to fix in the form when the row is invalid.
 
 use super::{RowResult, RowStatus};
 use crate::EngineError;
@@ -10,17 +11,19 @@ use crate::EngineError;
 pub fn report_csv(rows: &[RowResult]) -> Result<String, EngineError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let failed = |e: csv::Error| EngineError::Files(std::io::Error::other(e));
-    writer.write_record(["row", "status", "dossier_code_or_errors"]).map_err(failed)?;
+    writer.write_record(["row", "status", "dossier_code_or_errors", "draft_id"]).map_err(failed)?;
     for result in rows {
-        let (status, detail) = match &result.status {
-            RowStatus::Filed(code) => ("filed", code.clone()),
-            RowStatus::Waiting => ("queued", String::new()),
-            RowStatus::Invalid(errors) => {
-                ("invalid", errors.iter().map(|e| format!("{} {}", e.pointer, e.code)).collect::<Vec<_>>().join("; "))
-            }
-            RowStatus::Refused(envelope) => ("refused", format!("{:?}: {}", envelope.kind, envelope.message)),
+        let (status, detail, draft) = match &result.status {
+            RowStatus::Filed(code) => ("filed", code.clone(), ""),
+            RowStatus::Waiting => ("queued", String::new(), ""),
+            RowStatus::Invalid { errors, draft } => (
+                "invalid",
+                errors.iter().map(|e| format!("{} {}", e.pointer, e.code)).collect::<Vec<_>>().join("; "),
+                draft.as_str(),
+            ),
+            RowStatus::Refused(envelope) => ("refused", format!("{:?}: {}", envelope.kind, envelope.message), ""),
         };
-        writer.write_record([result.row.to_string().as_str(), status, &detail]).map_err(failed)?;
+        writer.write_record([result.row.to_string().as_str(), status, &detail, draft]).map_err(failed)?;
     }
     let bytes = writer.into_inner().map_err(|e| EngineError::Files(std::io::Error::other(e.to_string())))?;
     String::from_utf8(bytes).map_err(|e| EngineError::StoredValue(e.to_string()))
@@ -33,21 +36,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_report_names_each_rows_code_or_its_errors() {
+    fn the_report_names_each_rows_code_or_its_errors_and_the_draft_to_fix() {
         let rows = [
             RowResult { row: 1, status: RowStatus::Filed("H01.2026.000001".into()) },
             RowResult {
                 row: 2,
-                status: RowStatus::Invalid(vec![
-                    FieldError { pointer: "/filer/phone".into(), code: "format".into(), limit: None },
-                    FieldError { pointer: "".into(), code: "required".into(), limit: None },
-                ]),
+                status: RowStatus::Invalid {
+                    errors: vec![
+                        FieldError { pointer: "/filer/phone".into(), code: "format".into(), limit: None },
+                        FieldError { pointer: "".into(), code: "required".into(), limit: None },
+                    ],
+                    draft: "d2".into(),
+                },
             },
             RowResult { row: 3, status: RowStatus::Waiting },
         ];
         assert_eq!(
             report_csv(&rows).unwrap(),
-            "row,status,dossier_code_or_errors\n1,filed,H01.2026.000001\n2,invalid,/filer/phone format;  required\n3,queued,\n"
+            "row,status,dossier_code_or_errors,draft_id\n1,filed,H01.2026.000001,\n2,invalid,/filer/phone format;  required,d2\n3,queued,,\n"
         );
     }
 }

@@ -19,24 +19,31 @@ use crate::outbox::table::{parse_acting, parse_status, rfc3339, status_name};
 const CARD_COLUMNS: &str = "d.client_id, d.code, d.procedure_code, d.status, d.due_on, d.updated_at, d.acting_as,
             json_extract(p.body, '$.name.vi'), json_extract(p.body, '$.name.en')";
 
-/// A profile's dossier cards, newest change first; served by `dossier_by_profile`.
+/// A person's profile's dossier cards, newest change first; served by
+/// `dossier_by_profile`.
 pub(crate) fn cards_query() -> String {
     format!(
         "SELECT {CARD_COLUMNS}, NULL FROM dossier d LEFT JOIN procedure p ON p.code = d.procedure_code
-         WHERE d.acting_as = ?1 ORDER BY d.updated_at DESC"
+         WHERE d.subject = ?1 AND d.acting_as = ?2 ORDER BY d.updated_at DESC"
     )
 }
 
-/// Every dossier of the person's profiles with the profile's name, newest
+/// Every dossier of a person's profiles with the profile's name, newest
 /// change first. `CROSS JOIN` keeps `dossier` the outer loop, read in the
-/// order of `dossier_by_updated`, so no sort of ten thousand rows is needed.
+/// order of `dossier_by_updated` from the person's first row, so no sort of
+/// ten thousand rows is needed.
 pub(crate) fn filings_query() -> String {
     format!(
         "SELECT {CARD_COLUMNS}, n.name FROM dossier d CROSS JOIN profile_name n
          LEFT JOIN procedure p ON p.code = d.procedure_code
-         WHERE n.acting_as = d.acting_as ORDER BY d.updated_at DESC"
+         WHERE d.subject = ?1 AND n.subject = d.subject AND n.acting_as = d.acting_as ORDER BY d.updated_at DESC"
     )
 }
+
+/// A person's dossier's profile, by its code; served by the unique key.
+pub(crate) const ACTING_OF: &str = "SELECT acting_as FROM dossier WHERE subject = ?1 AND code = ?2";
+/// The detail of a person's dossier last read; served by its key.
+pub(crate) const KEPT_DETAIL: &str = "SELECT body FROM dossier_detail WHERE subject = ?1 AND code = ?2";
 
 type CardRow = (
     String,
@@ -87,27 +94,33 @@ fn card(row: CardRow) -> Result<(DossierCard, Option<String>), EngineError> {
     Ok((card, profile))
 }
 
-pub(crate) async fn cards(pool: &SqlitePool, acting: &str) -> Result<Vec<DossierCard>, EngineError> {
-    let rows: Vec<CardRow> = sqlx::query_as(&cards_query()).bind(acting).fetch_all(pool).await?;
+pub(crate) async fn cards(pool: &SqlitePool, subject: &str, acting: &str) -> Result<Vec<DossierCard>, EngineError> {
+    let rows: Vec<CardRow> = sqlx::query_as(&cards_query()).bind(subject).bind(acting).fetch_all(pool).await?;
     rows.into_iter().map(|r| card(r).map(|(card, _)| card)).collect()
 }
 
-pub(crate) async fn filings(pool: &SqlitePool) -> Result<Vec<(DossierCard, String)>, EngineError> {
-    let rows: Vec<CardRow> = sqlx::query_as(&filings_query()).fetch_all(pool).await?;
+pub(crate) async fn filings(pool: &SqlitePool, subject: &str) -> Result<Vec<(DossierCard, String)>, EngineError> {
+    let rows: Vec<CardRow> = sqlx::query_as(&filings_query()).bind(subject).fetch_all(pool).await?;
     rows.into_iter().map(|r| card(r).map(|(card, profile)| (card, profile.unwrap_or_default()))).collect()
 }
 
-/// The profile a dossier was filed for, by its code.
-pub(crate) async fn acting_of(pool: &SqlitePool, code: &str) -> Result<Option<String>, EngineError> {
-    Ok(sqlx::query_scalar("SELECT acting_as FROM dossier WHERE code = ?1").bind(code).fetch_optional(pool).await?)
+/// The profile a person's dossier was filed for, by its code.
+pub(crate) async fn acting_of(pool: &SqlitePool, subject: &str, code: &str) -> Result<Option<String>, EngineError> {
+    Ok(sqlx::query_scalar(ACTING_OF).bind(subject).bind(code).fetch_optional(pool).await?)
 }
 
-/// Adds a dossier the portal showed but the device did not hold (its feed
-/// cursor unknown, so the next sync stores the feed's state over it).
-pub(crate) async fn hold(pool: &SqlitePool, acting: &str, summary: &DossierSummary) -> Result<(), EngineError> {
+/// Adds a dossier the portal showed the person but the device did not hold
+/// for them (its feed cursor unknown, so the next sync stores the feed's
+/// state over it).
+pub(crate) async fn hold(
+    pool: &SqlitePool,
+    subject: &str,
+    acting: &str,
+    summary: &DossierSummary,
+) -> Result<(), EngineError> {
     sqlx::query(
-        "INSERT INTO dossier (client_id, acting_as, procedure_code, status, code, due_on, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+        "INSERT INTO dossier (client_id, acting_as, procedure_code, status, code, due_on, updated_at, subject)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
     )
     .bind(&summary.client_id)
     .bind(acting)
@@ -116,42 +129,52 @@ pub(crate) async fn hold(pool: &SqlitePool, acting: &str, summary: &DossierSumma
     .bind(&summary.code)
     .bind(summary.due_on.map(|d| d.to_string()))
     .bind(rfc3339(summary.updated_at))
+    .bind(subject)
     .execute(pool)
     .await?;
     Ok(())
 }
 
-pub(crate) async fn keep_detail(pool: &SqlitePool, code: &str, body: &str) -> Result<(), EngineError> {
+pub(crate) async fn keep_detail(pool: &SqlitePool, subject: &str, code: &str, body: &str) -> Result<(), EngineError> {
     sqlx::query(
-        "INSERT INTO dossier_detail (code, body, fetched_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (code) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
+        "INSERT INTO dossier_detail (subject, code, body, fetched_at) VALUES (?4, ?1, ?2, ?3)
+         ON CONFLICT (subject, code) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
     )
     .bind(code)
     .bind(body)
     .bind(rfc3339(OffsetDateTime::now_utc()))
+    .bind(subject)
     .execute(pool)
     .await?;
     Ok(())
 }
 
-pub(crate) async fn kept_detail(pool: &SqlitePool, code: &str) -> Result<Option<String>, EngineError> {
-    Ok(sqlx::query_scalar("SELECT body FROM dossier_detail WHERE code = ?1").bind(code).fetch_optional(pool).await?)
+pub(crate) async fn kept_detail(pool: &SqlitePool, subject: &str, code: &str) -> Result<Option<String>, EngineError> {
+    Ok(sqlx::query_scalar(KEPT_DETAIL).bind(subject).bind(code).fetch_optional(pool).await?)
 }
 
-pub(crate) async fn has_supplement_draft(pool: &SqlitePool, code: &str) -> Result<bool, EngineError> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM supplement_draft WHERE code = ?1").bind(code).fetch_optional(pool).await?;
+pub(crate) async fn has_supplement_draft(pool: &SqlitePool, subject: &str, code: &str) -> Result<bool, EngineError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM supplement_draft WHERE subject = ?1 AND code = ?2")
+        .bind(subject)
+        .bind(code)
+        .fetch_optional(pool)
+        .await?;
     Ok(found.is_some())
 }
 
-/// Replaces the names of the person's profiles, in one transaction.
-pub(crate) async fn set_profile_names(pool: &SqlitePool, names: &[(String, String)]) -> Result<(), EngineError> {
+/// Replaces the names of a person's profiles, in one transaction.
+pub(crate) async fn set_profile_names(
+    pool: &SqlitePool,
+    subject: &str,
+    names: &[(String, String)],
+) -> Result<(), EngineError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM profile_name").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM profile_name WHERE subject = ?1").bind(subject).execute(&mut *tx).await?;
     for (acting, name) in names {
-        sqlx::query("INSERT OR REPLACE INTO profile_name (acting_as, name) VALUES (?1, ?2)")
+        sqlx::query("INSERT OR REPLACE INTO profile_name (subject, acting_as, name) VALUES (?3, ?1, ?2)")
             .bind(acting)
             .bind(name)
+            .bind(subject)
             .execute(&mut *tx)
             .await?;
     }
@@ -159,7 +182,11 @@ pub(crate) async fn set_profile_names(pool: &SqlitePool, names: &[(String, Strin
     Ok(())
 }
 
-pub(crate) async fn has_profile_names(pool: &SqlitePool) -> Result<bool, EngineError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM profile_name LIMIT 1").fetch_optional(pool).await?;
-    Ok(found.is_some())
+/// The profiles (`myself` or a tax code) whose names a person's last
+/// profile read kept, in key order.
+pub(crate) async fn profile_keys(pool: &SqlitePool, subject: &str) -> Result<Vec<String>, EngineError> {
+    Ok(sqlx::query_scalar("SELECT acting_as FROM profile_name WHERE subject = ?1 ORDER BY acting_as")
+        .bind(subject)
+        .fetch_all(pool)
+        .await?)
 }

@@ -6,14 +6,22 @@
 /// stored or returned.
 pub trait AccessToken: Send + Sync {
     fn bearer(&self) -> Option<String>;
+    /// Whose token it is: the OpenID Connect subject (`sub`) of the person
+    /// it was issued to, the owner of everything the engine does with it.
+    fn subject(&self) -> Option<String>;
 }
 
-/// A fixed token, for tests and scripts that obtained one elsewhere.
-pub struct StaticToken(String);
+/// A fixed token of a known person, for tests and scripts that obtained one
+/// elsewhere.
+pub struct StaticToken {
+    subject: String,
+    token: String,
+}
 
 impl StaticToken {
-    pub fn new(token: impl Into<String>) -> Self {
-        Self(token.into())
+    /// `token`, issued to the person whose subject is `subject`.
+    pub fn new(subject: impl Into<String>, token: impl Into<String>) -> Self {
+        Self { subject: subject.into(), token: token.into() }
     }
 }
 
@@ -25,6 +33,10 @@ impl std::fmt::Debug for StaticToken {
 
 impl AccessToken for StaticToken {
     fn bearer(&self) -> Option<String> {
-        Some(self.0.clone())
+        Some(self.token.clone())
+    }
+
+    fn subject(&self) -> Option<String> {
+        Some(self.subject.clone())
     }
 }

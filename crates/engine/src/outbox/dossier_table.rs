@@ -13,14 +13,17 @@ use time::{Date, OffsetDateTime};
 use super::table::{parse_status, rfc3339, status_name};
 use crate::EngineError;
 
-/// One dossier's local state and what waits to go out; by primary key.
+/// One of a person's dossiers' local state and what waits to go out; by
+/// primary key.
 pub(crate) const LOCAL_STATE: &str = "SELECT d.code, d.status, d.seen_cursor,
-            (SELECT o.phase FROM outbox o WHERE o.client_id = d.client_id),
-            (SELECT s.based_on FROM supplement_draft s WHERE s.code = d.code AND s.conflict = 0)
-     FROM dossier d WHERE d.client_id = ?1";
-/// A profile's dossiers, newest change first; served by `dossier_by_profile`.
+            (SELECT o.phase FROM outbox o WHERE o.subject = d.subject AND o.client_id = d.client_id),
+            (SELECT s.based_on FROM supplement_draft s
+             WHERE s.subject = d.subject AND s.code = d.code AND s.conflict = 0)
+     FROM dossier d WHERE d.subject = ?1 AND d.client_id = ?2";
+/// A person's profile's dossiers, newest change first; served by
+/// `dossier_by_profile`.
 pub(crate) const OF_PROFILE: &str = "SELECT client_id, code, procedure_code, status, due_on, updated_at
-     FROM dossier WHERE acting_as = ?1 ORDER BY updated_at DESC";
+     FROM dossier WHERE subject = ?1 AND acting_as = ?2 ORDER BY updated_at DESC";
 
 /// code, status, seen cursor, outbox phase, supplement draft's `based_on`.
 type LocalRow = (Option<String>, String, Option<i64>, Option<String>, Option<i64>);
@@ -55,15 +58,21 @@ fn row(r: Row) -> Result<DossierRow, EngineError> {
     })
 }
 
-pub(crate) async fn of_profile(pool: &SqlitePool, acting: &str) -> Result<Vec<DossierRow>, EngineError> {
-    let rows: Vec<Row> = sqlx::query_as(OF_PROFILE).bind(acting).fetch_all(pool).await?;
+pub(crate) async fn of_profile(pool: &SqlitePool, subject: &str, acting: &str) -> Result<Vec<DossierRow>, EngineError> {
+    let rows: Vec<Row> = sqlx::query_as(OF_PROFILE).bind(subject).bind(acting).fetch_all(pool).await?;
     rows.into_iter().map(row).collect()
 }
 
-pub(crate) async fn by_client_id(pool: &SqlitePool, client_id: &str) -> Result<Option<DossierRow>, EngineError> {
+pub(crate) async fn by_client_id(
+    pool: &SqlitePool,
+    subject: &str,
+    client_id: &str,
+) -> Result<Option<DossierRow>, EngineError> {
     let found: Option<Row> = sqlx::query_as(
-        "SELECT client_id, code, procedure_code, status, due_on, updated_at FROM dossier WHERE client_id = ?1",
+        "SELECT client_id, code, procedure_code, status, due_on, updated_at FROM dossier
+         WHERE subject = ?1 AND client_id = ?2",
     )
+    .bind(subject)
     .bind(client_id)
     .fetch_optional(pool)
     .await?;
@@ -71,8 +80,13 @@ pub(crate) async fn by_client_id(pool: &SqlitePool, client_id: &str) -> Result<O
 }
 
 /// The planner's view of one dossier, if held.
-pub(crate) async fn local(conn: &mut SqliteConnection, client_id: &str) -> Result<Option<LocalDossier>, EngineError> {
-    let found: Option<LocalRow> = sqlx::query_as(LOCAL_STATE).bind(client_id).fetch_optional(&mut *conn).await?;
+pub(crate) async fn local(
+    conn: &mut SqliteConnection,
+    subject: &str,
+    client_id: &str,
+) -> Result<Option<LocalDossier>, EngineError> {
+    let found: Option<LocalRow> =
+        sqlx::query_as(LOCAL_STATE).bind(subject).bind(client_id).fetch_optional(&mut *conn).await?;
     let Some((code, status, seen, outbox_phase, based_on)) = found else { return Ok(None) };
     let pending = match (outbox_phase.as_deref(), based_on) {
         (Some("pending" | "needs_action"), _) => Some(Pending::Submission),
@@ -91,18 +105,21 @@ pub(crate) async fn local(conn: &mut SqliteConnection, client_id: &str) -> Resul
 /// Stores the portal's state of a dossier; answers the status held before.
 pub(crate) async fn upsert(
     conn: &mut SqliteConnection,
+    subject: &str,
     acting: &str,
     summary: &DossierSummary,
     cursor: u64,
 ) -> Result<Option<DossierStatus>, EngineError> {
-    let before: Option<String> = sqlx::query_scalar("SELECT status FROM dossier WHERE client_id = ?1")
+    let before: Option<String> = sqlx::query_scalar("SELECT status FROM dossier WHERE subject = ?1 AND client_id = ?2")
+        .bind(subject)
         .bind(&summary.client_id)
         .fetch_optional(&mut *conn)
         .await?;
     sqlx::query::<Sqlite>(
-        "INSERT INTO dossier (client_id, acting_as, procedure_code, status, code, due_on, updated_at, seen_cursor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (client_id) DO UPDATE SET status = excluded.status, code = excluded.code,
+        "INSERT INTO dossier (client_id, acting_as, procedure_code, status, code, due_on, updated_at, seen_cursor,
+             subject)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (subject, client_id) DO UPDATE SET status = excluded.status, code = excluded.code,
              due_on = excluded.due_on, updated_at = excluded.updated_at, seen_cursor = excluded.seen_cursor",
     )
     .bind(&summary.client_id)
@@ -113,6 +130,7 @@ pub(crate) async fn upsert(
     .bind(summary.due_on.map(|d| d.to_string()))
     .bind(rfc3339(summary.updated_at))
     .bind(i64::try_from(cursor).unwrap_or(i64::MAX))
+    .bind(subject)
     .execute(&mut *conn)
     .await?;
     before.map(|b| parse_status(&b)).transpose()
@@ -120,35 +138,56 @@ pub(crate) async fn upsert(
 
 /// The feed shows the portal has a queued submission: the answer was lost,
 /// the dossier exists. Mark it sent; the row stays.
-pub(crate) async fn acknowledge(conn: &mut SqliteConnection, client_id: &str, code: &str) -> Result<(), EngineError> {
+pub(crate) async fn acknowledge(
+    conn: &mut SqliteConnection,
+    subject: &str,
+    client_id: &str,
+    code: &str,
+) -> Result<(), EngineError> {
     let state = serde_json::to_string(&OutboxState::Sent { code: code.to_owned() }).map_err(EngineError::Corrupt)?;
-    sqlx::query("UPDATE outbox SET phase = 'sent', state = ?2 WHERE client_id = ?1")
+    sqlx::query("UPDATE outbox SET phase = 'sent', state = ?2 WHERE subject = ?3 AND client_id = ?1")
         .bind(client_id)
         .bind(state)
+        .bind(subject)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub(crate) async fn flag_conflict(conn: &mut SqliteConnection, code: &str) -> Result<(), EngineError> {
-    sqlx::query("UPDATE supplement_draft SET conflict = 1 WHERE code = ?1").bind(code).execute(&mut *conn).await?;
+pub(crate) async fn flag_conflict(conn: &mut SqliteConnection, subject: &str, code: &str) -> Result<(), EngineError> {
+    sqlx::query("UPDATE supplement_draft SET conflict = 1 WHERE subject = ?1 AND code = ?2")
+        .bind(subject)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-pub(crate) async fn cursor(pool: &SqlitePool, acting: &str) -> Result<u64, EngineError> {
-    let cursor: Option<i64> = sqlx::query_scalar("SELECT cursor FROM sync_cursor WHERE acting_as = ?1")
-        .bind(acting)
-        .fetch_optional(pool)
-        .await?;
+pub(crate) async fn cursor(pool: &SqlitePool, subject: &str, acting: &str) -> Result<u64, EngineError> {
+    let cursor: Option<i64> =
+        sqlx::query_scalar("SELECT cursor FROM sync_cursor WHERE subject = ?1 AND acting_as = ?2")
+            .bind(subject)
+            .bind(acting)
+            .fetch_optional(pool)
+            .await?;
     Ok(cursor.and_then(|c| u64::try_from(c).ok()).unwrap_or(0))
 }
 
-pub(crate) async fn set_cursor(conn: &mut SqliteConnection, acting: &str, cursor: u64) -> Result<(), EngineError> {
-    sqlx::query("INSERT INTO sync_cursor (acting_as, cursor) VALUES (?1, ?2) ON CONFLICT (acting_as) DO UPDATE SET cursor = excluded.cursor")
-        .bind(acting)
-        .bind(i64::try_from(cursor).unwrap_or(i64::MAX))
-        .execute(&mut *conn)
-        .await?;
+pub(crate) async fn set_cursor(
+    conn: &mut SqliteConnection,
+    subject: &str,
+    acting: &str,
+    cursor: u64,
+) -> Result<(), EngineError> {
+    sqlx::query(
+        "INSERT INTO sync_cursor (subject, acting_as, cursor) VALUES (?3, ?1, ?2)
+         ON CONFLICT (subject, acting_as) DO UPDATE SET cursor = excluded.cursor",
+    )
+    .bind(acting)
+    .bind(i64::try_from(cursor).unwrap_or(i64::MAX))
+    .bind(subject)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -157,32 +196,52 @@ pub(crate) async fn set_cursor(conn: &mut SqliteConnection, acting: &str, cursor
 /// refused at once ("database is locked") when another connection wrote in
 /// between, which the busy timeout does not wait out; one that starts with a
 /// write waits its turn instead. An update of no row takes the lock too.
-pub(crate) async fn write_first(conn: &mut SqliteConnection, acting: &str) -> Result<(), EngineError> {
-    sqlx::query("UPDATE sync_cursor SET cursor = cursor WHERE acting_as = ?1").bind(acting).execute(&mut *conn).await?;
+/// The row is found by its key, the person and the profile.
+pub(crate) async fn write_first(conn: &mut SqliteConnection, subject: &str, acting: &str) -> Result<(), EngineError> {
+    sqlx::query("UPDATE sync_cursor SET cursor = cursor WHERE subject = ?1 AND acting_as = ?2")
+        .bind(subject)
+        .bind(acting)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 /// Saves a supplement draft for the dossier `code`, based on the feed state
 /// held now. A draft already flagged stays flagged.
-pub(crate) async fn save_supplement(pool: &SqlitePool, code: &str, data: &str) -> Result<bool, EngineError> {
+pub(crate) async fn save_supplement(
+    pool: &SqlitePool,
+    subject: &str,
+    code: &str,
+    data: &str,
+) -> Result<bool, EngineError> {
     let seen: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT seen_cursor FROM dossier WHERE code = ?1").bind(code).fetch_optional(pool).await?;
+        sqlx::query_scalar("SELECT seen_cursor FROM dossier WHERE subject = ?1 AND code = ?2")
+            .bind(subject)
+            .bind(code)
+            .fetch_optional(pool)
+            .await?;
     let Some(seen) = seen else { return Ok(false) };
     sqlx::query(
-        "INSERT INTO supplement_draft (code, data, based_on, saved_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (code) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at",
+        "INSERT INTO supplement_draft (code, data, based_on, saved_at, subject) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (subject, code) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at",
     )
     .bind(code)
     .bind(data)
     .bind(seen.unwrap_or(0))
     .bind(rfc3339(OffsetDateTime::now_utc()))
+    .bind(subject)
     .execute(pool)
     .await?;
     Ok(true)
 }
 
-pub(crate) async fn supplement(pool: &SqlitePool, code: &str) -> Result<Option<(String, bool)>, EngineError> {
-    Ok(sqlx::query_as("SELECT data, conflict FROM supplement_draft WHERE code = ?1")
+pub(crate) async fn supplement(
+    pool: &SqlitePool,
+    subject: &str,
+    code: &str,
+) -> Result<Option<(String, bool)>, EngineError> {
+    Ok(sqlx::query_as("SELECT data, conflict FROM supplement_draft WHERE subject = ?1 AND code = ?2")
+        .bind(subject)
         .bind(code)
         .fetch_optional(pool)
         .await?)

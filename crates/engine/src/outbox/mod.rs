@@ -24,7 +24,7 @@ pub use access::{AccessToken, StaticToken};
 pub use attachments::{AttachmentSource, MemoryAttachments};
 pub use backoff::backoff;
 pub use queue::{NewSubmission, QueueOutcome};
-pub(crate) use queue::{new_client_id, unnamed};
+pub(crate) use queue::{Requeue, unnamed};
 pub use sender::SendReport;
 pub(crate) use supplement::attachment_refs;
 pub use supplement::{SupplementDraft, changed_pointers};
@@ -51,10 +51,15 @@ impl Link {
         Self { token: RwLock::new(None), events, sending: tokio::sync::Mutex::new(()) }
     }
 
-    fn bearer(&self) -> Option<String> {
-        let source = self.token.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-        source.and_then(|s| s.bearer())
+    fn source(&self) -> Option<Arc<dyn AccessToken>> {
+        self.token.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
+}
+
+/// Whose requests these are and the token to make them with, read together.
+pub(crate) struct Credentials {
+    pub subject: String,
+    pub bearer: String,
 }
 
 impl crate::Engine {
@@ -63,17 +68,54 @@ impl crate::Engine {
         *self.link.token.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(source);
     }
 
-    /// The bearer token for the outbox and the sync: the source set with
-    /// [`Engine::set_access_token`] if any, else the signed-in session's
-    /// (refreshed first when it has expired).
-    pub(crate) async fn outbox_bearer(&self) -> Result<String, EngineError> {
-        if let Some(bearer) = self.link.bearer() {
-            return Ok(bearer);
+    /// The person the engine acts for: the subject of the source set with
+    /// [`Engine::set_access_token`] if any, else the signed-in session's, as
+    /// recorded at sign-in. `None` when nobody is signed in: then nothing
+    /// personal is read, written or sent.
+    pub(crate) async fn subject(&self) -> Result<Option<String>, EngineError> {
+        if let Some(source) = self.link.source() {
+            return Ok(source.bearer().and(source.subject()));
         }
         if !self.is_signed_in()? {
+            return Ok(None);
+        }
+        self.store.signed_in_subject().await
+    }
+
+    /// The subject of the token source set with [`Engine::set_access_token`].
+    pub(crate) fn link_source_subject(&self) -> Option<String> {
+        self.link.source().and_then(|source| source.subject())
+    }
+
+    /// [`Engine::subject`], or `NotSignedIn`.
+    pub(crate) async fn owner(&self) -> Result<String, EngineError> {
+        self.subject().await?.ok_or(EngineError::NotSignedIn)
+    }
+
+    /// The person and the bearer token for the outbox and the sync: the
+    /// source set with [`Engine::set_access_token`] if any, else the signed-in
+    /// session's (refreshed first when it has expired). The person is read
+    /// again after the token: a sign-in that replaced the session in between
+    /// is refused here rather than sending one person's items with another's
+    /// token.
+    pub(crate) async fn credentials(&self) -> Result<Credentials, EngineError> {
+        if let Some(source) = self.link.source() {
+            let (Some(subject), Some(bearer)) = (source.subject(), source.bearer()) else {
+                return Err(EngineError::NotSignedIn);
+            };
+            return Ok(Credentials { subject, bearer });
+        }
+        let subject = self.owner().await?;
+        let bearer = self.bearer().await?.expose().to_owned();
+        if self.subject().await?.as_deref() != Some(subject.as_str()) {
             return Err(EngineError::NotSignedIn);
         }
-        Ok(self.bearer().await?.expose().to_owned())
+        Ok(Credentials { subject, bearer })
+    }
+
+    /// The bearer token alone, for a request about no one's stored data.
+    pub(crate) async fn outbox_bearer(&self) -> Result<String, EngineError> {
+        Ok(self.credentials().await?.bearer)
     }
 
     /// Dossier status changes, as the sync finds them; the shell turns them

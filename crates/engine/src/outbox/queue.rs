@@ -1,8 +1,9 @@
 //! Queueing a submission: the answers are judged by the one form validator
 //! first (errors come back as data, nothing is queued), then the dossier and
-//! its outbox entry are written together under a fresh client id.
+//! its outbox entry are written together under a fresh client id. A
+//! submission the portal refused may take new answers under its client id.
 
-use hoso_domain::catalogue::{ChannelKind, FormRef, ProcedureCode};
+use hoso_domain::catalogue::{ChannelKind, FormRef, Localized, ProcedureCode};
 use hoso_domain::form::{FormDefinition, FormValidator};
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::api::dossier::SubmitDossier;
@@ -29,6 +30,33 @@ pub struct NewSubmission {
 pub enum QueueOutcome {
     Queued(OutboxItem),
     Refused(Validation),
+}
+
+/// What putting new answers in place of a refused submission did.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Requeue {
+    /// Queued again with the new request.
+    Queued(OutboxItem),
+    /// The request is the one the portal refused, and sending it again
+    /// cannot change the answer: the entry stays as it is.
+    Unchanged,
+    /// The entry is no longer waiting for action (queued again meanwhile):
+    /// nothing was replaced.
+    NotRefused,
+    /// The validator's findings; nothing was replaced.
+    Refused(Validation),
+}
+
+/// The outbox item of a request just queued.
+fn queued_item(request: SubmitDossier, procedure_name: Localized, queued_at: OffsetDateTime) -> OutboxItem {
+    OutboxItem {
+        client_id: request.client_id,
+        procedure: request.procedure,
+        procedure_name,
+        acting_as: request.acting_as,
+        queued_at,
+        state: OutboxState::Queued,
+    }
 }
 
 /// 128 random bits as lowercase hex: the client id and idempotency key.
@@ -69,27 +97,67 @@ impl Engine {
         submission: NewSubmission,
         client_id: String,
     ) -> Result<QueueOutcome, EngineError> {
-        self.queue_from(submission, client_id, None).await
+        // Whose submission it is, before anything else: signed out, nothing
+        // is queued for anyone.
+        let subject = self.owner().await?;
+        let (request, procedure_name) = match self.judged_request(submission, client_id).await? {
+            Ok(judged) => judged,
+            Err(validation) => return Ok(QueueOutcome::Refused(validation)),
+        };
+        let queued_at = OffsetDateTime::now_utc();
+        table::queue(self.store.pool(), &subject, &request, &procedure_name, queued_at).await?;
+        Ok(QueueOutcome::Queued(queued_item(request, procedure_name, queued_at)))
     }
 
-    /// Queues `submission`; when it is draft `from_draft`'s answers, the
-    /// draft is marked submitted in the same transaction, and a draft
-    /// submitted before answers the entry it was queued as.
-    pub(crate) async fn queue_from(
+    /// Puts new answers in place of a submission the portal refused (its
+    /// entry `needs_action`), and queues it again under the same client id.
+    /// The portal binds an idempotency key only to a dossier it filed, never
+    /// to a refused request, so the key is free for the new body; and should
+    /// the refused entry have been filed after all (an answer lost before a
+    /// later refusal), the portal refuses the new body under the old key
+    /// rather than filing twice, and the changes feed acknowledges the entry.
+    /// `resend_same` says whether an unchanged request is worth sending
+    /// again (a refusal that can change without new answers). Only the
+    /// signed-in person's entry is replaced.
+    pub(crate) async fn requeue_refused_as(
         &self,
         submission: NewSubmission,
         client_id: String,
-        from_draft: Option<&str>,
-    ) -> Result<QueueOutcome, EngineError> {
+        resend_same: bool,
+    ) -> Result<Requeue, EngineError> {
+        let subject = self.owner().await?;
+        let (request, procedure_name) = match self.judged_request(submission, client_id).await? {
+            Ok(judged) => judged,
+            Err(validation) => return Ok(Requeue::Refused(validation)),
+        };
+        let pool = self.store.pool();
+        let stored = table::stored_request(pool, &subject, &request.client_id).await?;
+        if !resend_same && stored.as_ref() == Some(&request) {
+            return Ok(Requeue::Unchanged);
+        }
+        let queued_at = OffsetDateTime::now_utc();
+        if !table::replace_refused(pool, &subject, &request, &procedure_name, queued_at).await? {
+            return Ok(Requeue::NotRefused);
+        }
+        Ok(Requeue::Queued(queued_item(request, procedure_name, queued_at)))
+    }
+
+    /// The request for `submission` under `client_id`, after the one form
+    /// validator found nothing wrong, with the procedure's names; or the
+    /// validator's findings.
+    async fn judged_request(
+        &self,
+        submission: NewSubmission,
+        client_id: String,
+    ) -> Result<Result<(SubmitDossier, Localized), Validation>, EngineError> {
         let definition = self.form_definition(&submission.form).await?;
         let validator = FormValidator::new(&definition)
             .map_err(|e| EngineError::StoredValue(format!("form {}: {e}", submission.form.id)))?;
         let errors = validator.validate(&submission.data);
         if !errors.is_empty() {
-            return Ok(QueueOutcome::Refused(Validation { errors }));
+            return Ok(Err(Validation { errors }));
         }
-        let pool = self.store.pool();
-        let procedure_name = table::procedure_name(pool, submission.procedure.as_str())
+        let procedure_name = table::procedure_name(self.store.pool(), submission.procedure.as_str())
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "procedure", id: submission.procedure.as_str().to_owned() })?;
         let request = SubmitDossier {
@@ -101,31 +169,16 @@ impl Engine {
             data: submission.data,
             attachments: submission.attachments,
         };
-        let queued_at = OffsetDateTime::now_utc();
-        if !table::queue(pool, &request, &procedure_name, queued_at, from_draft).await? {
-            let draft = from_draft.unwrap_or_default();
-            let queued_as = self.store.draft_queued_as(draft).await?;
-            let earlier = self.outbox().await?.into_iter().find(|item| Some(&item.client_id) == queued_as.as_ref());
-            return earlier
-                .map(QueueOutcome::Queued)
-                .ok_or_else(|| EngineError::NotFound { what: "draft", id: draft.to_owned() });
-        }
-        Ok(QueueOutcome::Queued(OutboxItem {
-            client_id: request.client_id,
-            procedure: request.procedure,
-            procedure_name,
-            acting_as: request.acting_as,
-            queued_at,
-            state: OutboxState::Queued,
-        }))
+        Ok(Ok((request, procedure_name)))
     }
 
-    /// Every submission made on this device and where it stands, oldest
-    /// first; works offline.
+    /// Every submission the signed-in person made on this device and where
+    /// it stands, oldest first; works offline. None signed out.
     pub async fn outbox(&self) -> Result<Vec<OutboxItem>, EngineError> {
+        let Some(subject) = self.subject().await? else { return Ok(Vec::new()) };
         let pool = self.store.pool();
-        let mut items = table::list(pool).await?;
-        for (client_id, state, queued_at, procedure, acting) in super::supplement_table::list(pool).await? {
+        let mut items = table::list(pool, &subject).await?;
+        for (client_id, state, queued_at, procedure, acting) in super::supplement_table::list(pool, &subject).await? {
             items.push(OutboxItem {
                 client_id,
                 procedure_name: table::procedure_name(pool, &procedure).await?.unwrap_or_else(|| unnamed(&procedure)),

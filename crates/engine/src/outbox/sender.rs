@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 use super::attachments::AttachmentSource;
 use super::backoff::{backoff, os_jitter};
 use super::supplement_table::{self, DueSupplement};
-use super::table::Entries;
+use super::table::{Entries, EntryKey, NextAttempt};
 use super::{table, tus};
 use crate::portal_client::PortalClient;
 use crate::{Engine, EngineError};
@@ -118,8 +118,9 @@ impl Engine {
     }
 
     /// One pass of the sender at `now`, with `jitter` in `[0, 1)` for the
-    /// backoff of items that fail on the network. Fails only when nobody is
-    /// signed in or the local store fails; each item's fate is in its state.
+    /// backoff of items that fail on the network: the signed-in person's
+    /// items only, with their token. Fails only when nobody is signed in or
+    /// the local store fails; each item's fate is in its state.
     pub async fn send_outbox_at(
         &self,
         attachments: &dyn AttachmentSource,
@@ -129,34 +130,35 @@ impl Engine {
         // One pass at a time: two would upload the same bytes side by side,
         // and the loser's chunk would be refused for a stale offset.
         let _one_pass = self.link.sending.lock().await;
-        let bearer = self.outbox_bearer().await?;
+        let credentials = self.credentials().await?;
+        let (subject, bearer) = (credentials.subject.as_str(), credentials.bearer.as_str());
         let pool = self.store.pool();
         let mut report = SendReport::default();
         let source = super::attachments::Either { first: attachments, then: self.stored_attachments() };
-        for due in table::due(pool, now).await? {
+        for due in table::due(pool, subject, now).await? {
             let client_id = due.request.client_id.clone();
-            let outcome = self.send_one(&due.request, due.attempts, &source, &bearer).await;
+            let key = EntryKey { entries: Entries::Submissions, subject, client_id: &client_id };
+            let outcome = self.send_one(&due.request, due.attempts, &source, key, bearer).await;
             let outcome = match outcome {
                 Ok(submitted) => {
-                    table::mark_sent(pool, &submitted).await?;
+                    table::mark_sent(pool, subject, &submitted).await?;
                     Ok(())
                 }
                 Err(failure) => Err(failure),
             };
-            let entry = Entry { entries: Entries::Submissions, client_id: &client_id, attempts: due.attempts };
-            self.record(entry, outcome, now, jitter, &mut report).await?;
+            self.record(key, due.attempts, outcome, now, jitter, &mut report).await?;
         }
         // Supplement answers go the same way, under their own client ids.
-        for due in supplement_table::due(pool, now).await? {
-            let outcome = match self.send_supplement(&due, &source, &bearer).await {
+        for due in supplement_table::due(pool, subject, now).await? {
+            let key = EntryKey { entries: Entries::Supplements, subject, client_id: &due.client_id };
+            let outcome = match self.send_supplement(&due, &source, key, bearer).await {
                 Ok(summary) => {
-                    supplement_table::mark_sent(pool, &due.client_id, &summary).await?;
+                    supplement_table::mark_sent(pool, subject, &due.client_id, &summary).await?;
                     Ok(())
                 }
                 Err(failure) => Err(failure),
             };
-            let entry = Entry { entries: Entries::Supplements, client_id: &due.client_id, attempts: due.attempts };
-            self.record(entry, outcome, now, jitter, &mut report).await?;
+            self.record(key, due.attempts, outcome, now, jitter, &mut report).await?;
         }
         Ok(report)
     }
@@ -166,54 +168,68 @@ impl Engine {
     /// refuses stops the pass: the entry stays queued for the next sign-in.
     async fn record(
         &self,
-        entry: Entry<'_>,
+        key: EntryKey<'_>,
+        before: u32,
         outcome: Result<(), Failure>,
         now: OffsetDateTime,
         jitter: f64,
         report: &mut SendReport,
     ) -> Result<(), EngineError> {
         let pool = self.store.pool();
-        let Entry { entries, client_id, attempts: before } = entry;
         let attempts = before.saturating_add(1);
-        let wait = match outcome {
+        let (wait, portal_asked) = match outcome {
             Ok(()) => {
                 report.sent += 1;
                 return Ok(());
             }
             Err(Failure::Offline(reason)) => {
-                tracing::info!(%client_id, %reason, "outbox item not sent; will retry");
-                backoff(attempts, jitter)
+                tracing::info!(client_id = %key.client_id, %reason, "outbox item not sent; will retry");
+                (backoff(attempts, jitter), false)
             }
-            Err(Failure::RetryAfter(wait)) => wait.unwrap_or_else(|| backoff(attempts, jitter)),
+            Err(Failure::RetryAfter(Some(wait))) => (wait, true),
+            Err(Failure::RetryAfter(None)) => (backoff(attempts, jitter), false),
             Err(Failure::Unauthenticated) => {
                 // Not the item's fault: it stays queued, due at once
                 // after the next sign-in, and the pass stops here.
-                table::set_state(pool, entries, client_id, &OutboxState::Queued, before, 0).await?;
+                table::set_state(pool, key, &OutboxState::Queued, before, NextAttempt::NOW).await?;
                 return Err(EngineError::NotSignedIn);
             }
             Err(Failure::Refused(error)) => {
-                table::set_state(pool, entries, client_id, &OutboxState::NeedsAction { error }, attempts, 0).await?;
+                let state = OutboxState::NeedsAction { error };
+                table::set_state(pool, key, &state, attempts, NextAttempt::NOW).await?;
                 report.needs_action += 1;
                 return Ok(());
             }
             Err(Failure::Local(error @ EngineError::Attachment { .. })) => {
                 let state = OutboxState::NeedsAction { error: error.to_envelope() };
-                table::set_state(pool, entries, client_id, &state, attempts, 0).await?;
+                table::set_state(pool, key, &state, attempts, NextAttempt::NOW).await?;
                 report.needs_action += 1;
                 return Ok(());
             }
             Err(Failure::Local(error)) => return Err(error),
         };
-        let next = now.unix_timestamp().saturating_add(i64::try_from(wait.as_secs()).unwrap_or(i64::MAX));
-        table::set_state(pool, entries, client_id, &OutboxState::WaitingForNetwork, attempts, next).await?;
+        let at = now.unix_timestamp().saturating_add(i64::try_from(wait.as_secs()).unwrap_or(i64::MAX));
+        let next = NextAttempt { at, portal_asked };
+        table::set_state(pool, key, &OutboxState::WaitingForNetwork, attempts, next).await?;
         report.waiting += 1;
         Ok(())
     }
 
-    /// When the sender next has something to try, if anything is pending.
+    /// When the sender next has something of the signed-in person's to try,
+    /// if anything is pending; `None` signed out.
     pub async fn next_attempt_at(&self) -> Result<Option<OffsetDateTime>, EngineError> {
-        let next = table::next_due(self.store.pool()).await?;
+        let Some(subject) = self.subject().await? else { return Ok(None) };
+        let next = table::next_due(self.store.pool(), &subject).await?;
         Ok(next.and_then(|at| OffsetDateTime::from_unix_timestamp(at).ok()))
+    }
+
+    /// The portal is reachable again (the live stream opened): the signed-in
+    /// person's pending items waiting on a backoff of ours are due at once,
+    /// rather than up to its ten-minute cap later. A wait the portal asked
+    /// for (`Retry-After`) stands. Answers how many items were moved.
+    pub async fn outbox_due_now(&self) -> Result<u64, EngineError> {
+        let Some(subject) = self.subject().await? else { return Ok(0) };
+        table::due_now(self.store.pool(), &subject, OffsetDateTime::now_utc().unix_timestamp()).await
     }
 
     async fn send_one(
@@ -221,10 +237,11 @@ impl Engine {
         submission: &SubmitDossier,
         attempts: u32,
         attachments: &dyn AttachmentSource,
+        key: EntryKey<'_>,
         bearer: &str,
     ) -> Result<Submitted, Failure> {
         let request = Request { portal: &self.portal, bearer, acting: table::acting_key(&submission.acting_as) };
-        let progress = Progress { entries: Entries::Submissions, client_id: &submission.client_id, attempts };
+        let progress = Progress { key, attempts };
         self.upload_all(&request, &submission.attachments, submission.procedure.as_str(), attachments, progress)
             .await?;
         let post = request.client().post(request.url(path::DOSSIERS)?);
@@ -263,7 +280,7 @@ impl Engine {
                 }
                 while offset < attachment.bytes {
                     let state = OutboxState::Uploading { percent: percent(done + offset, total) };
-                    table::set_state(pool, progress.entries, progress.client_id, &state, progress.attempts, 0)
+                    table::set_state(pool, progress.key, &state, progress.attempts, NextAttempt::NOW)
                         .await
                         .map_err(Failure::Local)?;
                     offset = tus::patch(request, &attachment.sha256, &bytes, offset).await?;
@@ -280,11 +297,12 @@ impl Engine {
         &self,
         due: &DueSupplement,
         attachments: &dyn AttachmentSource,
+        key: EntryKey<'_>,
         bearer: &str,
     ) -> Result<DossierSummary, Failure> {
         let request = Request { portal: &self.portal, bearer, acting: due.acting.clone() };
         let body: SubmitSupplement = table::from_json(&due.request).map_err(Failure::Local)?;
-        let progress = Progress { entries: Entries::Supplements, client_id: &due.client_id, attempts: due.attempts };
+        let progress = Progress { key, attempts: due.attempts };
         self.upload_all(&request, &body.attachments, &due.procedure, attachments, progress).await?;
         let url = request.url(&path::DOSSIER_SUPPLEMENT.replace("{code}", &due.code))?;
         let post = request
@@ -301,18 +319,9 @@ impl Engine {
     }
 }
 
-/// Which entry an attempt is for.
-struct Entry<'a> {
-    entries: Entries,
-    client_id: &'a str,
-    /// Attempts before this one.
-    attempts: u32,
-}
-
 /// Where upload progress is shown.
 struct Progress<'a> {
-    entries: Entries,
-    client_id: &'a str,
+    key: EntryKey<'a>,
     attempts: u32,
 }
 

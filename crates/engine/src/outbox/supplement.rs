@@ -122,15 +122,17 @@ fn to_text(value: &impl serde::Serialize) -> Result<String, EngineError> {
 impl Engine {
     /// Saves the citizen's supplement answers for dossier `code` durably.
     pub async fn save_supplement_draft(&self, code: &str, data: &serde_json::Value) -> Result<(), EngineError> {
+        let subject = self.owner().await?;
         let text = serde_json::to_string(data).map_err(EngineError::Corrupt)?;
-        if !super::dossier_table::save_supplement(self.store.pool(), code, &text).await? {
+        if !super::dossier_table::save_supplement(self.store.pool(), &subject, code, &text).await? {
             return Err(EngineError::NotFound { what: "dossier", id: code.to_owned() });
         }
         Ok(())
     }
 
     pub async fn supplement_draft(&self, code: &str) -> Result<Option<SupplementDraft>, EngineError> {
-        let Some((data, conflict)) = super::dossier_table::supplement(self.store.pool(), code).await? else {
+        let Some(subject) = self.subject().await? else { return Ok(None) };
+        let Some((data, conflict)) = super::dossier_table::supplement(self.store.pool(), &subject, code).await? else {
             return Ok(None);
         };
         Ok(Some(SupplementDraft { data: serde_json::from_str(&data).map_err(EngineError::Corrupt)?, conflict }))
@@ -141,8 +143,9 @@ impl Engine {
     /// portal holds (read through [`Engine::dossier_view`], so the last copy
     /// serves offline). `Conflict` when no supplement is requested.
     pub async fn open_supplement(&self, code: &str) -> Result<SupplementDraftView, EngineError> {
+        let subject = self.owner().await?;
         let pool = self.store.pool();
-        if let Some(draft) = rows::draft(pool, code).await? {
+        if let Some(draft) = rows::draft(pool, &subject, code).await? {
             let flagged = draft.conflict;
             if let Some(view) = view(code, draft)? {
                 if !flagged {
@@ -156,12 +159,12 @@ impl Engine {
         let Some(request) = waiting_request(detail) else {
             return Err(EngineError::Conflict(format!("no supplement is requested for dossier {code}")));
         };
-        let opened =
-            rows::open_draft(pool, code, &to_text(&detail.data)?, &to_text(request)?, &to_text(&detail.form)?).await?;
-        if !opened {
+        let (original, request, form) = (to_text(&detail.data)?, to_text(request)?, to_text(&detail.form)?);
+        let answers = rows::Answers { original: &original, request: &request, form: &form };
+        if !rows::open_draft(pool, &subject, code, answers).await? {
             return Err(EngineError::NotFound { what: "dossier", id: code.to_owned() });
         }
-        let draft = rows::draft(pool, code)
+        let draft = rows::draft(pool, &subject, code)
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "supplement", id: code.to_owned() })?;
         view(code, draft)?.ok_or_else(|| EngineError::StoredValue(format!("supplement draft {code} is incomplete")))
@@ -180,10 +183,13 @@ impl Engine {
             }
         };
         let Some(request) = waiting_request(&detail) else { return Ok(flagged) };
+        let subject = self.owner().await?;
         let pool = self.store.pool();
         let code = &flagged.code;
-        rows::rebase(pool, code, &to_text(&detail.data)?, &to_text(request)?, &to_text(&detail.form)?).await?;
-        let draft = rows::draft(pool, code)
+        let (original, request, form) = (to_text(&detail.data)?, to_text(request)?, to_text(&detail.form)?);
+        let answers = rows::Answers { original: &original, request: &request, form: &form };
+        rows::rebase(pool, &subject, code, answers).await?;
+        let draft = rows::draft(pool, &subject, code)
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "supplement", id: code.clone() })?;
         view(code, draft)?.ok_or_else(|| EngineError::StoredValue(format!("supplement draft {code} is incomplete")))
@@ -192,15 +198,17 @@ impl Engine {
     /// The procedure of dossier `code`, whose supplement answer is being
     /// drafted, to check a file attached to it: `NotFound` when no answer
     /// was opened, `Conflict` once one is on its way.
+    /// Only the signed-in person's answer takes files.
     pub(crate) async fn supplement_procedure(&self, code: &str) -> Result<String, EngineError> {
+        let subject = self.owner().await?;
         let pool = self.store.pool();
-        if rows::draft(pool, code).await?.is_none_or(|d| d.original.is_none()) {
+        if rows::draft(pool, &subject, code).await?.is_none_or(|d| d.original.is_none()) {
             return Err(EngineError::NotFound { what: "supplement", id: code.to_owned() });
         }
-        if rows::unsent(pool, code).await?.is_some() {
+        if rows::unsent(pool, &subject, code).await?.is_some() {
             return Err(EngineError::Conflict(format!("the answer to dossier {code} is already being sent")));
         }
-        rows::procedure_of(pool, code)
+        rows::procedure_of(pool, &subject, code)
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "dossier", id: code.to_owned() })
     }
@@ -208,14 +216,15 @@ impl Engine {
     /// Saves a supplement answer durably (opening the draft first if it was
     /// never opened). Refused with `Conflict` once an answer is on its way.
     pub async fn save_supplement(&self, args: SaveSupplement) -> Result<DraftSaved, EngineError> {
+        let subject = self.owner().await?;
         let pool = self.store.pool();
-        if rows::unsent(pool, &args.code).await?.is_some() {
+        if rows::unsent(pool, &subject, &args.code).await?.is_some() {
             return Err(EngineError::Conflict(format!("the answer to dossier {} is already being sent", args.code)));
         }
-        if rows::draft(pool, &args.code).await?.is_none_or(|d| d.original.is_none()) {
+        if rows::draft(pool, &subject, &args.code).await?.is_none_or(|d| d.original.is_none()) {
             self.open_supplement(&args.code).await?;
         }
-        let saved_at = rows::save(pool, &args.code, &to_text(&args.data)?)
+        let saved_at = rows::save(pool, &subject, &args.code, &to_text(&args.data)?)
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "supplement", id: args.code.clone() })?;
         Ok(DraftSaved { id: args.code, saved_at })
@@ -227,8 +236,9 @@ impl Engine {
     /// waits in the outbox. A draft flagged `conflict` is refused with
     /// `Conflict`. Sending twice answers the entry already queued.
     pub async fn submit_supplement(&self, code: &str) -> Result<OutboxItem, EngineError> {
+        let subject = self.owner().await?;
         let pool = self.store.pool();
-        let draft = rows::draft(pool, code).await?;
+        let draft = rows::draft(pool, &subject, code).await?;
         let Some(view) = draft.map(|d| view(code, d)).transpose()?.flatten() else {
             return Err(EngineError::NotFound { what: "supplement", id: code.to_owned() });
         };
@@ -237,7 +247,7 @@ impl Engine {
                 "the portal moved dossier {code} on while its supplement was edited"
             )));
         }
-        let client_id = match rows::unsent(pool, code).await? {
+        let client_id = match rows::unsent(pool, &subject, code).await? {
             Some(waiting) => waiting,
             None => {
                 let definition = self.form_definition(&view.form).await?;
@@ -253,7 +263,8 @@ impl Engine {
                     data: view.data,
                     note: None,
                 };
-                rows::queue(pool, &request.client_id, code, &to_text(&request)?, OffsetDateTime::now_utc()).await?
+                let body = to_text(&request)?;
+                rows::queue(pool, &subject, &request.client_id, code, &body, OffsetDateTime::now_utc()).await?
             }
         };
         // Queued durably: a pass that cannot run now (offline, signed out)

@@ -16,12 +16,17 @@ use crate::EngineError;
 /// (and the dossier's unique code for its profile).
 pub(crate) const DUE_SUPPLEMENTS: &str =
     "SELECT s.client_id, s.code, s.request, s.attempts, d.acting_as, d.procedure_code
-     FROM supplement_outbox s JOIN dossier d ON d.code = s.code
-     WHERE s.phase = 'pending' AND s.next_attempt_at <= ?1 ORDER BY s.next_attempt_at";
-/// The answer to a dossier's supplement request not yet acknowledged, if any;
-/// served by `supplement_outbox_by_code`.
-pub(crate) const UNSENT_FOR: &str =
-    "SELECT client_id FROM supplement_outbox WHERE code = ?1 AND phase IN ('pending', 'needs_action')";
+     FROM supplement_outbox s JOIN dossier d ON d.subject = s.subject AND d.code = s.code
+     WHERE s.subject = ?1 AND s.phase = 'pending' AND s.next_attempt_at <= ?2 ORDER BY s.next_attempt_at";
+/// The answer to a person's dossier's supplement request not yet
+/// acknowledged, if any; served by `supplement_outbox_by_code`.
+pub(crate) const UNSENT_FOR: &str = "SELECT client_id FROM supplement_outbox
+     WHERE subject = ?1 AND code = ?2 AND phase IN ('pending', 'needs_action')";
+/// A person's supplement answers for the outbox list; served by
+/// `supplement_outbox_by_queued_at`, each dossier found by its key.
+pub(crate) const LIST: &str = "SELECT s.client_id, s.state, s.queued_at, d.procedure_code, d.acting_as
+     FROM supplement_outbox s JOIN dossier d ON d.subject = s.subject AND d.code = s.code
+     WHERE s.subject = ?1 ORDER BY s.queued_at, s.client_id";
 
 /// A supplement draft as stored; the JSON columns as text.
 pub(crate) struct StoredDraft {
@@ -37,11 +42,13 @@ pub(crate) fn parse_time(what: &str, text: &str) -> Result<OffsetDateTime, Engin
     OffsetDateTime::parse(text, &Rfc3339).map_err(|e| EngineError::StoredValue(format!("{what}: {e}")))
 }
 
-pub(crate) async fn draft(pool: &SqlitePool, code: &str) -> Result<Option<StoredDraft>, EngineError> {
+pub(crate) async fn draft(pool: &SqlitePool, subject: &str, code: &str) -> Result<Option<StoredDraft>, EngineError> {
     type Row = (String, Option<String>, Option<String>, Option<String>, bool, String);
     let row: Option<Row> = sqlx::query_as(
-        "SELECT data, original, request, form, conflict, saved_at FROM supplement_draft WHERE code = ?1",
+        "SELECT data, original, request, form, conflict, saved_at FROM supplement_draft
+         WHERE subject = ?1 AND code = ?2",
     )
+    .bind(subject)
     .bind(code)
     .fetch_optional(pool)
     .await?;
@@ -56,18 +63,22 @@ pub(crate) async fn draft(pool: &SqlitePool, code: &str) -> Result<Option<Stored
 /// and gains what it answers. False when the dossier is not held.
 pub(crate) async fn open_draft(
     pool: &SqlitePool,
+    subject: &str,
     code: &str,
-    original: &str,
-    request: &str,
-    form: &str,
+    answers: Answers<'_>,
 ) -> Result<bool, EngineError> {
+    let Answers { original, request, form } = answers;
     let seen: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT seen_cursor FROM dossier WHERE code = ?1").bind(code).fetch_optional(pool).await?;
+        sqlx::query_scalar("SELECT seen_cursor FROM dossier WHERE subject = ?1 AND code = ?2")
+            .bind(subject)
+            .bind(code)
+            .fetch_optional(pool)
+            .await?;
     let Some(seen) = seen else { return Ok(false) };
     sqlx::query(
-        "INSERT INTO supplement_draft (code, data, based_on, saved_at, original, request, form)
-         VALUES (?1, ?2, ?3, ?4, ?2, ?5, ?6)
-         ON CONFLICT (code) DO UPDATE SET original = excluded.original, request = excluded.request,
+        "INSERT INTO supplement_draft (code, data, based_on, saved_at, original, request, form, subject)
+         VALUES (?1, ?2, ?3, ?4, ?2, ?5, ?6, ?7)
+         ON CONFLICT (subject, code) DO UPDATE SET original = excluded.original, request = excluded.request,
              form = excluded.form",
     )
     .bind(code)
@@ -76,9 +87,19 @@ pub(crate) async fn open_draft(
     .bind(rfc3339(OffsetDateTime::now_utc()))
     .bind(request)
     .bind(form)
+    .bind(subject)
     .execute(pool)
     .await?;
     Ok(true)
+}
+
+/// What a supplement draft answers, as JSON text: the portal's answers, the
+/// request and the form.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Answers<'a> {
+    pub original: &'a str,
+    pub request: &'a str,
+    pub form: &'a str,
 }
 
 /// A flagged draft answers the portal's request again (the portal came back
@@ -86,20 +107,21 @@ pub(crate) async fn open_draft(
 /// replaced, its answers kept. Only a flagged draft is touched.
 pub(crate) async fn rebase(
     pool: &SqlitePool,
+    subject: &str,
     code: &str,
-    original: &str,
-    request: &str,
-    form: &str,
+    answers: Answers<'_>,
 ) -> Result<bool, EngineError> {
+    let Answers { original, request, form } = answers;
     let done = sqlx::query(
         "UPDATE supplement_draft SET conflict = 0, original = ?2, request = ?3, form = ?4,
-             based_on = COALESCE((SELECT seen_cursor FROM dossier WHERE code = ?1), based_on)
-         WHERE code = ?1 AND conflict = 1",
+             based_on = COALESCE((SELECT seen_cursor FROM dossier WHERE subject = ?5 AND code = ?1), based_on)
+         WHERE subject = ?5 AND code = ?1 AND conflict = 1",
     )
     .bind(code)
     .bind(original)
     .bind(request)
     .bind(form)
+    .bind(subject)
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -107,30 +129,41 @@ pub(crate) async fn rebase(
 
 /// Replaces a draft's answers; answers when that became durable, or `None`
 /// when there is no draft.
-pub(crate) async fn save(pool: &SqlitePool, code: &str, data: &str) -> Result<Option<OffsetDateTime>, EngineError> {
+pub(crate) async fn save(
+    pool: &SqlitePool,
+    subject: &str,
+    code: &str,
+    data: &str,
+) -> Result<Option<OffsetDateTime>, EngineError> {
     let now = OffsetDateTime::now_utc();
-    let saved = sqlx::query("UPDATE supplement_draft SET data = ?2, saved_at = ?3 WHERE code = ?1")
+    let saved = sqlx::query("UPDATE supplement_draft SET data = ?2, saved_at = ?3 WHERE subject = ?4 AND code = ?1")
         .bind(code)
         .bind(data)
         .bind(rfc3339(now))
+        .bind(subject)
         .execute(pool)
         .await?;
     Ok((saved.rows_affected() == 1).then_some(now))
 }
 
-/// The procedure of dossier `code`, if the device holds the dossier.
-pub(crate) async fn procedure_of(pool: &SqlitePool, code: &str) -> Result<Option<String>, EngineError> {
-    Ok(sqlx::query_scalar("SELECT procedure_code FROM dossier WHERE code = ?1").bind(code).fetch_optional(pool).await?)
+/// The procedure of `subject`'s dossier `code`, if the device holds it.
+pub(crate) async fn procedure_of(pool: &SqlitePool, subject: &str, code: &str) -> Result<Option<String>, EngineError> {
+    Ok(sqlx::query_scalar("SELECT procedure_code FROM dossier WHERE subject = ?1 AND code = ?2")
+        .bind(subject)
+        .bind(code)
+        .fetch_optional(pool)
+        .await?)
 }
 
-pub(crate) async fn unsent(pool: &SqlitePool, code: &str) -> Result<Option<String>, EngineError> {
-    Ok(sqlx::query_scalar(UNSENT_FOR).bind(code).fetch_optional(pool).await?)
+pub(crate) async fn unsent(pool: &SqlitePool, subject: &str, code: &str) -> Result<Option<String>, EngineError> {
+    Ok(sqlx::query_scalar(UNSENT_FOR).bind(subject).bind(code).fetch_optional(pool).await?)
 }
 
 /// Queues a supplement answer; at most one waits per dossier, so a second
 /// press of "send" answers the first one's id.
 pub(crate) async fn queue(
     pool: &SqlitePool,
+    subject: &str,
     client_id: &str,
     code: &str,
     request: &str,
@@ -138,20 +171,26 @@ pub(crate) async fn queue(
 ) -> Result<String, EngineError> {
     let mut tx = pool.begin().await?;
     // A write first, so this transaction holds the write lock before it reads.
-    sqlx::query("UPDATE supplement_draft SET saved_at = saved_at WHERE code = ?1").bind(code).execute(&mut *tx).await?;
-    let waiting: Option<String> = sqlx::query_scalar(UNSENT_FOR).bind(code).fetch_optional(&mut *tx).await?;
+    sqlx::query("UPDATE supplement_draft SET saved_at = saved_at WHERE subject = ?1 AND code = ?2")
+        .bind(subject)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    let waiting: Option<String> =
+        sqlx::query_scalar(UNSENT_FOR).bind(subject).bind(code).fetch_optional(&mut *tx).await?;
     if let Some(waiting) = waiting {
         return Ok(waiting);
     }
     sqlx::query(
-        "INSERT INTO supplement_outbox (client_id, code, phase, state, request, queued_at)
-         VALUES (?1, ?2, 'pending', ?3, ?4, ?5)",
+        "INSERT INTO supplement_outbox (client_id, code, phase, state, request, queued_at, subject)
+         VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
     )
     .bind(client_id)
     .bind(code)
     .bind(serde_json::to_string(&OutboxState::Queued).map_err(EngineError::Corrupt)?)
     .bind(request)
     .bind(rfc3339(queued_at))
+    .bind(subject)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -169,9 +208,13 @@ pub(crate) struct DueSupplement {
     pub procedure: String,
 }
 
-pub(crate) async fn due(pool: &SqlitePool, now: OffsetDateTime) -> Result<Vec<DueSupplement>, EngineError> {
+pub(crate) async fn due(
+    pool: &SqlitePool,
+    subject: &str,
+    now: OffsetDateTime,
+) -> Result<Vec<DueSupplement>, EngineError> {
     let rows: Vec<(String, String, String, i64, String, String)> =
-        sqlx::query_as(DUE_SUPPLEMENTS).bind(now.unix_timestamp()).fetch_all(pool).await?;
+        sqlx::query_as(DUE_SUPPLEMENTS).bind(subject).bind(now.unix_timestamp()).fetch_all(pool).await?;
     Ok(rows
         .into_iter()
         .map(|(client_id, code, request, attempts, acting, procedure)| DueSupplement {
@@ -188,16 +231,26 @@ pub(crate) async fn due(pool: &SqlitePool, now: OffsetDateTime) -> Result<Vec<Du
 /// The portal received the answer: the entry becomes `sent`, the dossier
 /// takes the status the portal answered, and the draft, now acknowledged, is
 /// dropped (its answers stay in the entry's request), together.
-pub(crate) async fn mark_sent(pool: &SqlitePool, client_id: &str, summary: &DossierSummary) -> Result<(), EngineError> {
+pub(crate) async fn mark_sent(
+    pool: &SqlitePool,
+    subject: &str,
+    client_id: &str,
+    summary: &DossierSummary,
+) -> Result<(), EngineError> {
     let mut tx = pool.begin().await?;
     let state = OutboxState::Sent { code: summary.code.clone() };
-    sqlx::query("UPDATE supplement_outbox SET phase = 'sent', state = ?2 WHERE client_id = ?1")
+    sqlx::query("UPDATE supplement_outbox SET phase = 'sent', state = ?2 WHERE subject = ?3 AND client_id = ?1")
         .bind(client_id)
         .bind(serde_json::to_string(&state).map_err(EngineError::Corrupt)?)
+        .bind(subject)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM supplement_draft WHERE code = ?1").bind(&summary.code).execute(&mut *tx).await?;
-    set_status(&mut tx, summary).await?;
+    sqlx::query("DELETE FROM supplement_draft WHERE subject = ?1 AND code = ?2")
+        .bind(subject)
+        .bind(&summary.code)
+        .execute(&mut *tx)
+        .await?;
+    set_status(&mut tx, subject, summary).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -205,24 +258,27 @@ pub(crate) async fn mark_sent(pool: &SqlitePool, client_id: &str, summary: &Doss
 /// Takes the portal's answer to the citizen's own move (a supplement, a
 /// withdrawal) into the dossier row. The feed cursor is left alone, so the
 /// next sync still stores the change it reports.
-pub(crate) async fn set_status(conn: &mut sqlx::SqliteConnection, summary: &DossierSummary) -> Result<(), EngineError> {
-    sqlx::query("UPDATE dossier SET status = ?2, due_on = ?3, updated_at = ?4 WHERE code = ?1")
+pub(crate) async fn set_status(
+    conn: &mut sqlx::SqliteConnection,
+    subject: &str,
+    summary: &DossierSummary,
+) -> Result<(), EngineError> {
+    sqlx::query("UPDATE dossier SET status = ?2, due_on = ?3, updated_at = ?4 WHERE subject = ?5 AND code = ?1")
         .bind(&summary.code)
         .bind(status_name(summary.status))
         .bind(summary.due_on.map(|d| d.to_string()))
         .bind(rfc3339(summary.updated_at))
+        .bind(subject)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-/// Every supplement entry, for the outbox list: client id, code, state,
-/// queued at, procedure and profile.
-pub(crate) async fn list(pool: &SqlitePool) -> Result<Vec<(String, String, String, String, String)>, EngineError> {
-    Ok(sqlx::query_as(
-        "SELECT s.client_id, s.state, s.queued_at, d.procedure_code, d.acting_as
-         FROM supplement_outbox s JOIN dossier d ON d.code = s.code ORDER BY s.queued_at, s.client_id",
-    )
-    .fetch_all(pool)
-    .await?)
+/// Every supplement entry of `subject`, for the outbox list: client id,
+/// state, queued at, procedure and profile.
+pub(crate) async fn list(
+    pool: &SqlitePool,
+    subject: &str,
+) -> Result<Vec<(String, String, String, String, String)>, EngineError> {
+    Ok(sqlx::query_as(LIST).bind(subject).fetch_all(pool).await?)
 }

@@ -66,12 +66,14 @@ impl From<rows::DossierRow> for KnownDossier {
 }
 
 impl Engine {
-    /// Pulls every change to `acting`'s dossiers since the last sync.
+    /// Pulls every change to the signed-in person's profile `acting`'s
+    /// dossiers since the last sync, from that person's cursor for it.
     pub async fn sync_dossiers(&self, acting: &ActingAs) -> Result<SyncReport, EngineError> {
-        let bearer = self.outbox_bearer().await?;
+        let credentials = self.credentials().await?;
+        let (subject, bearer) = (credentials.subject.as_str(), credentials.bearer.as_str());
         let key = acting_key(acting);
         let pool = self.store.pool();
-        let mut report = SyncReport { cursor: rows::cursor(pool, &key).await?, ..SyncReport::default() };
+        let mut report = SyncReport { cursor: rows::cursor(pool, subject, &key).await?, ..SyncReport::default() };
         loop {
             let from = report.cursor;
             let mut url = self.portal.url(path::DOSSIER_CHANGES)?;
@@ -80,14 +82,14 @@ impl Engine {
                 .portal
                 .http()
                 .get(url)
-                .bearer_auth(&bearer)
+                .bearer_auth(bearer)
                 .header(ACTING_AS_HEADER, &key)
                 .send()
                 .await
                 .map_err(EngineError::Network)?;
             let page: Changes = PortalClient::read_json(response).await?;
             report.changes += page.changes.len();
-            let events = self.apply_page(acting, &key, &page, &mut report).await?;
+            let events = self.apply_page(subject, acting, &page, &mut report).await?;
             for event in events {
                 // No subscriber is not an error: the store holds the status.
                 let _ = self.link.events.send(event);
@@ -102,16 +104,17 @@ impl Engine {
 
     async fn apply_page(
         &self,
+        subject: &str,
         acting: &ActingAs,
-        key: &str,
         page: &Changes,
         report: &mut SyncReport,
     ) -> Result<Vec<DossierEvent>, EngineError> {
+        let key = &acting_key(acting);
         let mut tx = self.store.pool().begin().await?;
-        rows::write_first(&mut tx, key).await?;
+        rows::write_first(&mut tx, subject, key).await?;
         let mut local = Vec::new();
         for change in &page.changes {
-            if let Some(held) = rows::local(&mut tx, &change.dossier.client_id).await? {
+            if let Some(held) = rows::local(&mut tx, subject, &change.dossier.client_id).await? {
                 local.push(held);
             }
         }
@@ -133,7 +136,7 @@ impl Engine {
             match action {
                 SyncAction::Store { client_id, code, cursor } => {
                     let Some(summary) = latest(&client_id, cursor) else { continue };
-                    let before = rows::upsert(&mut tx, key, summary, cursor).await?;
+                    let before = rows::upsert(&mut tx, subject, key, summary, cursor).await?;
                     if before != Some(summary.status) {
                         report.status_changes += 1;
                         events.push(DossierEvent {
@@ -145,9 +148,11 @@ impl Engine {
                         });
                     }
                 }
-                SyncAction::Acknowledge { client_id, code } => rows::acknowledge(&mut tx, &client_id, &code).await?,
+                SyncAction::Acknowledge { client_id, code } => {
+                    rows::acknowledge(&mut tx, subject, &client_id, &code).await?;
+                }
                 SyncAction::KeepAsConflict { code, .. } => {
-                    rows::flag_conflict(&mut tx, &code).await?;
+                    rows::flag_conflict(&mut tx, subject, &code).await?;
                     report.conflicts += 1;
                 }
                 // Sending is the outbox sender's work, not the feed's; a
@@ -156,18 +161,22 @@ impl Engine {
             }
         }
         report.cursor = report.cursor.max(page.next);
-        rows::set_cursor(&mut tx, key, report.cursor).await?;
+        rows::set_cursor(&mut tx, subject, key, report.cursor).await?;
         tx.commit().await?;
         Ok(events)
     }
 
-    /// The dossiers held for `acting`, newest change first; works offline.
+    /// The signed-in person's dossiers held for `acting`, newest change
+    /// first; works offline. None signed out.
     pub async fn dossiers(&self, acting: &ActingAs) -> Result<Vec<KnownDossier>, EngineError> {
-        Ok(rows::of_profile(self.store.pool(), &acting_key(acting)).await?.into_iter().map(Into::into).collect())
+        let Some(subject) = self.subject().await? else { return Ok(Vec::new()) };
+        let held = rows::of_profile(self.store.pool(), &subject, &acting_key(acting)).await?;
+        Ok(held.into_iter().map(Into::into).collect())
     }
 
-    /// One dossier by its client id, if held.
+    /// One of the signed-in person's dossiers by its client id, if held.
     pub async fn dossier(&self, client_id: &str) -> Result<Option<KnownDossier>, EngineError> {
-        Ok(rows::by_client_id(self.store.pool(), client_id).await?.map(Into::into))
+        let Some(subject) = self.subject().await? else { return Ok(None) };
+        Ok(rows::by_client_id(self.store.pool(), &subject, client_id).await?.map(Into::into))
     }
 }

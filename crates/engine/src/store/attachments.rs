@@ -65,11 +65,11 @@ pub struct AttachmentRow {
 impl Store {
     /// Records an attachment; attaching the same content to the same document
     /// twice changes nothing.
-    pub async fn insert_attachment(&self, row: &AttachmentRow) -> Result<(), EngineError> {
+    pub async fn insert_attachment(&self, subject: &str, row: &AttachmentRow) -> Result<(), EngineError> {
         let (table, key, id) = Holder::parse(&row.draft_id).table();
         sqlx::query(&format!(
-            "INSERT INTO {table} ({key}, document_id, sha256, file_name, media_type, size, original_name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING"
+            "INSERT INTO {table} ({key}, document_id, sha256, file_name, media_type, size, original_name, subject)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING"
         ))
         .bind(id)
         .bind(&row.document_id)
@@ -78,18 +78,21 @@ impl Store {
         .bind(&row.media_type)
         .bind(i64::try_from(row.size).unwrap_or(i64::MAX))
         .bind(&row.original_name)
+        .bind(subject)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    pub async fn attachments(&self, draft_id: &str) -> Result<Vec<AttachmentRow>, EngineError> {
+    /// The attachments of `subject`'s draft or supplement answer `draft_id`.
+    pub async fn attachments(&self, subject: &str, draft_id: &str) -> Result<Vec<AttachmentRow>, EngineError> {
         let (table, key, id) = Holder::parse(draft_id).table();
         let rows = sqlx::query(&format!(
             "SELECT document_id, sha256, file_name, media_type, size, original_name
-             FROM {table} WHERE {key} = ?1 ORDER BY document_id, sha256"
+             FROM {table} WHERE {key} = ?1 AND subject = ?2 ORDER BY document_id, sha256"
         ))
         .bind(id)
+        .bind(subject)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -109,15 +112,22 @@ impl Store {
 
     /// Removes the attachment `sha256` from draft `draft_id`; answers `None`
     /// when there was none, else the file name if no other row still uses it.
-    pub async fn delete_attachment(&self, draft_id: &str, sha256: &str) -> Result<Option<Vec<String>>, EngineError> {
+    pub async fn delete_attachment(
+        &self,
+        subject: &str,
+        draft_id: &str,
+        sha256: &str,
+    ) -> Result<Option<Vec<String>>, EngineError> {
         let (table, key, id) = Holder::parse(draft_id).table();
         let mut tx = self.pool.begin().await?;
-        let files: Vec<String> =
-            sqlx::query_scalar(&format!("DELETE FROM {table} WHERE {key} = ?1 AND sha256 = ?2 RETURNING file_name"))
-                .bind(id)
-                .bind(sha256)
-                .fetch_all(&mut *tx)
-                .await?;
+        let files: Vec<String> = sqlx::query_scalar(&format!(
+            "DELETE FROM {table} WHERE {key} = ?1 AND sha256 = ?2 AND subject = ?3 RETURNING file_name"
+        ))
+        .bind(id)
+        .bind(sha256)
+        .bind(subject)
+        .fetch_all(&mut *tx)
+        .await?;
         if files.is_empty() {
             return Ok(None);
         }

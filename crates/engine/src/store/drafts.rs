@@ -15,12 +15,23 @@ use crate::EngineError;
 
 const SUMMARY_COLUMNS: &str =
     "id, acting_as, procedure_code, procedure_name, form_id, form_version, saved_at, conflict";
+/// A person's profile's drafts still to submit; served by `draft_by_profile`.
+/// A draft's id is its submission's client id, so one whose entry is
+/// waiting or sent is left out, and one the portal refused (`needs_action`)
+/// stays, to fix and submit again. Each is looked up by the outbox's key,
+/// the person and the client id (see `outbox/plans.rs`).
+pub(crate) const DRAFTS: &str =
+    "SELECT id, acting_as, procedure_code, procedure_name, form_id, form_version, saved_at, conflict
+     FROM draft WHERE subject = ?1 AND acting_as = ?2
+     AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.subject = ?1 AND o.client_id = draft.id
+                     AND o.phase <> 'needs_action')";
 
 impl Store {
-    pub async fn insert_draft(&self, summary: &DraftSummary, data: &Value) -> Result<(), EngineError> {
+    pub async fn insert_draft(&self, subject: &str, summary: &DraftSummary, data: &Value) -> Result<(), EngineError> {
         sqlx::query(
-            "INSERT INTO draft (id, acting_as, procedure_code, procedure_name, form_id, form_version, data, saved_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO draft (id, acting_as, procedure_code, procedure_name, form_id, form_version, data, saved_at,
+                 subject)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .bind(&summary.id)
         .bind(json(&summary.acting_as)?)
@@ -30,17 +41,25 @@ impl Store {
         .bind(i64::from(summary.form.version))
         .bind(json(data)?)
         .bind(millis(summary.saved_at))
+        .bind(subject)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    /// Replaces a draft's answers; `false` when there is no such draft.
-    pub async fn save_draft_data(&self, id: &str, data: &Value, at: OffsetDateTime) -> Result<bool, EngineError> {
-        let done = sqlx::query("UPDATE draft SET data = ?2, saved_at = ?3 WHERE id = ?1")
+    /// Replaces `subject`'s draft's answers; `false` when they have no such draft.
+    pub async fn save_draft_data(
+        &self,
+        subject: &str,
+        id: &str,
+        data: &Value,
+        at: OffsetDateTime,
+    ) -> Result<bool, EngineError> {
+        let done = sqlx::query("UPDATE draft SET data = ?2, saved_at = ?3 WHERE id = ?1 AND subject = ?4")
             .bind(id)
             .bind(json(data)?)
             .bind(millis(at))
+            .bind(subject)
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -50,6 +69,7 @@ impl Store {
     /// transaction; `false` when there is no such draft.
     pub async fn edit_draft_data(
         &self,
+        subject: &str,
         id: &str,
         at: OffsetDateTime,
         edit: impl FnOnce(&mut Value) -> Result<(), EngineError>,
@@ -57,9 +77,10 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         // The write first: the transaction holds the write lock before it
         // reads, so no other writer can slip in between read and write.
-        let touched = sqlx::query("UPDATE draft SET saved_at = ?2 WHERE id = ?1")
+        let touched = sqlx::query("UPDATE draft SET saved_at = ?2 WHERE id = ?1 AND subject = ?3")
             .bind(id)
             .bind(millis(at))
+            .bind(subject)
             .execute(&mut *tx)
             .await?;
         if touched.rows_affected() == 0 {
@@ -74,28 +95,21 @@ impl Store {
         Ok(true)
     }
 
-    /// The profile's drafts not yet submitted, the most recently saved first.
-    pub async fn drafts(&self, acting_as: &ActingAs) -> Result<Vec<DraftSummary>, EngineError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM draft WHERE acting_as = ?1 AND queued_as IS NULL
-             ORDER BY saved_at DESC, id"
-        ))
-        .bind(json(acting_as)?)
-        .fetch_all(&self.pool)
-        .await?;
+    /// A person's profile's drafts still to submit, the most recently saved first.
+    pub async fn drafts(&self, subject: &str, acting_as: &ActingAs) -> Result<Vec<DraftSummary>, EngineError> {
+        let rows = sqlx::query(&format!("{DRAFTS} ORDER BY saved_at DESC, id"))
+            .bind(subject)
+            .bind(json(acting_as)?)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(summary).collect()
     }
 
-    /// The client id of the outbox entry draft `id` was submitted as, if it was.
-    pub async fn draft_queued_as(&self, id: &str) -> Result<Option<String>, EngineError> {
-        let queued: Option<Option<String>> =
-            sqlx::query_scalar("SELECT queued_as FROM draft WHERE id = ?1").bind(id).fetch_optional(&self.pool).await?;
-        Ok(queued.flatten())
-    }
-
-    pub async fn draft(&self, id: &str) -> Result<Option<Draft>, EngineError> {
-        let row = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS}, data FROM draft WHERE id = ?1"))
+    /// `subject`'s draft `id`, if they have one.
+    pub async fn draft(&self, subject: &str, id: &str) -> Result<Option<Draft>, EngineError> {
+        let row = sqlx::query(&format!("SELECT {SUMMARY_COLUMNS}, data FROM draft WHERE id = ?1 AND subject = ?2"))
             .bind(id)
+            .bind(subject)
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
@@ -110,13 +124,22 @@ impl Store {
 
     /// Deletes a draft with its attachment rows; the names of the files
     /// nothing refers to any more are returned for the caller to remove.
-    pub async fn delete_draft(&self, id: &str) -> Result<Option<Vec<String>>, EngineError> {
+    pub async fn delete_draft(&self, subject: &str, id: &str) -> Result<Option<Vec<String>>, EngineError> {
         let mut tx = self.pool.begin().await?;
-        let files: Vec<String> = sqlx::query_scalar("DELETE FROM attachment WHERE draft_id = ?1 RETURNING file_name")
+        // The attachment rows first: deleting the draft would cascade to
+        // them and leave no names of the files to remove. They carry their
+        // draft's owner, so another person's draft loses nothing here.
+        let files: Vec<String> =
+            sqlx::query_scalar("DELETE FROM attachment WHERE draft_id = ?1 AND subject = ?2 RETURNING file_name")
+                .bind(id)
+                .bind(subject)
+                .fetch_all(&mut *tx)
+                .await?;
+        let deleted = sqlx::query("DELETE FROM draft WHERE id = ?1 AND subject = ?2")
             .bind(id)
-            .fetch_all(&mut *tx)
+            .bind(subject)
+            .execute(&mut *tx)
             .await?;
-        let deleted = sqlx::query("DELETE FROM draft WHERE id = ?1").bind(id).execute(&mut *tx).await?;
         if deleted.rows_affected() == 0 {
             return Ok(None);
         }

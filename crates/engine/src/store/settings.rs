@@ -1,8 +1,28 @@
 //! The SQL of settings (`migrations/0005_settings.sql`): named JSON values
-//! the app remembers across restarts, and forgetting a demo's local dossiers.
+//! the app remembers across restarts, the person signed in on this device
+//! (`migrations/0006_owner_subject.sql`), and forgetting a demo's local
+//! dossiers.
 
 use super::Store;
 use crate::EngineError;
+
+/// The setting naming the person signed in on this device.
+const SUBJECT: &str = "subject";
+
+/// Every table with an owner, parents before the rows that name them
+/// (`supplement_attachment` from `migrations/0007_journey.sql`).
+const UNOWNED_TABLES: [&str; 10] = [
+    "draft",
+    "attachment",
+    "dossier",
+    "outbox",
+    "supplement_draft",
+    "supplement_outbox",
+    "supplement_attachment",
+    "sync_cursor",
+    "dossier_detail",
+    "profile_name",
+];
 
 impl Store {
     /// The JSON stored under `name`, if any.
@@ -30,10 +50,43 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets every dossier (with its kept detail, supplement draft, answer
-    /// and their files), outbox item, sync cursor, draft and attachment row
-    /// in one transaction, for a demo portal that was reset (its dossiers no
-    /// longer exist, so nothing is left to send).
+    /// The subject of the person signed in on this device, as recorded at
+    /// sign-in; meaningful only while a session is held.
+    pub async fn signed_in_subject(&self) -> Result<Option<String>, EngineError> {
+        let Some(text) = self.setting(SUBJECT).await? else { return Ok(None) };
+        serde_json::from_str(&text).map(Some).map_err(EngineError::Corrupt)
+    }
+
+    /// Records `subject` as the person signed in on this device and gives
+    /// them the rows no one owns (written before owners were recorded, on a
+    /// device where nobody was signed in at the upgrade), in one transaction.
+    pub async fn adopt_subject(&self, subject: &str) -> Result<(), EngineError> {
+        let value = serde_json::to_string(subject).map_err(EngineError::Corrupt)?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO setting (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(SUBJECT)
+        .bind(&value)
+        .execute(&mut *tx)
+        .await?;
+        // A dossier and the rows naming it change owner together; the keys
+        // are checked once all of them have.
+        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
+        for table in UNOWNED_TABLES {
+            sqlx::query(&format!("UPDATE OR IGNORE {table} SET subject = ?1 WHERE subject = ''"))
+                .bind(subject)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forgets every person's dossiers (with their kept details, supplement
+    /// drafts, answers and their files), outbox items, sync cursors, drafts
+    /// and attachment rows in one transaction, for a demo portal that was
+    /// reset (its dossiers no longer exist, so nothing is left to send).
     /// Answers the attachment files no row refers to any more.
     pub async fn forget_dossiers_and_drafts(&self) -> Result<Vec<String>, EngineError> {
         let mut tx = self.pool.begin().await?;

@@ -1,8 +1,9 @@
 //! The background sync against the real portal: an officer's move reaches
 //! the engine's subscribers through the live events (the feed timer is set
 //! far away, so only an event can bring it), an item queued while the portal
-//! was down is sent when it comes back without anyone calling the sender,
-//! and the loops stop when told to.
+//! was down is sent when it comes back without anyone calling the sender
+//! (at once when the stream reopens, unless the portal asked to wait), and
+//! the loops stop when told to.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,13 +11,13 @@ use std::time::Duration;
 use hoso_domain::dossier::DossierStatus;
 use hoso_domain::profile::ActingAs;
 use hoso_engine::background::{Background, Liveness};
-use hoso_engine::{MemoryAttachments, NewSubmission};
+use hoso_engine::{MemoryAttachments, NewSubmission, StaticToken};
 use hoso_protocol::command::OutboxState;
 use tokio::sync::oneshot;
 
 use super::outbox::{
-    CITIZEN, OFFICER, access_token, birth_form, birth_registration, filed, officer_move, portal_dossiers,
-    prepared_engine, queued,
+    CITIZEN, CITIZEN_SUBJECT, OFFICER, access_token, birth_form, birth_registration, filed, officer_move,
+    portal_dossiers, prepared_engine, queued, unlocked_store,
 };
 use super::*;
 
@@ -158,6 +159,55 @@ async fn a_signed_in_session_keeps_its_stream_open_across_an_expired_access_toke
     })
     .await;
     assert!(heard.is_ok(), "no status change reached the subscriber");
+    stop.send(()).unwrap();
+    tokio::time::timeout(PATIENCE, task).await.expect("the background sync did not stop").unwrap();
+}
+
+/// Two items failed for days while the portal was down, so each waits on a
+/// long backoff; one waits because the portal asked (`Retry-After`). When
+/// the event stream opens, the portal answers again: the one on our backoff
+/// goes at once, the one the portal asked to wait keeps its time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnected_stream_sends_an_item_in_backoff_at_once_and_keeps_a_wait_the_portal_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    let token = access_token(&base, CITIZEN).await;
+    drop(prepared_engine(&dir, &base, &token).await);
+    let database = dir.path().join("engine.db");
+
+    let offline = Engine::open(&database, "http://127.0.0.1:9").await.unwrap();
+    offline.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, &token)));
+    let mut ids = Vec::new();
+    for scan in [b"%PDF-1.7 cho lau, theo backoff".to_vec(), b"%PDF-1.7 cho theo Retry-After".to_vec()] {
+        let draft = offline.create_draft(ActingAs::Myself, "1.001193").await.unwrap();
+        offline.attach(&draft.id, "giay-chung-sinh", "giay-chung-sinh.pdf", "application/pdf", &scan).await.unwrap();
+        ids.push(queued(&offline, birth_registration(&mut MemoryAttachments::default(), scan)).await);
+    }
+    let start = time::OffsetDateTime::now_utc();
+    for day in 1..=10 {
+        let at = start + time::Duration::days(day);
+        assert_eq!(offline.send_outbox_at(offline.stored_attachments(), at, 0.0).await.unwrap().waiting, 2);
+    }
+    offline.close().await;
+    // The second one's wait is the portal's, as a `429` with `Retry-After` leaves it.
+    let pool = unlocked_store(&database).await;
+    sqlx::query("UPDATE outbox SET retry_after = 1 WHERE client_id = ?1").bind(&ids[1]).execute(&pool).await.unwrap();
+    pool.close().await;
+
+    let engine = Arc::new(Engine::open(&database, &base).await.unwrap());
+    engine.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, &token)));
+    let far = engine.next_attempt_at().await.unwrap().expect("both wait");
+    assert!(far > start + time::Duration::days(10), "the backoff put them days away: {far}");
+    let (stop, task, mut liveness) = run_in_background(&engine);
+    let state = async |id: &str| engine.outbox().await.unwrap().into_iter().find(|i| i.client_id == id).unwrap().state;
+    eventually("the item on our backoff being sent", async || matches!(state(&ids[0]).await, OutboxState::Sent { .. }))
+        .await;
+    assert!(tokio::time::timeout(PATIENCE, liveness.wait_for(|l| *l == Liveness::Live)).await.is_ok());
+    assert_eq!(state(&ids[1]).await, OutboxState::WaitingForNetwork);
+    assert!(engine.next_attempt_at().await.unwrap().expect("one waits") >= far, "the portal's wait stands");
+    assert_eq!(portal_dossiers(&base, &token).await.len(), 1);
+
     stop.send(()).unwrap();
     tokio::time::timeout(PATIENCE, task).await.expect("the background sync did not stop").unwrap();
 }

@@ -94,7 +94,7 @@ async fn no_token_reaches_a_local_file_a_log_line_or_an_answer_of_the_engine() {
     // not show either. Another person's, so the citizen's one-time code is
     // not asked for twice in the same half-minute.
     let known = access_token(&base, BUSINESS).await;
-    engine.set_access_token(Arc::new(StaticToken::new(&known)));
+    engine.set_access_token(Arc::new(StaticToken::new("demo-business-0002", &known)));
     let submission = birth_registration(&mut attachments, b"%PDF-1.7 phien canary hai".to_vec());
     answers.push(format!("{:?}", engine.queue_submission(submission).await.unwrap()));
     let report = engine.send_outbox_at(&attachments, later(), 0.0).await.unwrap();

@@ -422,21 +422,26 @@ async fn ten_thousand_cards_and_filings_are_read_in_one_query_each() {
     let database = dir.path().join("engine.db");
     let engine = Engine::open(&database, &portal.url()).await.unwrap();
     engine.sync_catalogue().await.unwrap();
+    // The citizen's rows, read with their subject; nothing here asks the portal.
+    let citizen = super::outbox::CITIZEN_SUBJECT;
+    engine.set_access_token(std::sync::Arc::new(hoso_engine::StaticToken::new(citizen, "unused")));
     let pool = unlocked_store(&database).await;
-    sqlx::query("INSERT INTO profile_name (acting_as, name) VALUES ('myself', 'Nguyễn Văn An')")
+    sqlx::query("INSERT INTO profile_name (subject, acting_as, name) VALUES (?1, 'myself', 'Nguyễn Văn An')")
+        .bind(citizen)
         .execute(&pool)
         .await
         .unwrap();
     let mut tx = pool.begin().await.unwrap();
     for i in 0..10_000 {
         sqlx::query(
-            "INSERT INTO dossier (client_id, acting_as, procedure_code, status, code, updated_at)
-             VALUES (?1, 'myself', '1.001193', ?2, ?3, ?4)",
+            "INSERT INTO dossier (subject, client_id, acting_as, procedure_code, status, code, updated_at)
+             VALUES (?5, ?1, 'myself', '1.001193', ?2, ?3, ?4)",
         )
         .bind(format!("c{i:05}"))
         .bind(if i % 2 == 0 { "processing" } else { "payment_requested" })
         .bind(format!("H{i:05}"))
         .bind(format!("2026-01-01T00:00:{:02}.{i:05}Z", i % 60))
+        .bind(citizen)
         .execute(&mut *tx)
         .await
         .unwrap();
@@ -452,4 +457,51 @@ async fn ten_thousand_cards_and_filings_are_read_in_one_query_each() {
     assert!(
         filings.iter().all(|f| f.profile_name == "Nguyễn Văn An" && f.dossier.procedure_name.vi == "Đăng ký khai sinh")
     );
+}
+
+/// An enterprise's dossier moves at the portal while its representative
+/// acts for themselves: the background feed follows every profile of the
+/// person, each from its own cursor, so the change reaches the store
+/// without anyone switching profile (the live events follow the acting one
+/// only, so the feed timer is what brings it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_feed_follows_every_profile_of_the_person_not_only_the_acting_one() {
+    use hoso_engine::background::Background;
+    let SignedIn { dir: _dir, portal, engine, .. } = signed_in_as(BUSINESS).await;
+    let base = portal.url();
+    engine.sync_catalogue().await.unwrap();
+    let profile = engine.profile().await.unwrap();
+    let tax_code = profile.enterprises[0].enterprise.tax_code.clone();
+    let enterprise = ActingAs::Enterprise(tax_code.clone());
+    let draft = engine.create_draft(enterprise.clone(), "2.002050").await.unwrap();
+    let scan = b"%PDF-1.4 quyet dinh, theo doi".to_vec();
+    let held = engine.attach(&draft.id, "quyet-dinh", "quyet-dinh.pdf", "application/pdf", &scan).await.unwrap();
+    let csv = HEADER.to_owned() + "\n" + &csv_row(tax_code.as_str(), &held, "");
+    let result = engine.bulk_submit_bytes(bulk_file(enterprise.clone(), &csv)).await.unwrap();
+    let [BulkRowResult::Filed { code, .. }] = result.rows.as_slice() else { panic!("{:?}", result.rows) };
+    let officer = access_token(&base, OFFICER).await;
+    officer_move(&base, &officer, code, serde_json::json!({"move": "accept"})).await;
+    let status = async |engine: &Engine| {
+        let held = engine.dossiers(&enterprise).await.unwrap();
+        held.into_iter().find(|d| d.code.as_deref() == Some(code.as_str())).map(|d| d.status)
+    };
+    assert_eq!(status(&engine).await, Some(DossierStatus::Submitted), "not synced yet");
+
+    let engine = std::sync::Arc::new(engine);
+    let background = Background::default().feed_every(std::time::Duration::from_millis(200));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(background.run(std::sync::Arc::clone(&engine), || ActingAs::Myself, async move {
+        let _ = stopped.await;
+    }));
+    let synced = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        while status(&engine).await != Some(DossierStatus::Accepted) {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(synced.is_ok(), "the enterprise's change never reached the store");
+    assert_eq!(engine.acting_as().await.unwrap(), ActingAs::Myself);
+
+    stop.send(()).unwrap();
+    task.await.unwrap();
 }

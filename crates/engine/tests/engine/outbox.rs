@@ -19,6 +19,8 @@ use super::*;
 
 pub(super) const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
 pub(super) const OFFICER: (&str, &str) = ("officer", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U");
+/// The citizen's subject (`sub`), whose every token is (`assets/demo/identities.json`).
+pub(super) const CITIZEN_SUBJECT: &str = "demo-citizen-0001";
 const REDIRECT: &str = "http://127.0.0.1:49152/callback";
 const UNREACHABLE: &str = "http://127.0.0.1:9";
 
@@ -111,7 +113,7 @@ pub(super) async fn prepared_engine(dir: &tempfile::TempDir, url: &str, token: &
     let engine = Engine::open(&dir.path().join("engine.db"), url).await.unwrap();
     engine.sync_catalogue().await.unwrap();
     engine.form_definition(&birth_form()).await.unwrap();
-    engine.set_access_token(Arc::new(StaticToken::new(token)));
+    engine.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, token)));
     engine
 }
 
@@ -183,7 +185,7 @@ async fn a_dossier_queued_offline_is_sent_exactly_once_when_online_and_takes_its
     let submission = birth_registration(&mut attachments, b"%PDF-1.7 giay chung sinh".to_vec());
 
     let offline = Engine::open(&dir.path().join("engine.db"), UNREACHABLE).await.unwrap();
-    offline.set_access_token(Arc::new(StaticToken::new(&token)));
+    offline.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, &token)));
     let client_id = queued(&offline, submission).await;
     assert_eq!(offline.dossier(&client_id).await.unwrap().unwrap().status, DossierStatus::Queued);
     // The clock is passed, not read: on a busy machine the backoff of a
@@ -195,7 +197,7 @@ async fn a_dossier_queued_offline_is_sent_exactly_once_when_online_and_takes_its
     drop(offline);
 
     let online = Engine::open(&dir.path().join("engine.db"), &base).await.unwrap();
-    online.set_access_token(Arc::new(StaticToken::new(&token)));
+    online.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, &token)));
     // The backoff holds: not due yet, so nothing is tried.
     assert_eq!(online.send_outbox_at(&attachments, now, 0.0).await.unwrap().sent, 0);
     assert_eq!(online.send_outbox_at(&attachments, later(), 0.0).await.unwrap().sent, 1);
@@ -384,7 +386,7 @@ async fn a_busy_portal_is_retried_when_its_retry_after_says_not_on_the_backoff()
 
     // Ten failures offline: the backoff has grown to five minutes or more.
     let offline = Engine::open(&dir.path().join("engine.db"), UNREACHABLE).await.unwrap();
-    offline.set_access_token(Arc::new(StaticToken::new(&token)));
+    offline.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, &token)));
     let client_id = queued(&offline, submission).await;
     let start = OffsetDateTime::now_utc();
     for day in 1..=10 {
@@ -393,7 +395,7 @@ async fn a_busy_portal_is_retried_when_its_retry_after_says_not_on_the_backoff()
     drop(offline);
 
     let online = Engine::open(&dir.path().join("engine.db"), &base).await.unwrap();
-    online.set_access_token(Arc::new(StaticToken::new(&token)));
+    online.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, &token)));
     let at = start + Duration::days(30);
     assert_eq!(online.send_outbox_at(&attachments, at, 0.0).await.unwrap().waiting, 1);
     let item = online.outbox().await.unwrap().into_iter().find(|i| i.client_id == client_id).unwrap();
@@ -500,4 +502,51 @@ async fn a_saved_draft_is_submitted_with_the_scans_attached_to_it_on_the_device(
     assert!(matches!(item.state, OutboxState::Sent { .. }), "{:?}", item.state);
     let at_portal = portal_dossiers(&base, &token).await;
     assert_eq!(at_portal.len(), 1);
+}
+
+/// The answers of the dossier the portal filed under `client_id`, from its
+/// own database.
+async fn filed_answers(dir: &tempfile::TempDir, client_id: &str) -> serde_json::Value {
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("portal.db"));
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    let data: String = sqlx::query_scalar("SELECT data FROM dossier WHERE client_id = ?1")
+        .bind(client_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    serde_json::from_str(&data).unwrap()
+}
+
+#[tokio::test]
+async fn a_draft_waiting_to_be_sent_is_not_replaced_by_submitting_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    // A token the portal refuses: the submission stays queued, not refused.
+    let engine = prepared_engine(&dir, &base, "expired-or-forged").await;
+    let draft = engine.create_draft(ActingAs::Myself, "1.001193").await.unwrap();
+    let scan = b"%PDF-1.7 giay chung sinh cho gui".to_vec();
+    let attached =
+        engine.attach(&draft.id, "giay-chung-sinh", "giay-chung-sinh.pdf", "application/pdf", &scan).await.unwrap();
+    let mut data = example("ho-tich.khai-sinh.v1.valid.json");
+    data["attachments"]["giay-chung-sinh"] = serde_json::json!({
+        "sha256": attached.sha256, "media_type": "application/pdf", "bytes": attached.size, "name": "giay-chung-sinh.pdf"
+    });
+    engine.save_draft(hoso_protocol::command::SaveDraft { id: draft.id.clone(), data: data.clone() }).await.unwrap();
+    let first = engine.submit_draft(&draft.id).await.unwrap().expect("valid answers");
+    assert_eq!(first.state, OutboxState::Queued);
+    assert!(engine.drafts(&ActingAs::Myself).await.unwrap().is_empty(), "a submitted draft leaves the list");
+
+    engine.save_field(&draft.id, "/child/full_name", "Trần Minh Khang".into()).await.unwrap();
+    let second = engine.submit_draft(&draft.id).await.unwrap().expect("valid answers");
+
+    assert_eq!(second, first, "the waiting entry is answered as it stands");
+    assert_eq!(engine.outbox().await.unwrap().len(), 1);
+    let token = access_token(&base, CITIZEN).await;
+    engine.set_access_token(Arc::new(StaticToken::new(CITIZEN_SUBJECT, token.as_str())));
+    assert_eq!(engine.send_outbox(engine.stored_attachments()).await.unwrap().sent, 1);
+    assert_eq!(portal_dossiers(&base, &token).await.len(), 1, "one dossier");
+    let filed = filed_answers(&dir, &first.client_id).await;
+    assert_eq!(filed["child"]["full_name"], data["child"]["full_name"], "the answers first submitted");
 }

@@ -197,6 +197,8 @@ async fn outbox_survives_kills(rounds: u64) {
         // A fresh engine finds the store sound and every acknowledged
         // submission in it, whatever the kill interrupted.
         let engine = Engine::open(&database, &base).await.unwrap();
+        // The citizen's outbox: read as them (no request is made).
+        engine.set_access_token(Arc::new(StaticToken::new(super::outbox::CITIZEN_SUBJECT, &token)));
         assert_eq!(engine.integrity_check().await.unwrap(), "ok", "after round {round}");
         let held: Vec<String> = engine.outbox().await.unwrap().into_iter().map(|item| item.client_id).collect();
         let lost: Vec<&String> = acknowledged.iter().filter(|id| !held.contains(id)).collect();
@@ -213,7 +215,7 @@ async fn outbox_survives_kills(rounds: u64) {
     if token_since.elapsed() > TOKEN_RENEWAL {
         token = access_token(&base, CITIZEN).await;
     }
-    engine.set_access_token(Arc::new(StaticToken::new(&token)));
+    engine.set_access_token(Arc::new(StaticToken::new(super::outbox::CITIZEN_SUBJECT, &token)));
     let attachments = scans_below(rounds);
     // Clean passes until nothing is left to send; `later()` is past any
     // backoff a killed attempt left behind.
@@ -267,7 +269,7 @@ async fn the_outbox_kill_test_child_queues_and_sends_until_it_is_killed() {
     let token = std::env::var(CHILD_TOKEN).unwrap();
     let round: u64 = std::env::var(CHILD_ROUND).unwrap().parse().unwrap();
     let engine = Engine::open(Path::new(&database), &portal).await.unwrap();
-    engine.set_access_token(Arc::new(StaticToken::new(&token)));
+    engine.set_access_token(Arc::new(StaticToken::new(super::outbox::CITIZEN_SUBJECT, &token)));
     let attachments = scans_below(round + 1);
     say("ready");
     let client_id = queued(&engine, birth_registration(&mut MemoryAttachments::default(), scan(round))).await;

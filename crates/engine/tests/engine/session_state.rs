@@ -126,7 +126,7 @@ async fn signing_out_forgets_the_profile_and_the_acting_profile() {
     engine.sign_in_demo("business").await.unwrap();
     engine.set_acting_as(enterprise()).await.unwrap();
 
-    let state = engine.end_session().await.unwrap();
+    let state = engine.end_session(false).await.unwrap();
 
     assert!(!state.signed_in);
     assert_eq!(state.profile, None);

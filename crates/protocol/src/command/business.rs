@@ -56,8 +56,23 @@ pub struct BulkResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum BulkRowResult {
-    Invalid { row: usize, errors: Vec<FieldError> },
-    Filed { row: usize, code: String },
-    Waiting { row: usize },
-    Refused { row: usize, error: ErrorEnvelope },
+    /// Not filed; the row is kept as the draft `draft` (its id), to fix in
+    /// the form and submit from there.
+    Invalid {
+        row: usize,
+        errors: Vec<FieldError>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        draft: Option<String>,
+    },
+    Filed {
+        row: usize,
+        code: String,
+    },
+    Waiting {
+        row: usize,
+    },
+    Refused {
+        row: usize,
+        error: ErrorEnvelope,
+    },
 }

@@ -80,8 +80,9 @@ commands! {
     DemoIdentities = "demo_identities": () => Vec<crate::api::DemoIdentity>;
     /// Signs in as a demo identity through the demo portal's real sign-in.
     SignInDemo = "sign_in_demo": SignInDemoArgs => SessionState;
-    /// Revokes the session at the portal and forgets the tokens.
-    SignOut = "sign_out": () => SessionState;
+    /// Revokes the session at the portal and forgets the tokens; refused
+    /// (`unsent_items`) while the person has items not yet sent, unless forced.
+    SignOut = "sign_out": SignOutArgs => SessionState;
     /// Switches the profile the app acts for.
     SetActingAs = "set_acting_as": ActingAs => SessionState;
     /// Deletes every local draft, attachment, outbox item and token.

@@ -295,7 +295,7 @@ async fn the_files_of_a_supplement_answer_are_the_signed_in_persons_alone() {
     // An signs in again (the next one-time code) and finds his file as he left it.
     engine.sign_in_within(&Person { user: CITIZEN, steps_ahead: 1 }, PATIENCE).await.unwrap();
     let held: Vec<String> = engine.attachments(&files).await.unwrap().into_iter().map(|a| a.sha256).collect();
-    assert_eq!(held, [scan.sha256.clone()]);
+    assert_eq!(held, std::slice::from_ref(&scan.sha256));
     assert_eq!(engine.attachment_bytes(&files, &scan.sha256).await.unwrap(), b"%PDF-1.7 giay chung sinh cua An");
 }
 

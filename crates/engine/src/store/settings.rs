@@ -112,3 +112,38 @@ impl Store {
         Ok(files)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_demo_reset_forgets_the_files_of_supplement_answers_with_every_dossier() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("engine.db"), &[7u8; 32]).await.unwrap();
+        sqlx::query(
+            "INSERT INTO dossier (subject, client_id, acting_as, procedure_code, status, code)
+             VALUES ('demo-citizen-0001', 'c1', '\"myself\"', '1.001193', 'supplement_requested', 'H01.1')",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO supplement_attachment
+                 (subject, code, document_id, sha256, file_name, media_type, size, original_name)
+             VALUES ('demo-citizen-0001', 'H01.1', 'giay-chung-sinh', 'ab', 'sealed-ab', 'application/pdf', 3, 'a.pdf')",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+        let files = store.forget_dossiers_and_drafts().await.unwrap();
+
+        assert_eq!(files, ["sealed-ab"], "the answer's file is named for removal");
+        for table in ["supplement_attachment", "dossier"] {
+            let left: i64 =
+                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(store.pool()).await.unwrap();
+            assert_eq!(left, 0, "{table} keeps rows");
+        }
+    }
+}

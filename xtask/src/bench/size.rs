@@ -99,7 +99,7 @@ fn wasm(apps: &Apps) -> anyhow::Result<Outcome> {
 fn debs(root: &Path, dir: &Path, apps: &Apps) -> anyhow::Result<Outcome> {
     let cli = TAURI_CLI.install(dir, ("README", "The prebuilt Tauri CLI, for `tauri bundle`.\n"))?;
     let tauri = cli.join("node_modules").join(".bin").join("tauri");
-    let ours = bundle(&tauri, root, "hoso-app", &apps.app)?;
+    let ours = bundle(&tauri, &stage_app(root, dir)?, "hoso-app", &apps.app)?;
     let hello = bundle(&tauri, &root.join("xtask/peers/tauri-hello"), "tauri-hello", &apps.hello)?;
     let (ours_len, hello_len) = (len(&ours)?, len(&hello)?);
     Ok(Outcome {
@@ -116,12 +116,38 @@ fn debs(root: &Path, dir: &Path, apps: &Apps) -> anyhow::Result<Outcome> {
     })
 }
 
+/// A directory the Tauri CLI can bundle the app from. The CLI wants a
+/// `[package]` beside `tauri.conf.json`, and ours sits beside the virtual
+/// workspace manifest, so the configuration is copied (its paths made
+/// absolute) next to a one-package manifest naming the app's binary; the
+/// binary itself is the release build's, found through `CARGO_TARGET_DIR`.
+fn stage_app(root: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
+    let stage = dir.join("deb-stage").join("hoso-app");
+    std::fs::create_dir_all(&stage)?;
+    let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json"))?)?;
+    config["build"]["frontendDist"] = json!(root.join("ui/dist"));
+    config["bundle"]["icon"] = json!([root.join("assets/icons/icon.png")]);
+    std::fs::write(stage.join("tauri.conf.json"), serde_json::to_vec_pretty(&config)?)?;
+    let manifest = format!(
+        "[package]\nname = \"hoso-app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[bin]]\nname = \"hoso-app\"\npath = {:?}\n\n[workspace]\n",
+        root.join("src-tauri/src/main.rs")
+    );
+    std::fs::write(stage.join("Cargo.toml"), manifest)?;
+    Ok(stage)
+}
+
 /// `tauri bundle --bundles deb` in `tauri_dir` (where its `tauri.conf.json`
 /// is), answering the `.deb` it wrote for `binary`.
 fn bundle(tauri: &Path, tauri_dir: &Path, name: &str, binary: &Path) -> anyhow::Result<PathBuf> {
     let bundle_dir = binary.parent().context("the binary's directory")?.join("bundle").join("deb");
     let _ = std::fs::remove_dir_all(&bundle_dir);
-    exec(Command::new(tauri).current_dir(tauri_dir).args(["bundle", "--bundles", "deb", "--ci"]))
+    let target = binary.parent().and_then(Path::parent).context("the target directory")?;
+    exec(
+        Command::new(tauri)
+            .current_dir(tauri_dir)
+            .env("CARGO_TARGET_DIR", target)
+            .args(["bundle", "--bundles", "deb", "--ci"]),
+    )
         .with_context(|| format!("bundling {name}"))?;
     for entry in std::fs::read_dir(&bundle_dir).with_context(|| format!("reading {}", bundle_dir.display()))? {
         let path = entry?.path();

@@ -142,13 +142,13 @@ fn bundle(tauri: &Path, tauri_dir: &Path, name: &str, binary: &Path) -> anyhow::
     let bundle_dir = binary.parent().context("the binary's directory")?.join("bundle").join("deb");
     let _ = std::fs::remove_dir_all(&bundle_dir);
     let target = binary.parent().and_then(Path::parent).context("the target directory")?;
-    exec(
-        Command::new(tauri)
-            .current_dir(tauri_dir)
-            .env("CARGO_TARGET_DIR", target)
-            .args(["bundle", "--bundles", "deb", "--ci"]),
-    )
-        .with_context(|| format!("bundling {name}"))?;
+    exec(Command::new(tauri).current_dir(tauri_dir).env("CARGO_TARGET_DIR", target).args([
+        "bundle",
+        "--bundles",
+        "deb",
+        "--ci",
+    ]))
+    .with_context(|| format!("bundling {name}"))?;
     for entry in std::fs::read_dir(&bundle_dir).with_context(|| format!("reading {}", bundle_dir.display()))? {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "deb") {

@@ -168,8 +168,8 @@ fn len(path: &Path) -> anyhow::Result<u64> {
 
 /// Bytes of `path` compressed at the tool's highest level.
 fn compressed(path: &Path, tool: &str) -> anyhow::Result<u64> {
-    let level = if tool == "brotli" { "-q11" } else { "-9" };
-    let out = Command::new(tool).args([level, "-c"]).arg(path).output().with_context(|| format!("running {tool}"))?;
+    let args: &[&str] = if tool == "brotli" { &["-q", "11", "-c"] } else { &["-9", "-c"] };
+    let out = Command::new(tool).args(args).arg(path).output().with_context(|| format!("running {tool}"))?;
     if !out.status.success() {
         bail!("{tool} failed on {}", path.display());
     }

@@ -79,12 +79,6 @@ pub const NOT_MEASURED: &[(&str, &str)] = &[
     ("G2", "idle memory after first paint: waits for the UI issue, as G1."),
     ("G3", "sizes of the binary, .deb and wasm + JS: waits for the UI issue (its final wasm) and the .deb packaging."),
     ("G5", "filter 10,000 dossiers in Chromium: waits for the UI's dossier list."),
-    (
-        "G9",
-        "sync of 10,000 dossier changes vs pouchdb: not built this session (needs a 10,000-change portal seed and the pouchdb peers).",
-    ),
-    ("G10", "slow 4G under netem: waits for G9 and the UI."),
-    ("G13", "token endpoint vs node oidc-provider: not built this session."),
     ("Android/iOS", "size and start on phones cannot be measured on this Linux machine."),
 ];
 

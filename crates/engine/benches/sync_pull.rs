@@ -194,7 +194,8 @@ fn seed(portal_file: &Path, count: usize, token: &str) -> anyhow::Result<()> {
         // The filed dossier and its change are the first of `count`.
         for i in 1..count {
             // Same lengths as the filed dossier's ids: the last six characters numbered.
-            let suffix = format!("{i:06}");
+            // Numbered from 900,000 so no copy takes the filed dossier's own number.
+            let suffix = format!("{:06}", 900_000 + i);
             let new_code = format!("{}{suffix}", &code[..code.len().saturating_sub(6)]);
             let new_client = format!("{}{suffix}", &client_id[..client_id.len().saturating_sub(6)]);
             rename.execute(rusqlite::params![new_code, new_client])?;

@@ -68,8 +68,8 @@ pub fn loopback(_root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outc
         ratio: Stats::of(&speedups),
         target: Target::AtLeast(10.0),
         checks: vec![(format!("ours {ours_median:.0} ms ≤ 500 ms"), ours_median <= 500.0)],
-        limits: "20 pages of 500 entries, each a request, a JSON parse and one store transaction \
-                 (a read and an upsert per dossier through sqlx's SQLite worker)"
+        limits: "20 pages of 500 entries, each a request, the portal's query, a JSON parse and one store \
+                 transaction with an upsert per dossier through sqlx's SQLite worker"
             .into(),
         raw: json!({ "ours_ms": ours, "pouchdb_ms": theirs, "speedups": speedups, "entry": setup.sample }),
     }])
@@ -115,8 +115,8 @@ pub fn slow_4g(_root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outco
         ratio: Stats::of(&ratios),
         target: Target::AtMost(1.0),
         checks: vec![],
-        limits: "one round trip per page of 500 entries, after the connection's own; the bytes are the feed's JSON, \
-                 gzip-compressed"
+        limits: "20 pages of 500 read one after the other (the next cursor is in each answer): each waits a round \
+                 trip and then its share of the bandwidth; the bytes are the feed's JSON, gzip-compressed"
             .into(),
         raw: json!({
             "ours_ms": ours, "pouchdb_ms": theirs, "ratios": ratios, "pouchdb_ratios": peer_ratios,

@@ -82,14 +82,8 @@ impl Outcome {
 pub const NOT_MEASURED: &[(&str, &str)] = &[
     (
         "G5",
-        "filter 10,000 dossiers in Chromium vs vanilla JS: not built this session (needs 10,000 filings behind `hoso serve` and a vanilla-JS peer page).",
+        "filter 10,000 dossiers in Chromium vs vanilla JS: not built yet (needs 10,000 filings behind `hoso serve` and a vanilla-JS peer page).",
     ),
-    (
-        "G9",
-        "sync of 10,000 dossier changes vs pouchdb: not built this session (needs a 10,000-change portal seed and the pouchdb peers).",
-    ),
-    ("G10", "slow 4G under netem: waits for G9 and the UI."),
-    ("G13", "token endpoint vs node oidc-provider: not built this session."),
     ("Android/iOS", "size and start on phones cannot be measured on this Linux machine."),
 ];
 

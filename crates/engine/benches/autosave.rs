@@ -1,12 +1,20 @@
-//! Durable autosave (goal G6 of `cargo xtask bench`): the engine's real path,
-//! `Engine::save_field` on its SQLCipher store, against rusqlite doing the same
-//! transaction on the same kind of store, and against a raw `fdatasync`, the
-//! floor any durable save pays.
+//! Durable autosave (goal G6 of `cargo xtask bench`): the engine's real paths
+//! on its SQLCipher store, against rusqlite doing the same transaction on the
+//! same kind of store, and against a raw `fdatasync`, the floor any durable
+//! save pays. The app's autosave is `Engine::save_draft` (the `draft_save`
+//! command the form wizard sends, debounced, with the whole answers): one
+//! `UPDATE` of the row, which the peer runs with the same serialisation.
+//! `Engine::save_field` (one answer at a JSON pointer, `hoso draft set`) sets
+//! an object member in one
+//! `UPDATE … json_set(…)` statement, so the peer runs that statement; the
+//! read-modify-write transaction the engine used before (claim the row, read,
+//! edit the JSON in Rust, write, commit) is timed too, as a second figure.
 //!
-//! Rounds alternate the three (A B C, A B C…), so drift in the disk's flush
+//! Rounds alternate the six (A B C D E F, A B C D E F…), so drift in the disk's flush
 //! latency on a shared machine hits all alike; each round reports every
 //! latency's p50 and p99 per system. `--only-engine N` instead runs setup and
-//! then exactly N engine saves, for counting fsyncs under strace (the runner
+//! then exactly N engine saves (whole drafts and fields in turn), for counting
+//! fsyncs under strace (the runner
 //! subtracts a run with N = 0). Run it through `cargo xtask bench`, or
 //! `cargo bench -p hoso-engine --bench autosave -- [--rounds R] [--saves K] [--json PATH]`.
 
@@ -77,7 +85,7 @@ async fn engine_with_draft(dir: &Path, key: [u8; 32]) -> anyhow::Result<(Engine,
 
 /// The peer: rusqlite on a SQLCipher file with the engine's key and pragmas
 /// (WAL, `synchronous = FULL`), holding the same draft row, saving one field
-/// in the same transaction (claim the row, read, edit, write, commit).
+/// with the engine's statement, or in the read-modify-write transaction.
 struct Peer {
     db: rusqlite::Connection,
 }
@@ -103,13 +111,41 @@ impl Peer {
         Ok(Self { db })
     }
 
+    /// The whole answers written over the row, as `Store::save_draft_data`.
+    fn save_draft(&mut self, data: &Value, at: i64) -> anyhow::Result<()> {
+        let changed = self.db.prepare_cached("UPDATE draft SET data = ?2, saved_at = ?3 WHERE id = ?1")?.execute((
+            "d",
+            serde_json::to_string(data)?,
+            at,
+        ))?;
+        anyhow::ensure!(changed == 1, "the peer's draft row");
+        Ok(())
+    }
+
+    /// The engine's statement for a field whose pointer names object
+    /// members, with the same guards (`Store::set_draft_field`).
     fn save_field(&mut self, value: &str, at: i64) -> anyhow::Result<()> {
+        let changed = self
+            .db
+            .prepare_cached(
+                "UPDATE draft SET data = json_set(data, ?2, json(?3)), saved_at = ?4
+             WHERE id = ?1 AND json_type(data) = 'object' AND coalesce(json_type(data, ?5), 'object') = 'object'",
+            )?
+            .execute(("d", "$.\"child\".\"full_name\"", serde_json::to_string(&json!(value))?, at, "$.\"child\""))?;
+        anyhow::ensure!(changed == 1, "the peer's draft row");
+        Ok(())
+    }
+
+    /// Claim the row, read, edit the JSON, write, commit; statements
+    /// prepared once, as sqlx caches the engine's.
+    fn save_field_read_modify_write(&mut self, value: &str, at: i64) -> anyhow::Result<()> {
         let tx = self.db.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute("UPDATE draft SET saved_at = ?2 WHERE id = ?1", ("d", at))?;
-        let text: String = tx.query_row("SELECT data FROM draft WHERE id = ?1", ["d"], |row| row.get(0))?;
+        tx.prepare_cached("UPDATE draft SET saved_at = ?2 WHERE id = ?1")?.execute(("d", at))?;
+        let text: String =
+            tx.prepare_cached("SELECT data FROM draft WHERE id = ?1")?.query_row(["d"], |row| row.get(0))?;
         let mut data: Value = serde_json::from_str(&text)?;
         *data.pointer_mut(FIELD).context("the field")? = json!(value);
-        tx.execute("UPDATE draft SET data = ?2 WHERE id = ?1", ("d", serde_json::to_string(&data)?))?;
+        tx.prepare_cached("UPDATE draft SET data = ?2 WHERE id = ?1")?.execute(("d", serde_json::to_string(&data)?))?;
         tx.commit()?;
         Ok(())
     }
@@ -146,8 +182,14 @@ async fn main() -> anyhow::Result<()> {
     let (engine, draft) = engine_with_draft(scratch.path(), key).await?;
 
     if let Some(saves) = options.only_engine {
+        let mut answers = example_answers()?;
         for i in 0..saves {
-            engine.save_field(&draft, FIELD, json!(format!("Nguyễn Văn {i}"))).await?;
+            if i % 2 == 0 {
+                *answers.pointer_mut(FIELD).context("the field")? = json!(format!("Nguyễn Văn {i}"));
+                engine.save_draft(SaveDraft { id: draft.clone(), data: answers.clone() }).await?;
+            } else {
+                engine.save_field(&draft, FIELD, json!(format!("Nguyễn Văn {i}"))).await?;
+            }
         }
         engine.close().await;
         return Ok(());
@@ -160,13 +202,34 @@ async fn main() -> anyhow::Result<()> {
     raw.sync_all()?;
 
     // One of each first, so caches and the WAL files exist.
+    let mut answers = example_answers()?;
+    engine.save_draft(SaveDraft { id: draft.clone(), data: answers.clone() }).await?;
+    peer.save_draft(&answers, now_millis())?;
     engine.save_field(&draft, FIELD, json!("warm-up")).await?;
     peer.save_field("warm-up", now_millis())?;
+    peer.save_field_read_modify_write("warm-up", now_millis())?;
     raw_fdatasync(&raw, &page)?;
 
     let mut rounds = Vec::new();
     for round in 0..options.rounds {
-        let (mut ours, mut theirs, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ours, mut theirs, mut rmw, mut floor) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut drafts_ours, mut drafts_theirs) = (Vec::new(), Vec::new());
+        // The answers are built before the clock starts: the wizard hands
+        // the engine a parsed value, and the peer gets the same one.
+        for i in 0..options.saves {
+            *answers.pointer_mut(FIELD).context("the field")? = json!(format!("Nguyễn Văn {round}-{i}"));
+            let save = SaveDraft { id: draft.clone(), data: answers.clone() };
+            let started = Instant::now();
+            engine.save_draft(save).await?;
+            drafts_ours.push(started.elapsed());
+        }
+        for i in 0..options.saves {
+            *answers.pointer_mut(FIELD).context("the field")? = json!(format!("Nguyễn Văn {round}-{i}"));
+            let data = answers.clone();
+            let started = Instant::now();
+            peer.save_draft(&data, now_millis())?;
+            drafts_theirs.push(started.elapsed());
+        }
         for i in 0..options.saves {
             let value = format!("Nguyễn Văn {round}-{i}");
             let started = Instant::now();
@@ -179,14 +242,25 @@ async fn main() -> anyhow::Result<()> {
             peer.save_field(&value, now_millis())?;
             theirs.push(started.elapsed());
         }
+        for i in 0..options.saves {
+            let value = format!("Nguyễn Văn {round}-{i}");
+            let started = Instant::now();
+            peer.save_field_read_modify_write(&value, now_millis())?;
+            rmw.push(started.elapsed());
+        }
         for _ in 0..options.saves {
             let started = Instant::now();
             raw_fdatasync(&raw, &page)?;
             floor.push(started.elapsed());
         }
         let figures = json!({
+            "draft_engine_p50_ms": percentile(&mut drafts_ours, 0.5),
+            "draft_engine_p99_ms": percentile(&mut drafts_ours, 0.99),
+            "draft_rusqlite_p50_ms": percentile(&mut drafts_theirs, 0.5),
+            "draft_rusqlite_p99_ms": percentile(&mut drafts_theirs, 0.99),
             "engine_p50_ms": percentile(&mut ours, 0.5), "engine_p99_ms": percentile(&mut ours, 0.99),
             "rusqlite_p50_ms": percentile(&mut theirs, 0.5), "rusqlite_p99_ms": percentile(&mut theirs, 0.99),
+            "rusqlite_rmw_p50_ms": percentile(&mut rmw, 0.5), "rusqlite_rmw_p99_ms": percentile(&mut rmw, 0.99),
             "fdatasync_p50_ms": percentile(&mut floor, 0.5), "fdatasync_p99_ms": percentile(&mut floor, 0.99),
         });
         eprintln!("round {round}: {figures}");

@@ -75,8 +75,10 @@ impl Engine {
     pub async fn save_field(&self, id: &str, pointer: &str, value: Value) -> Result<DraftSaved, EngineError> {
         let subject = self.drafter().await?;
         let saved_at = OffsetDateTime::now_utc();
-        let found =
-            self.store.edit_draft_data(&subject, id, saved_at, |data| set_pointer(data, pointer, value)).await?;
+        // Most answers are object members, set in one statement; the rest
+        // (array items, unusual names) and every refusal take the general path.
+        let found = self.store.set_draft_field(&subject, id, pointer, &value, saved_at).await?
+            || self.store.edit_draft_data(&subject, id, saved_at, |data| set_pointer(data, pointer, value)).await?;
         if !found {
             return Err(not_found(id));
         }

@@ -268,7 +268,7 @@ impl Engine {
 
     /// The procedures held locally whose code or name (Vietnamese or
     /// English) contains `query`, ignoring case and diacritics; works offline.
-    pub async fn search_procedures(&self, query: &str) -> Result<Vec<Procedure>, EngineError> {
+    pub async fn search_procedures(&self, query: &str) -> Result<Vec<std::sync::Arc<Procedure>>, EngineError> {
         Ok(self.store.search_index().await?.search(query))
     }
 

@@ -9,6 +9,7 @@ mod drafts;
 mod settings;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hoso_domain::catalogue::Procedure;
@@ -39,10 +40,12 @@ pub struct Store {
 /// Each procedure held locally beside its code and names folded once
 /// (`hoso_domain::text::fold`), so a search folds only its query: reading and
 /// parsing 3,096 procedures from the encrypted store and folding their names
-/// on every keystroke took 200 ms (`cargo xtask bench`, goal G8).
+/// on every keystroke took 200 ms (`cargo xtask bench`, goal G8). Procedures
+/// are shared, not copied, into each answer: deep copies of the hundreds a
+/// short query matches cost more than the scan itself.
 pub struct SearchIndex {
     version: u64,
-    entries: Vec<(Procedure, [String; 3])>,
+    entries: Vec<(Arc<Procedure>, String)>,
 }
 
 impl SearchIndex {
@@ -51,8 +54,11 @@ impl SearchIndex {
         let entries = procedures
             .into_iter()
             .map(|p| {
-                let folded = [fold(p.code.as_str()), fold(&p.name.vi), fold(&p.name.en)];
-                (p, folded)
+                // One text per procedure: code and names folded, joined by a
+                // line break, which a folded query never holds (folding turns
+                // whitespace into single spaces), so no match spans two of them.
+                let folded = [fold(p.code.as_str()), fold(&p.name.vi), fold(&p.name.en)].join("\n");
+                (Arc::new(p), folded)
             })
             .collect();
         Self { version, entries }
@@ -60,13 +66,9 @@ impl SearchIndex {
 
     /// The procedures whose code or name (Vietnamese or English) contains
     /// `query`, ignoring case and diacritics, in code order.
-    pub fn search(&self, query: &str) -> Vec<Procedure> {
+    pub fn search(&self, query: &str) -> Vec<Arc<Procedure>> {
         let query = hoso_domain::text::fold(query);
-        self.entries
-            .iter()
-            .filter(|(_, folded)| folded.iter().any(|text| text.contains(&query)))
-            .map(|(procedure, _)| procedure.clone())
-            .collect()
+        self.entries.iter().filter(|(_, folded)| folded.contains(&query)).map(|(p, _)| Arc::clone(p)).collect()
     }
 }
 

@@ -24,6 +24,9 @@ struct Args {
     /// Submissions one person may make per minute before answers turn 429.
     #[arg(long, default_value_t = hoso_portal::rate_limit::SUBMIT_PER_PERSON.per_window)]
     submit_per_minute: i64,
+    /// Token requests one address may make per minute before answers turn 429.
+    #[arg(long, default_value_t = hoso_portal::rate_limit::TOKEN_PER_ADDRESS.per_window)]
+    token_per_minute: i64,
 }
 
 #[tokio::main]
@@ -37,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let mut rate_limits = hoso_portal::rate_limit::RateLimits::default();
     rate_limits.submit_per_person.per_window = args.submit_per_minute;
+    rate_limits.token_per_address.per_window = args.token_per_minute;
     let config = hoso_portal::Config { addr: args.addr, database_url: args.db, demo: args.demo, rate_limits };
     let portal = hoso_portal::start(config).await.context("starting the portal")?;
     let mut stdout = std::io::stdout().lock();

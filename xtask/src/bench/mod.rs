@@ -5,12 +5,15 @@
 //! the load or driver on core 1 (`taskset`).
 //!
 //! One module per goal (`submit` G12, `autosave` G6, `search` G8, `feed`
-//! G11, `passkey` G14), `stats` for medians and spread, `machine` for the facts and the
+//! G11, `passkey` G14, `start` G1 and G2, `size` G3, `sync` G9 and G10,
+//! `token` G13; `apps` builds the release binaries and the Tauri hello peer
+//! the first three share), `stats` for medians and spread, `machine` for the facts and the
 //! fdatasync floor, `peers` for npm peers installed by name into the target
 //! directory, `report` for `target/bench/report.md` and `report.json`. A goal
 //! that fails to run is reported as not measured, with its error, and the run
 //! goes on.
 
+mod apps;
 mod autosave;
 mod feed;
 mod machine;
@@ -18,8 +21,12 @@ mod passkey;
 mod peers;
 mod report;
 mod search;
+mod size;
+mod start;
 mod stats;
 mod submit;
+mod sync;
+mod token;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,7 +52,7 @@ impl Plan {
 /// Which goals to run; all by default.
 pub fn run(root: &Path, quick: bool, only: &[String]) -> anyhow::Result<()> {
     let plan = Plan::new(quick);
-    crate::setup::debian_packages(&["strace", "postgresql", "openssl", "util-linux"])?;
+    crate::setup::debian_packages(&["strace", "postgresql", "openssl", "util-linux", "iproute2"])?;
     // Node often comes from elsewhere than Debian (NodeSource ships npm inside
     // its nodejs, which conflicts with Debian's npm): only a missing one is installed.
     if Command::new("npm").arg("--version").output().is_err() {
@@ -60,19 +67,28 @@ pub fn run(root: &Path, quick: bool, only: &[String]) -> anyhow::Result<()> {
     eprintln!("    {facts}");
 
     type Goal = fn(&Path, &Path, Plan) -> anyhow::Result<Vec<Outcome>>;
-    let goals: [(&str, &str, Goal); 5] = [
-        ("G12", "portal submit throughput on one core", submit::run),
-        ("G6", "durable autosave", autosave::run),
-        ("G8", "diacritic-insensitive search", search::run),
-        ("G11", "100 new changes after 100k history vs after 1k", feed::run),
-        ("G14", "passkey assertion verification", passkey::run),
+    // A goal's runner may answer for several ids (G1 and G2 come from the same
+    // starts); it runs when any of them is asked for.
+    let goals: [(&[&str], &str, Goal); 10] = [
+        (&["G12"], "portal submit throughput on one core", submit::run),
+        (&["G6"], "durable autosave", autosave::run),
+        (&["G8"], "diacritic-insensitive search", search::run),
+        (&["G11"], "100 new changes after 100k history vs after 1k", feed::run),
+        (&["G14"], "passkey assertion verification", passkey::run),
+        (&["G3"], "sizes: release binary, .deb, wasm + JS", size::run),
+        (&["G1", "G2"], "start → first paint and idle memory under Xvfb", start::run),
+        (&["G9"], "sync 10,000 dossier changes vs pouchdb, loopback", sync::loopback),
+        (&["G10"], "the same under slow 4G", sync::slow_4g),
+        (&["G13"], "token endpoint vs oidc-provider", token::run),
     ];
     let mut outcomes = Vec::new();
     let mut failures = Vec::new();
-    for (id, what, goal) in goals {
-        if !only.is_empty() && !only.iter().any(|o| o.eq_ignore_ascii_case(id)) {
+    for (ids, what, goal) in goals {
+        if !only.is_empty() && !only.iter().any(|o| ids.iter().any(|id| o.eq_ignore_ascii_case(id))) {
             continue;
         }
+        let id = ids.join("+");
+        let id = id.as_str();
         step(&format!("{id}: {what}"));
         match goal(root, &dir, plan) {
             Ok(found) => {

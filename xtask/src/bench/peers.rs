@@ -16,11 +16,23 @@ pub struct NpmPeer {
 
 /// MiniSearch, the catalogue search peer of G8.
 pub const MINISEARCH: NpmPeer = NpmPeer { name: "minisearch", version: "7.2.0" };
+/// The replication server of G9 and G10 (CouchDB's protocol over express and LevelDB).
+pub const POUCHDB_SERVER: NpmPeer = NpmPeer { name: "pouchdb-server", version: "4.2.0" };
+/// The replicating client of G9 and G10, storing in LevelDB.
+pub const POUCHDB_NODE: NpmPeer = NpmPeer { name: "pouchdb-node", version: "9.0.0" };
+/// The identity provider of G13.
+pub const OIDC_PROVIDER: NpmPeer = NpmPeer { name: "oidc-provider", version: "9.13.3" };
 
 impl NpmPeer {
     /// The peer's directory, installed if missing; `script` (name, text) is
     /// written beside its `node_modules`, where `require` finds the package.
     pub fn install(&self, bench_dir: &Path, script: (&str, &str)) -> anyhow::Result<PathBuf> {
+        self.install_with(bench_dir, &[script])
+    }
+
+    /// As [`NpmPeer::install`], with any number of scripts (none for a peer
+    /// started through its own command).
+    pub fn install_with(&self, bench_dir: &Path, scripts: &[(&str, &str)]) -> anyhow::Result<PathBuf> {
         let dir = bench_dir.join("peers").join(format!("{}-{}", self.name, self.version));
         let manifest = dir.join("node_modules").join(self.name).join("package.json");
         let installed = std::fs::read_to_string(&manifest)
@@ -38,7 +50,9 @@ impl NpmPeer {
                     .arg(format!("{}@{}", self.name, self.version)),
             )?;
         }
-        std::fs::write(dir.join(script.0), script.1)?;
+        for (name, text) in scripts {
+            std::fs::write(dir.join(name), text)?;
+        }
         Ok(dir)
     }
 }

@@ -127,6 +127,11 @@ impl FormValidator {
 
     /// Every error in `data`, sorted by pointer then code; empty when valid.
     pub fn validate(&self, data: &Value) -> Vec<FieldError> {
+        // Most answers checked are valid; the boolean check skips building
+        // errors and their locations (the portal judges every submission).
+        if self.compiled.is_valid(data) {
+            return Vec::new();
+        }
         let mut errors: Vec<FieldError> = self.compiled.iter_errors(data).flat_map(|e| field_errors(&e)).collect();
         errors.sort();
         errors.dedup();

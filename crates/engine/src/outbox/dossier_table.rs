@@ -13,20 +13,23 @@ use time::{Date, OffsetDateTime};
 use super::table::{parse_status, rfc3339, status_name};
 use crate::EngineError;
 
-/// One of a person's dossiers' local state and what waits to go out; by
-/// primary key.
-pub(crate) const LOCAL_STATE: &str = "SELECT d.code, d.status, d.seen_cursor,
+/// The local state and what waits to go out of the person's dossiers a
+/// feed page names (`?2`: a JSON array of client ids), each found by primary
+/// key: one statement per page rather than one per change. `CROSS JOIN`
+/// keeps the page's ids the outer loop: with a plain join SQLite would walk
+/// all the person's dossiers by `dossier_by_updated` and look each id up.
+pub(crate) const LOCAL_STATE: &str = "SELECT d.client_id, d.code, d.status, d.seen_cursor,
             (SELECT o.phase FROM outbox o WHERE o.subject = d.subject AND o.client_id = d.client_id),
             (SELECT s.based_on FROM supplement_draft s
              WHERE s.subject = d.subject AND s.code = d.code AND s.conflict = 0)
-     FROM dossier d WHERE d.subject = ?1 AND d.client_id = ?2";
+     FROM json_each(?2) AS ids CROSS JOIN dossier d ON d.subject = ?1 AND d.client_id = ids.value";
 /// A person's profile's dossiers, newest change first; served by
 /// `dossier_by_profile`.
 pub(crate) const OF_PROFILE: &str = "SELECT client_id, code, procedure_code, status, due_on, updated_at
      FROM dossier WHERE subject = ?1 AND acting_as = ?2 ORDER BY updated_at DESC";
 
-/// code, status, seen cursor, outbox phase, supplement draft's `based_on`.
-type LocalRow = (Option<String>, String, Option<i64>, Option<String>, Option<i64>);
+/// client id, code, status, seen cursor, outbox phase, supplement draft's `based_on`.
+type LocalRow = (String, Option<String>, String, Option<i64>, Option<String>, Option<i64>);
 type Row = (String, Option<String>, String, String, Option<String>, Option<String>);
 
 /// A dossier row as the engine holds it.
@@ -79,42 +82,44 @@ pub(crate) async fn by_client_id(
     found.map(row).transpose()
 }
 
-/// The planner's view of one dossier, if held.
+/// The planner's view of those of `client_ids` the person holds here.
 pub(crate) async fn local(
     conn: &mut SqliteConnection,
     subject: &str,
-    client_id: &str,
-) -> Result<Option<LocalDossier>, EngineError> {
-    let found: Option<LocalRow> =
-        sqlx::query_as(LOCAL_STATE).bind(subject).bind(client_id).fetch_optional(&mut *conn).await?;
-    let Some((code, status, seen, outbox_phase, based_on)) = found else { return Ok(None) };
-    let pending = match (outbox_phase.as_deref(), based_on) {
-        (Some("pending" | "needs_action"), _) => Some(Pending::Submission),
-        (_, Some(based_on)) => Some(Pending::Supplement { based_on: u64::try_from(based_on).unwrap_or_default() }),
-        _ => None,
-    };
-    Ok(Some(LocalDossier {
-        client_id: client_id.to_owned(),
-        code,
-        status: parse_status(&status)?,
-        seen: seen.and_then(|s| u64::try_from(s).ok()),
-        pending,
-    }))
+    client_ids: &[&str],
+) -> Result<Vec<LocalDossier>, EngineError> {
+    let ids = serde_json::to_string(client_ids).map_err(EngineError::Corrupt)?;
+    let found: Vec<LocalRow> = sqlx::query_as(LOCAL_STATE).bind(subject).bind(ids).fetch_all(&mut *conn).await?;
+    found
+        .into_iter()
+        .map(|(client_id, code, status, seen, outbox_phase, based_on)| {
+            let pending = match (outbox_phase.as_deref(), based_on) {
+                (Some("pending" | "needs_action"), _) => Some(Pending::Submission),
+                (_, Some(based_on)) => {
+                    Some(Pending::Supplement { based_on: u64::try_from(based_on).unwrap_or_default() })
+                }
+                _ => None,
+            };
+            Ok(LocalDossier {
+                client_id,
+                code,
+                status: parse_status(&status)?,
+                seen: seen.and_then(|s| u64::try_from(s).ok()),
+                pending,
+            })
+        })
+        .collect()
 }
 
-/// Stores the portal's state of a dossier; answers the status held before.
+/// Stores the portal's state of a dossier (the status held before is the
+/// caller's, from [`local`]).
 pub(crate) async fn upsert(
     conn: &mut SqliteConnection,
     subject: &str,
     acting: &str,
     summary: &DossierSummary,
     cursor: u64,
-) -> Result<Option<DossierStatus>, EngineError> {
-    let before: Option<String> = sqlx::query_scalar("SELECT status FROM dossier WHERE subject = ?1 AND client_id = ?2")
-        .bind(subject)
-        .bind(&summary.client_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+) -> Result<(), EngineError> {
     sqlx::query::<Sqlite>(
         "INSERT INTO dossier (client_id, acting_as, procedure_code, status, code, due_on, updated_at, seen_cursor,
              subject)
@@ -133,7 +138,7 @@ pub(crate) async fn upsert(
     .bind(subject)
     .execute(&mut *conn)
     .await?;
-    before.map(|b| parse_status(&b)).transpose()
+    Ok(())
 }
 
 /// The feed shows the portal has a queued submission: the answer was lost,

@@ -26,7 +26,7 @@ async fn the_feed_and_outbox_queries_search_an_index_and_scan_no_table() {
     for (name, query, index) in [
         ("due items", DUE_ITEMS, "outbox_due"),
         ("a profile's dossiers", OF_PROFILE, "dossier_by_profile"),
-        ("a dossier's local state", LOCAL_STATE, "sqlite_autoindex_dossier_1"),
+        ("a feed page's local state", LOCAL_STATE, "sqlite_autoindex_dossier_1"),
         ("due supplement answers", DUE_SUPPLEMENTS, "supplement_outbox_due"),
         ("a dossier's unsent supplement answer", UNSENT_FOR, "supplement_outbox_by_code"),
         ("a profile's dossier cards", cards.as_str(), "dossier_by_profile"),
@@ -41,8 +41,11 @@ async fn the_feed_and_outbox_queries_search_an_index_and_scan_no_table() {
         ("a dossier's kept detail", KEPT_DETAIL, "sqlite_autoindex_dossier_detail_1"),
     ] {
         let plan = plan(&store, query).await;
-        // A `SELECT` of two subqueries reads one constant row, no table.
-        let scans = plan.lines().any(|line| line.contains("SCAN") && line.trim() != "SCAN CONSTANT ROW");
+        // A `SELECT` of two subqueries reads one constant row, and a feed
+        // page's own list of ids (`json_each`) is walked; no table is.
+        let scans = plan
+            .lines()
+            .any(|line| line.contains("SCAN") && line.trim() != "SCAN CONSTANT ROW" && !line.contains("VIRTUAL TABLE"));
         assert!(!scans, "{name} scans:\n{plan}");
         assert!(plan.contains(index), "{name} does not use {index}:\n{plan}");
     }

@@ -4,6 +4,8 @@
 //! transaction with the new cursor, so a crash mid-sync repeats a page rather
 //! than skipping one. Status changes go out on the engine's broadcast channel.
 
+use std::collections::HashMap;
+
 use hoso_domain::dossier::DossierStatus;
 use hoso_domain::profile::ActingAs;
 use hoso_domain::sync::{RemoteDossier, SyncAction, plan};
@@ -112,12 +114,9 @@ impl Engine {
         let key = &acting_key(acting);
         let mut tx = self.store.pool().begin().await?;
         rows::write_first(&mut tx, subject, key).await?;
-        let mut local = Vec::new();
-        for change in &page.changes {
-            if let Some(held) = rows::local(&mut tx, subject, &change.dossier.client_id).await? {
-                local.push(held);
-            }
-        }
+        let ids: Vec<&str> = page.changes.iter().map(|c| c.dossier.client_id.as_str()).collect();
+        let local = rows::local(&mut tx, subject, &ids).await?;
+        let held: HashMap<&str, DossierStatus> = local.iter().map(|d| (d.client_id.as_str(), d.status)).collect();
         let remote: Vec<RemoteDossier> = page
             .changes
             .iter()
@@ -128,15 +127,16 @@ impl Engine {
                 cursor: c.cursor,
             })
             .collect();
-        let latest = |client_id: &str, cursor: u64| -> Option<&DossierSummary> {
-            page.changes.iter().find(|c| c.dossier.client_id == client_id && c.cursor == cursor).map(|c| &c.dossier)
-        };
+        let by_change: HashMap<(&str, u64), &DossierSummary> =
+            page.changes.iter().map(|c| ((c.dossier.client_id.as_str(), c.cursor), &c.dossier)).collect();
+        let latest = |client_id: &str, cursor: u64| by_change.get(&(client_id, cursor)).copied();
         let mut events = Vec::new();
         for action in plan(&local, &remote) {
             match action {
                 SyncAction::Store { client_id, code, cursor } => {
                     let Some(summary) = latest(&client_id, cursor) else { continue };
-                    let before = rows::upsert(&mut tx, subject, key, summary, cursor).await?;
+                    let before = held.get(client_id.as_str()).copied();
+                    rows::upsert(&mut tx, subject, key, summary, cursor).await?;
                     if before != Some(summary.status) {
                         report.status_changes += 1;
                         events.push(DossierEvent {

@@ -65,6 +65,39 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Sets the answer at `pointer` to `value` in one statement, SQLite's
+    /// `json_set` editing the stored text, when the pointer names object
+    /// members only (plain ASCII names) and every object on the way is an
+    /// object or missing (then created), as [`crate::drafts::set_pointer`]
+    /// would; `false` when it did not apply (no such draft, another kind of
+    /// pointer, or a scalar or array on the way), for the caller to fall back
+    /// on [`Self::edit_draft_data`], which decides those cases. One statement
+    /// is one transaction with one flush, and one hop to sqlx's SQLite worker
+    /// thread instead of five (goal G6 of `cargo xtask bench`).
+    pub async fn set_draft_field(
+        &self,
+        subject: &str,
+        id: &str,
+        pointer: &str,
+        value: &Value,
+        at: OffsetDateTime,
+    ) -> Result<bool, EngineError> {
+        let Some(paths) = member_paths(pointer) else { return Ok(false) };
+        let Some((path, on_the_way)) = paths.split_last() else { return Ok(false) };
+        let mut sql = String::from(
+            "UPDATE draft SET data = json_set(data, ?2, json(?3)), saved_at = ?4
+             WHERE id = ?1 AND subject = ?5 AND json_type(data) = 'object'",
+        );
+        for n in 0..on_the_way.len() {
+            sql.push_str(&format!(" AND coalesce(json_type(data, ?{}), 'object') = 'object'", n + 6));
+        }
+        let mut query = sqlx::query(&sql).bind(id).bind(path).bind(json(value)?).bind(millis(at)).bind(subject);
+        for prefix in on_the_way {
+            query = query.bind(prefix);
+        }
+        Ok(query.execute(&self.pool).await?.rows_affected() == 1)
+    }
+
     /// Changes a draft's answers with `edit`, reading and writing them in one
     /// transaction; `false` when there is no such draft.
     pub async fn edit_draft_data(
@@ -180,4 +213,23 @@ fn json(value: &impl serde::Serialize) -> Result<String, EngineError> {
 
 fn millis(at: OffsetDateTime) -> i64 {
     i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The SQLite JSON paths of `pointer` and of each object on its way
+/// (`/a/b` → `$."a"`, `$."a"."b"`), when every name is plain ASCII (letters,
+/// digits, `_`, `-`): quoted, such names mean object members in SQLite's
+/// paths exactly as in a JSON pointer. `None` for any other pointer.
+fn member_paths(pointer: &str) -> Option<Vec<String>> {
+    let names = pointer.strip_prefix('/')?.split('/');
+    let mut path = String::from("$");
+    let mut paths = Vec::new();
+    for name in names {
+        let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !plain {
+            return None;
+        }
+        path.push_str(&format!(".\"{name}\""));
+        paths.push(path.clone());
+    }
+    Some(paths)
 }

@@ -103,6 +103,43 @@ async fn drafts_are_saved_listed_loaded_and_deleted_per_profile() {
 }
 
 #[tokio::test]
+async fn a_saved_field_edits_the_answers_as_its_json_pointer_says_whichever_way_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_with_catalogue(&dir, Arc::new(MemorySecrets::new())).await;
+    let draft = engine.create_draft(ActingAs::Myself, BIRTH).await.unwrap();
+    // Object members are set in one statement, the rest through a read and
+    // a write; both must leave what the pointer means.
+    let steps = [
+        ("/child/full_name", json!("Nguyễn \"Lan\" \\ \n")),
+        ("/child/birth/date", json!("2026-01-02")),
+        ("/count", json!(3)),
+        ("/nothing", json!(null)),
+        ("/list", json!([1, {"a": 2}])),
+        ("/list/1/a", json!(5)),
+        ("/list/-", json!(7)),
+        ("/a~1b", json!(true)),
+        ("/child/full_name", json!({"given": "Lan"})),
+        ("/0", json!(0.5)),
+        ("/deep/er/still", json!([])),
+    ];
+    for (pointer, value) in steps {
+        engine.save_field(&draft.id, pointer, value).await.unwrap();
+    }
+    let expected = json!({
+        "child": {"full_name": {"given": "Lan"}, "birth": {"date": "2026-01-02"}},
+        "count": 3, "nothing": null, "list": [1, {"a": 5}, 7], "a/b": true, "0": 0.5,
+        "deep": {"er": {"still": []}},
+    });
+    assert_eq!(engine.draft(&draft.id).await.unwrap().data, expected);
+    for refused in ["/count/x", "/nothing/x", "/list/9", "/list/x/y", "count"] {
+        let error = engine.save_field(&draft.id, refused, json!(1)).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{refused}");
+    }
+    assert_eq!(engine.draft(&draft.id).await.unwrap().data, expected, "a refused save changes nothing");
+    assert_eq!(engine.save_field("no-such-draft", "/a", json!(1)).await.unwrap_err().kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
 async fn an_attachment_the_document_does_not_accept_is_refused_before_anything_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine_with_catalogue(&dir, Arc::new(MemorySecrets::new())).await;

@@ -1,0 +1,266 @@
+//! Syncing 10,000 dossier changes from the portal into a fresh engine store
+//! (goals G9 and G10 of `cargo xtask bench`): the engine's real feed pull
+//! (HTTP, the planner, one transaction per page into the encrypted SQLite
+//! store) from the real portal, timed from the first request to the last
+//! page committed.
+//!
+//! Two halves, so the portal and the engine can run pinned to different
+//! cores or in different network namespaces:
+//! `sync_pull serve --addr A --dossiers N --dir D` starts a portal, files one
+//! dossier through an engine's outbox, copies it into N dossiers with one
+//! change each (straight into the portal's SQLite file: filing 10,000 through
+//! the API would take most of an hour here), signs the demo citizen in and
+//! prints one JSON line (`url`, `token`, `sample`: one feed entry as the wire
+//! carries it); it serves until its stdin closes. The token's expiry is moved
+//! a day on in the portal's database, so a long run does not outlive it.
+//! `sync_pull pull --portal URL --token T --dir D` opens a fresh engine store
+//! in D, syncs every change and prints `{"ms", "changes"}`.
+
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use base64::Engine as _;
+use hoso_domain::catalogue::{FormRef, ProcedureCode};
+use hoso_domain::profile::ActingAs;
+use hoso_engine::{Engine, MemoryAttachments, NewSubmission, QueueOutcome, StaticToken};
+use hoso_protocol::api::upload::AttachmentRef;
+use serde_json::json;
+use sha2::Digest;
+
+/// The demo citizen's subject (`assets/demo/identities.json`), whose dossiers are seeded.
+const DEMO_CITIZEN: &str = "demo-citizen-0001";
+
+const REDIRECT: &str = "http://127.0.0.1:49152/callback";
+const CITIZEN_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+struct Options {
+    mode: String,
+    addr: SocketAddr,
+    dossiers: usize,
+    dir: Option<PathBuf>,
+    portal: Option<String>,
+    token: Option<String>,
+}
+
+fn options() -> anyhow::Result<Options> {
+    let mut options = Options {
+        mode: String::new(),
+        addr: "127.0.0.1:0".parse()?,
+        dossiers: 10_000,
+        dir: None,
+        portal: None,
+        token: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "serve" | "pull" => options.mode = arg.clone(),
+            "--addr" => options.addr = value()?.parse()?,
+            "--dossiers" => options.dossiers = value()?.parse()?,
+            "--dir" => options.dir = Some(value()?.into()),
+            "--portal" => options.portal = Some(value()?),
+            "--token" => options.token = Some(value()?),
+            // cargo bench passes `--bench`.
+            _ => {}
+        }
+    }
+    Ok(options)
+}
+
+/// A real access token from the portal's code flow, as the sign-in session holds one.
+async fn access_token(base: &str) -> anyhow::Result<String> {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let verifier = hoso_portal::oidc::grant::new_secret();
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let mut authorize = reqwest::Url::parse(&format!("{base}/authorize"))?;
+    authorize.query_pairs_mut().extend_pairs([
+        ("client_id", "hoso-app"),
+        ("redirect_uri", REDIRECT),
+        ("response_type", "code"),
+        ("scope", "openid profile enterprises"),
+        ("state", "s"),
+        ("nonce", "n"),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+    ]);
+    let page = client.get(authorize).send().await?.text().await?;
+    let marker = "name=\"request_id\" value=\"";
+    let start = page.find(marker).context("a sign-in form")? + marker.len();
+    let request_id = page[start..].split('"').next().unwrap_or_default();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let code = hoso_portal::oidc::credentials::OneTimeCodes::from_base32(CITIZEN_TOTP)?.code_at(now);
+    let login = client
+        .post(format!("{base}/login"))
+        .form(&[("request_id", request_id), ("username", "citizen"), ("password", "hoso-demo-2026"), ("code", &code)])
+        .send()
+        .await?;
+    let location = reqwest::Url::parse(login.headers().get("location").context("a redirect")?.to_str()?)?;
+    let grant = location.query_pairs().find(|(k, _)| k == "code").context("a code")?.1.into_owned();
+    let tokens: serde_json::Value = client
+        .post(format!("{base}/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &grant),
+            ("redirect_uri", REDIRECT),
+            ("client_id", "hoso-app"),
+            ("code_verifier", &verifier),
+        ])
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(tokens["access_token"].as_str().context("an access token")?.to_owned())
+}
+
+/// The shipped valid birth registration with a scan as the birth certificate.
+fn birth_registration(attachments: &mut MemoryAttachments) -> anyhow::Result<NewSubmission> {
+    let scan = b"%PDF-1.7 feed benchmark".to_vec();
+    let bytes = scan.len() as u64;
+    let sha256 = attachments.insert(scan);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/forms/examples/ho-tich.khai-sinh.v1.valid.json");
+    let mut data: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    data["attachments"]["giay-chung-sinh"] =
+        json!({ "sha256": sha256, "media_type": "application/pdf", "bytes": bytes, "name": "giay-chung-sinh.pdf" });
+    let reference = AttachmentRef {
+        document: "giay-chung-sinh".into(),
+        sha256,
+        bytes,
+        media_type: "application/pdf".into(),
+        name: "giay-chung-sinh.pdf".into(),
+    };
+    Ok(NewSubmission {
+        procedure: ProcedureCode::parse("1.001193")?,
+        form: FormRef { id: "ho-tich.khai-sinh".into(), version: 1 },
+        acting_as: ActingAs::Myself,
+        data,
+        attachments: vec![reference],
+    })
+}
+
+/// Starts the portal, seeds `count` dossiers of the demo citizen with one
+/// change each, and answers it with an access token and one feed entry.
+async fn serve(options: &Options, dir: &Path) -> anyhow::Result<()> {
+    let portal_file = dir.join("portal.db");
+    let database_url = format!("sqlite:{}", portal_file.display());
+    let portal =
+        hoso_portal::start(hoso_portal::Config { addr: options.addr, database_url, demo: true, ..Default::default() })
+            .await?;
+    let base = portal.url();
+    let token = access_token(&base).await?;
+    let filer = Engine::open(&dir.join("filer.db"), &base).await?;
+    filer.sync_catalogue().await?;
+    filer.form_definition(&FormRef { id: "ho-tich.khai-sinh".into(), version: 1 }).await?;
+    // The demo citizen's subject, whose token it is.
+    filer.set_access_token(Arc::new(StaticToken::new(DEMO_CITIZEN, token.clone())));
+    let mut attachments = MemoryAttachments::default();
+    match filer.queue_submission(birth_registration(&mut attachments)?).await? {
+        QueueOutcome::Queued(_) => {}
+        QueueOutcome::Refused(validation) => anyhow::bail!("the example was refused: {validation:?}"),
+    }
+    anyhow::ensure!(filer.send_outbox(&attachments).await?.sent == 1, "the dossier was not filed");
+    seed(&portal_file, options.dossiers, &token)?;
+    let sample = first_entry(&base, &token).await?;
+    let line = json!({ "url": base, "token": token, "sample": sample });
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    stdout.flush()?;
+    drop(stdout);
+    // Serve until the runner closes stdin.
+    tokio::task::spawn_blocking(|| {
+        let mut sink = String::new();
+        while std::io::stdin().lock().read_line(&mut sink).is_ok_and(|n| n > 0) {
+            sink.clear();
+        }
+    })
+    .await?;
+    portal.shutdown().await?;
+    Ok(())
+}
+
+/// Copies the one filed dossier until there are `count` (ids varied, same
+/// sizes), one change row each, and moves the token's expiry a day on.
+fn seed(portal_file: &Path, count: usize, token: &str) -> anyhow::Result<()> {
+    let mut db = rusqlite::Connection::open(portal_file)?;
+    db.busy_timeout(std::time::Duration::from_secs(10))?;
+    let tx = db.transaction()?;
+    tx.execute_batch("CREATE TEMP TABLE seed AS SELECT * FROM dossier LIMIT 1;")?;
+    let (code, client_id, owner): (String, String, String) =
+        tx.query_row("SELECT code, client_id, owner FROM seed", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    {
+        let mut rename = tx.prepare("UPDATE seed SET code = ?1, client_id = ?2")?;
+        let mut copy = tx.prepare("INSERT INTO dossier SELECT * FROM seed")?;
+        let mut change = tx.prepare("INSERT INTO dossier_change (owner, code) VALUES (?1, ?2)")?;
+        // The filed dossier and its change are the first of `count`.
+        for i in 1..count {
+            // Same lengths as the filed dossier's ids: the last six characters numbered.
+            // Numbered from 900,000 so no copy takes the filed dossier's own number.
+            let suffix = format!("{:06}", 900_000 + i);
+            let new_code = format!("{}{suffix}", &code[..code.len().saturating_sub(6)]);
+            let new_client = format!("{}{suffix}", &client_id[..client_id.len().saturating_sub(6)]);
+            rename.execute(rusqlite::params![new_code, new_client])?;
+            copy.execute([])?;
+            change.execute(rusqlite::params![owner, new_code])?;
+        }
+    }
+    let later = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() + 86_400;
+    let hash: String = sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let updated =
+        tx.execute("UPDATE access_token SET expires_at = ?1 WHERE token_hash = ?2", rusqlite::params![later, hash])?;
+    anyhow::ensure!(updated == 1, "the access token's row was not found");
+    tx.commit()?;
+    Ok(())
+}
+
+/// The first entry of the feed, as the wire carries it.
+async fn first_entry(base: &str, token: &str) -> anyhow::Result<serde_json::Value> {
+    let page: serde_json::Value = reqwest::Client::new()
+        .get(format!("{base}/api/v1/dossiers/changes?since=0&limit=1"))
+        .bearer_auth(token)
+        .header("X-Acting-As", "myself")
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(page["changes"][0].clone())
+}
+
+/// A fresh engine store syncs every change; answers milliseconds and changes.
+async fn pull(options: &Options, dir: &Path) -> anyhow::Result<()> {
+    let portal = options.portal.as_deref().context("--portal URL")?;
+    let token = options.token.clone().context("--token T")?;
+    let engine = Engine::open(&dir.join("engine.db"), portal).await?;
+    // The token `serve` answered, the demo citizen's.
+    engine.set_access_token(Arc::new(StaticToken::new(DEMO_CITIZEN, token)));
+    let started = Instant::now();
+    let report = engine.sync_dossiers(&ActingAs::Myself).await?;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let held = engine.dossiers(&ActingAs::Myself).await?.len();
+    anyhow::ensure!(held == report.changes, "synced {} changes but holds {held} dossiers", report.changes);
+    println!("{}", json!({ "ms": ms, "changes": report.changes }));
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
+async fn main() -> anyhow::Result<()> {
+    let options = options()?;
+    let scratch;
+    let dir = match &options.dir {
+        Some(dir) => dir.clone(),
+        None => {
+            scratch = tempfile::tempdir()?;
+            scratch.path().to_owned()
+        }
+    };
+    std::fs::create_dir_all(&dir)?;
+    match options.mode.as_str() {
+        "serve" => serve(&options, &dir).await,
+        "pull" => pull(&options, &dir).await,
+        _ => anyhow::bail!("usage: sync_pull serve|pull [options]"),
+    }
+}

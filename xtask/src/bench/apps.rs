@@ -1,0 +1,48 @@
+//! The shipped builds G1, G2 and G3 measure, made once per run: the UI with
+//! `cargo xtask ui --release` (the size-optimised wasm, through wasm-opt),
+//! then the release profile (LTO, one codegen unit, stripped) of the app,
+//! of `hoso` (for `hoso serve`, the Chromium peer's server) and of the Tauri
+//! hello peer (`xtask/peers/tauri-hello`), in one cargo invocation so the
+//! three share one feature resolution and every compiled dependency.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::{Context, ensure};
+
+use crate::process::{cargo, exec, target_dir};
+
+/// Where the release builds are.
+#[derive(Debug, Clone)]
+pub struct Apps {
+    /// `hoso-app`, the Tauri shell with the UI embedded.
+    pub app: PathBuf,
+    /// `hoso`, whose `serve --demo` serves the same UI to Chromium.
+    pub cli: PathBuf,
+    /// The Tauri hello peer.
+    pub hello: PathBuf,
+    /// The built UI (`ui/dist`).
+    pub dist: PathBuf,
+}
+
+static BUILT: OnceLock<Result<Apps, String>> = OnceLock::new();
+
+/// Builds the UI and the release binaries the first time a goal asks.
+pub fn release(root: &Path) -> anyhow::Result<Apps> {
+    BUILT.get_or_init(|| build(root).map_err(|e| format!("{e:#}"))).clone().map_err(anyhow::Error::msg)
+}
+
+fn build(root: &Path) -> anyhow::Result<Apps> {
+    // Tauri embeds ui/dist when the app compiles, so the UI comes first.
+    let dist = crate::ui::build(root, true)?;
+    eprintln!("    building the release binaries (LTO: this takes minutes)");
+    exec(cargo().args(["build", "--release", "-p", "hoso-app", "-p", "hoso-cli", "-p", "tauri-hello"]))
+        .context("building the release binaries")?;
+    let release = target_dir(root).join("release");
+    let apps =
+        Apps { app: release.join("hoso-app"), cli: release.join("hoso"), hello: release.join("tauri-hello"), dist };
+    for binary in [&apps.app, &apps.cli, &apps.hello] {
+        ensure!(binary.is_file(), "cargo built no {}", binary.display());
+    }
+    Ok(apps)
+}

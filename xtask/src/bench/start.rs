@@ -1,0 +1,411 @@
+//! G1 and G2: start → first paint under Xvfb, and idle memory 10 s later.
+//! Three peers, in turn each round (A B C A B C…): the app (`hoso-app --demo`),
+//! the Tauri hello peer, and Debian's Chromium in `--app` mode showing the
+//! same UI served by `hoso serve --demo` (as an Electron app would: a
+//! browser and a server process). Each runs pinned to core 0 with its
+//! children; the watcher runs on core 1.
+//!
+//! **First paint** is read off the screen, the one thing all three share: the
+//! Xvfb screen is white (`-wr`) and nothing else draws on it, and the watcher
+//! captures it (`xwd`) in a loop until the window shows text, i.e. at least
+//! [`INK_PIXELS`] dark pixels below the top [`SKIP_TOP`] rows (where
+//! Chromium draws its own title bar). A mapped but empty window is white, so
+//! it does not count; the first screen of text does (the welcome screen for
+//! Hồ sơ, "Hello, world" for the peer). The clock starts just before the
+//! first process is spawned; for Chromium that is `hoso serve`, whose printed
+//! address Chromium then opens, so both sides include the engine's start.
+//!
+//! **Idle memory** is the PSS (proportional set size: shared pages divided
+//! among their users) summed over every process descended from what was
+//! started, read from `/proc/PID/smaps_rollup` 10 s after first paint.
+//!
+//! Data directories (the app's and `hoso serve`'s demo stores, Chromium's
+//! profile) are kept across rounds, so after an unmeasured first round of each
+//! peer every start is a second start, as a person's usually is.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail, ensure};
+use serde_json::json;
+
+use super::apps::{Apps, release};
+use super::stats::{Stats, median};
+use super::{Outcome, Plan, Target, pinned};
+
+/// The Xvfb screen: a little larger than the phone-sized window (412 × 860)
+/// and Chromium's frame, so captures stay small.
+const SCREEN: (u32, u32) = (480, 960);
+/// Rows at the top the watcher ignores: Chromium's own title bar.
+const SKIP_TOP: u32 = 48;
+/// How many dark pixels make "text on screen".
+const INK_PIXELS: usize = 40;
+/// Longest wait for a first paint.
+const PAINT_TIMEOUT: Duration = Duration::from_secs(60);
+/// When idle memory is read, after first paint (issue 7).
+const IDLE_AFTER: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Peer {
+    App,
+    Hello,
+    Chromium,
+}
+
+impl Peer {
+    const ALL: [Peer; 3] = [Peer::App, Peer::Hello, Peer::Chromium];
+
+    fn name(self) -> &'static str {
+        match self {
+            Peer::App => "hoso-app",
+            Peer::Hello => "tauri-hello",
+            Peer::Chromium => "chromium",
+        }
+    }
+}
+
+/// One start: milliseconds to first paint, PSS in MB 10 s later.
+#[derive(Debug, Clone, Copy)]
+struct Start {
+    paint_ms: f64,
+    pss_mb: f64,
+    processes: usize,
+}
+
+pub fn run(root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>> {
+    crate::setup::debian_packages(&["xvfb", "x11-apps", "chromium", "util-linux"])?;
+    let apps = release(root)?;
+    let work = dir.join("g1");
+    std::fs::create_dir_all(&work)?;
+    let display = Xvfb::start(&work)?;
+
+    let mut starts: Vec<Vec<Start>> = vec![Vec::new(); 3];
+    // The first round warms the data directories and the page cache; it is
+    // not counted.
+    for round in 0..=plan.rounds {
+        for (slot, peer) in Peer::ALL.into_iter().enumerate() {
+            let start =
+                start(peer, &apps, &work, &display.name).with_context(|| format!("starting {}", peer.name()))?;
+            eprintln!(
+                "    round {round} {}: first paint {:.0} ms, PSS {:.1} MB over {} processes{}",
+                peer.name(),
+                start.paint_ms,
+                start.pss_mb,
+                start.processes,
+                if round == 0 { " (warm-up, not counted)" } else { "" }
+            );
+            if round > 0 {
+                starts[slot].push(start);
+            }
+        }
+    }
+    drop(display);
+
+    let paint = |slot: usize| -> Vec<f64> { starts[slot].iter().map(|s| s.paint_ms).collect() };
+    let pss = |slot: usize| -> Vec<f64> { starts[slot].iter().map(|s| s.pss_mb).collect() };
+    let per_round = |a: &[f64], b: &[f64], f: fn(f64, f64) -> f64| -> Vec<f64> {
+        a.iter().zip(b).map(|(x, y)| f(*x, *y)).collect()
+    };
+    let (app, hello, chromium) = (paint(0), paint(1), paint(2));
+    let (app_mem, hello_mem, chromium_mem) = (pss(0), pss(1), pss(2));
+    let raw = json!({
+        "rounds": (0..starts[0].len()).map(|r| json!({
+            "app": { "paint_ms": app[r], "pss_mb": app_mem[r], "processes": starts[0][r].processes },
+            "hello": { "paint_ms": hello[r], "pss_mb": hello_mem[r], "processes": starts[1][r].processes },
+            "chromium": { "paint_ms": chromium[r], "pss_mb": chromium_mem[r], "processes": starts[2][r].processes },
+        })).collect::<Vec<_>>(),
+    });
+    let paint_limits = "the wasm compiled and the UI's first commands answered (app info, session) before the \
+                        welcome screen renders, with the engine opening its encrypted store and the in-process \
+                        demo portal starting beside it";
+    Ok(vec![
+        Outcome {
+            goal: "G1",
+            what: "start → first paint under Xvfb: hoso-app --demo vs Tauri hello".into(),
+            ours: format!("{:.0} ms", median(&app)),
+            peer: format!("Tauri hello {:.0} ms", median(&hello)),
+            ratio_label: "ours ÷ hello".into(),
+            ratio: Stats::of(&per_round(&app, &hello, |a, b| a / b)),
+            target: Target::AtMost(1.3),
+            checks: vec![],
+            limits: paint_limits.into(),
+            raw: raw.clone(),
+        },
+        Outcome {
+            goal: "G1",
+            what: "start → first paint under Xvfb: hoso-app --demo vs Chromium --app on hoso serve --demo".into(),
+            ours: format!("{:.0} ms", median(&app)),
+            peer: format!("Chromium + hoso serve {:.0} ms", median(&chromium)),
+            ratio_label: "ours ÷ Chromium".into(),
+            ratio: Stats::of(&per_round(&app, &chromium, |a, b| a / b)),
+            target: Target::AtMost(0.65),
+            checks: vec![],
+            limits: paint_limits.into(),
+            raw: json!(null),
+        },
+        Outcome {
+            goal: "G2",
+            what: "idle memory 10 s after first paint (PSS over the process tree): hoso-app --demo vs Tauri hello"
+                .into(),
+            ours: format!("{:.1} MB", median(&app_mem)),
+            peer: format!(
+                "Tauri hello {:.1} MB; Chromium + hoso serve {:.1} MB",
+                median(&hello_mem),
+                median(&chromium_mem)
+            ),
+            ratio_label: "ours − hello (MB)".into(),
+            ratio: Stats::of(&per_round(&app_mem, &hello_mem, |a, b| a - b)),
+            target: Target::AtMost(40.0),
+            checks: vec![],
+            limits: "the WebKit web process holding the wasm UI and its heap, the engine's tokio runtime and \
+                     SQLCipher caches, and the demo portal's own runtime and database in the same process"
+                .into(),
+            raw: json!(null),
+        },
+    ])
+}
+
+/// Starts `peer`, waits for its first paint, reads its memory 10 s later and
+/// ends it.
+fn start(peer: Peer, apps: &Apps, work: &Path, display: &str) -> anyhow::Result<Start> {
+    let clock = Instant::now();
+    let mut group = Group::default();
+    match peer {
+        Peer::App => {
+            let mut command = pinned(0, &apps.app);
+            command.args(["--demo", "--data-dir"]).arg(work.join("app-data"));
+            group.spawn(command.env("DISPLAY", display), &work.join("app.log"))?;
+        }
+        Peer::Hello => {
+            group.spawn(pinned(0, &apps.hello).env("DISPLAY", display), &work.join("hello.log"))?;
+        }
+        Peer::Chromium => {
+            let mut serve = pinned(0, &apps.cli);
+            serve.arg("--data-dir").arg(work.join("serve-data"));
+            serve.args(["serve", "--demo", "--addr", "127.0.0.1:0", "--ui"]).arg(&apps.dist);
+            let url = group.spawn_reading_line(&mut serve, &work.join("serve.log"))?;
+            let mut browser = pinned(0, "chromium");
+            browser
+                .arg(format!("--app={url}"))
+                .arg(format!("--user-data-dir={}", work.join("chromium-profile").display()))
+                .args([
+                    // Root cannot use Chromium's sandbox; the page is ours.
+                    "--no-sandbox",
+                    "--no-first-run",
+                    "--no-default-browser-check",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--password-store=basic",
+                    "--window-position=0,0",
+                    "--window-size=412,860",
+                ])
+                .env("DISPLAY", display);
+            group.spawn(&mut browser, &work.join("chromium.log"))?;
+        }
+    }
+    let painted = wait_for_paint(display, clock, &mut group)?;
+    std::thread::sleep(IDLE_AFTER);
+    let (pss_kb, processes) = group.pss_kb()?;
+    group.end();
+    Ok(Start { paint_ms: painted.as_secs_f64() * 1000.0, pss_mb: pss_kb as f64 / 1024.0, processes })
+}
+
+/// Captures the screen from core 1 until it shows text.
+fn wait_for_paint(display: &str, clock: Instant, group: &mut Group) -> anyhow::Result<Duration> {
+    loop {
+        let out = pinned(1, "xwd").args(["-root", "-silent", "-display", display]).output().context("running xwd")?;
+        let seen = clock.elapsed();
+        ensure!(out.status.success(), "xwd failed: {}", String::from_utf8_lossy(&out.stderr));
+        if ink(&out.stdout)? >= INK_PIXELS {
+            return Ok(seen);
+        }
+        if seen > PAINT_TIMEOUT {
+            bail!("nothing painted within {PAINT_TIMEOUT:?}");
+        }
+        group.check_alive()?;
+    }
+}
+
+/// Dark pixels (each channel below 96 of 255) in an XWD capture, below the
+/// top [`SKIP_TOP`] rows.
+fn ink(xwd: &[u8]) -> anyhow::Result<usize> {
+    let field = |i: usize| -> anyhow::Result<u32> {
+        let bytes = xwd.get(i * 4..i * 4 + 4).context("a short XWD header")?;
+        Ok(u32::from_be_bytes(bytes.try_into()?))
+    };
+    let (header, width, height) = (field(0)? as usize, field(4)?, field(5)?);
+    let (byte_order, bits_per_pixel, bytes_per_line) = (field(7)?, field(11)?, field(12)? as usize);
+    let (red, green, blue) = (field(15)?, field(16)?, field(17)?);
+    let colours = field(19)? as usize;
+    ensure!(bits_per_pixel == 32, "expected a 32-bit capture, got {bits_per_pixel} bits per pixel");
+    let pixels = xwd.get(header + colours * 12..).context("an XWD capture without pixels")?;
+    let channel = |value: u32, mask: u32| -> u32 { (value & mask) >> mask.trailing_zeros() };
+    let mut dark = 0;
+    for y in SKIP_TOP..height {
+        let row = pixels.get(y as usize * bytes_per_line..).context("a short XWD capture")?;
+        for x in 0..width as usize {
+            let bytes: [u8; 4] = row[x * 4..x * 4 + 4].try_into()?;
+            let value = if byte_order == 0 { u32::from_le_bytes(bytes) } else { u32::from_be_bytes(bytes) };
+            if channel(value, red) < 96 && channel(value, green) < 96 && channel(value, blue) < 96 {
+                dark += 1;
+            }
+        }
+    }
+    Ok(dark)
+}
+
+/// The processes one start spawned, each leading its own process group, so
+/// ending them ends their children too.
+#[derive(Default)]
+struct Group {
+    children: Vec<Child>,
+}
+
+impl Group {
+    fn spawn(&mut self, command: &mut Command, log: &Path) -> anyhow::Result<()> {
+        use std::os::unix::process::CommandExt as _;
+        let log = std::fs::File::create(log)?;
+        let child = command
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("spawning {:?}", command.get_program()))?;
+        self.children.push(child);
+        Ok(())
+    }
+
+    /// Spawns `command` and answers the first line it prints (`hoso serve`'s
+    /// address with its token).
+    fn spawn_reading_line(&mut self, command: &mut Command, log: &Path) -> anyhow::Result<String> {
+        use std::os::unix::process::CommandExt as _;
+        let mut child = command
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(log)?)
+            .spawn()
+            .with_context(|| format!("spawning {:?}", command.get_program()))?;
+        let stdout = child.stdout.take().context("its stdout")?;
+        self.children.push(child);
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let url = line.trim().to_owned();
+        ensure!(url.starts_with("http://127.0.0.1:"), "hoso serve printed {url:?}, not its address");
+        Ok(url)
+    }
+
+    fn check_alive(&mut self) -> anyhow::Result<()> {
+        for child in &mut self.children {
+            if let Some(status) = child.try_wait()? {
+                bail!("a process ended before painting ({status})");
+            }
+        }
+        Ok(())
+    }
+
+    /// PSS in KiB summed over every process descended from the spawned ones.
+    fn pss_kb(&self) -> anyhow::Result<(u64, usize)> {
+        let roots: Vec<u32> = self.children.iter().map(Child::id).collect();
+        let mut parents = std::collections::HashMap::new();
+        for entry in std::fs::read_dir("/proc")? {
+            let name = entry?.file_name();
+            let Some(pid) = name.to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+            // `comm` may hold spaces and parentheses: the fields after the last ')'.
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            let Some(after) = stat.rsplit_once(')').map(|(_, rest)| rest) else { continue };
+            if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) {
+                parents.insert(pid, ppid);
+            }
+        }
+        let descends = |mut pid: u32| -> bool {
+            for _ in 0..64 {
+                if roots.contains(&pid) {
+                    return true;
+                }
+                match parents.get(&pid) {
+                    Some(&parent) if parent > 1 => pid = parent,
+                    _ => return false,
+                }
+            }
+            false
+        };
+        let (mut total, mut count) = (0, 0);
+        for &pid in parents.keys() {
+            if !descends(pid) {
+                continue;
+            }
+            let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) else { continue };
+            if let Some(kb) = rollup
+                .lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                total += kb;
+                count += 1;
+            }
+        }
+        ensure!(count > 0, "no process of the start was found in /proc");
+        Ok((total, count))
+    }
+
+    /// Ends every process group: SIGTERM, then SIGKILL after two seconds.
+    fn end(mut self) {
+        for signal in ["-TERM", "-KILL"] {
+            for child in &self.children {
+                let _ = Command::new("kill").arg(signal).arg("--").arg(format!("-{}", child.id())).status();
+            }
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < deadline && self.children.iter_mut().any(|c| matches!(c.try_wait(), Ok(None))) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        for child in &mut self.children {
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A private Xvfb screen, white, ended when dropped.
+struct Xvfb {
+    name: String,
+    child: Child,
+}
+
+impl Xvfb {
+    fn start(work: &Path) -> anyhow::Result<Self> {
+        let number = (90..140)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !PathBuf::from(format!("/tmp/.X{n}-lock")).exists()
+            })
+            .context("no free X display number")?;
+        let name = format!(":{number}");
+        let child = Command::new("Xvfb")
+            .arg(&name)
+            .args(["-screen", "0", &format!("{}x{}x24", SCREEN.0, SCREEN.1), "-wr", "-nolisten", "tcp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(work.join("xvfb.log"))?)
+            .spawn()
+            .context("starting Xvfb")?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            ensure!(Instant::now() < deadline, "Xvfb did not open {name}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Self { name, child })
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

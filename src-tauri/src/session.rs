@@ -1,6 +1,7 @@
 //! The running app's state: the engine (in a slot, since deleting the local
 //! data replaces it), and in demo mode the reference portal it talks to,
-//! started in-process on loopback with its own SQLite database.
+//! started in-process on loopback with its own SQLite database (or, with
+//! `--demo --portal URL`, a demo portal running elsewhere).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -26,6 +27,14 @@ impl Session {
 
     pub async fn start(launch: &Launch, data_dir: &Path) -> Result<Self, Box<dyn std::error::Error>> {
         match &launch.portal_url {
+            Some(url) if launch.demo => {
+                // Demo data, as in-process, but kept apart from the
+                // in-process portal's: the two portals' dossiers differ.
+                let dir = data_dir.join("demo-portal");
+                std::fs::create_dir_all(&dir)?;
+                let engine = Engine::open(&dir.join("engine.db"), url).await?;
+                Ok(Self { engines: EngineSlot::new(engine), mode: AppMode::Demo, _demo_portal: None })
+            }
             Some(url) => {
                 let dir = data_dir.join("live");
                 std::fs::create_dir_all(&dir)?;

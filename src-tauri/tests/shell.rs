@@ -24,7 +24,7 @@ fn invoke(webview: &tauri::WebviewWindow<MockRuntime>, command: &str, args: Valu
 #[test]
 fn the_shell_answers_commands_invoked_with_their_args_from_a_real_engine() {
     let dir = tempfile::tempdir().unwrap();
-    let launch = hoso_app::Launch { portal_url: None, data_dir: Some(dir.path().to_owned()) };
+    let launch = hoso_app::Launch { portal_url: None, demo: false, data_dir: Some(dir.path().to_owned()) };
     // The app's own context: its capabilities decide what the window may invoke.
     let mut app = hoso_app::app(mock_builder(), launch).build(tauri::generate_context!("../tauri.conf.json")).unwrap();
     // One iteration of the event loop runs the app's setup (the engine opens,

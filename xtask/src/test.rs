@@ -52,13 +52,16 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     stopped?;
 
     step("End-to-end tests in the real webview, on a virtual display");
-    let app = target_dir(root).join("debug").join("hoso-app");
+    // The journey runs the portal as its own process, to take it away and
+    // bring it back.
+    let debug = target_dir(root).join("debug");
     exec(
         Command::new("xvfb-run")
             .args(["-a", "-s", "-screen 0 1280x960x24"])
             .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
             .args(["test", "--test", "e2e", "--", "--ignored", "--test-threads=1"])
-            .env("HOSO_APP_BIN", app)
+            .env("HOSO_APP_BIN", debug.join("hoso-app"))
+            .env("HOSO_PORTAL_BIN", debug.join("hoso-portal"))
             .env("TAURI_DRIVER", setup::tauri_driver_path()),
     )?;
 

@@ -1,8 +1,9 @@
 //! The shipped assets hold together: the catalogue and every form parse into
 //! the domain model, each procedure's form exists and belongs to it, attachment
-//! slots bind to the procedure's documents, agencies resolve against
-//! `agencies.json`, codes are unique, layouts point into their schemas, and the
-//! example payloads are well-formed JSON of the promised shape.
+//! slots bind to the procedure's documents and every document to scan has a
+//! slot, agencies resolve against `agencies.json`, codes are unique, layouts
+//! point into their schemas, and the example payloads are well-formed JSON of
+//! the promised shape.
 //!
 //! Whether the examples are valid against their schemas is the validator's own
 //! test; this one only reads files.
@@ -152,6 +153,35 @@ fn each_attachment_widget_is_bound_to_one_of_the_procedures_documents() {
                 assert!(procedure.document(document).is_some(), "{}: no document {document}", form.id);
                 assert_eq!(field.pointer, format!("/attachments/{document}"), "{}", form.id);
             }
+        }
+    }
+}
+
+#[test]
+fn every_document_to_scan_has_an_attachment_question_required_exactly_when_the_document_is() {
+    // A document that names a template is the declaration the online form
+    // itself produces, so it is answered by the form, not scanned.
+    let forms = forms();
+    for procedure in procedures() {
+        let form = form_for(&forms, &procedure);
+        let asked: Vec<&str> = form
+            .fields()
+            .filter_map(|field| match &field.widget {
+                Widget::Attachment { document } => Some(document.as_str()),
+                _ => None,
+            })
+            .collect();
+        let required: Vec<&str> = form
+            .schema
+            .pointer("/properties/attachments/required")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for document in procedure.documents.iter().filter(|d| d.template.is_none()) {
+            let id = document.id.as_str();
+            assert!(asked.contains(&id), "{} ({}): no question asks for the document {id}", procedure.code, form.id);
+            assert!(schema_has(&form.schema, &format!("/attachments/{id}")), "{}: {id} is not in the schema", form.id);
+            assert_eq!(required.contains(&id), document.required, "{}: whether {id} is required", form.id);
         }
     }
 }

@@ -31,6 +31,9 @@ use hoso_protocol::api::upload::AttachmentRef;
 use serde_json::json;
 use sha2::Digest;
 
+/// The demo citizen's subject (`assets/demo/identities.json`), whose dossiers are seeded.
+const DEMO_CITIZEN: &str = "demo-citizen-0001";
+
 const REDIRECT: &str = "http://127.0.0.1:49152/callback";
 const CITIZEN_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
@@ -152,7 +155,8 @@ async fn serve(options: &Options, dir: &Path) -> anyhow::Result<()> {
     let filer = Engine::open(&dir.join("filer.db"), &base).await?;
     filer.sync_catalogue().await?;
     filer.form_definition(&FormRef { id: "ho-tich.khai-sinh".into(), version: 1 }).await?;
-    filer.set_access_token(Arc::new(StaticToken::new(token.clone())));
+    // The demo citizen's subject, whose token it is.
+    filer.set_access_token(Arc::new(StaticToken::new(DEMO_CITIZEN, token.clone())));
     let mut attachments = MemoryAttachments::default();
     match filer.queue_submission(birth_registration(&mut attachments)?).await? {
         QueueOutcome::Queued(_) => {}
@@ -231,7 +235,8 @@ async fn pull(options: &Options, dir: &Path) -> anyhow::Result<()> {
     let portal = options.portal.as_deref().context("--portal URL")?;
     let token = options.token.clone().context("--token T")?;
     let engine = Engine::open(&dir.join("engine.db"), portal).await?;
-    engine.set_access_token(Arc::new(StaticToken::new(token)));
+    // The token `serve` answered, the demo citizen's.
+    engine.set_access_token(Arc::new(StaticToken::new(DEMO_CITIZEN, token)));
     let started = Instant::now();
     let report = engine.sync_dossiers(&ActingAs::Myself).await?;
     let ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -1,6 +1,8 @@
 //! Attachments: checked against the procedure's required document (media
 //! type, size) before anything is stored, then kept content-addressed and
 //! encrypted in `<database>.attachments/`, one file per distinct content.
+//! A draft holds them, or the answer to a supplement request being drafted
+//! (the documents the agency asked for again).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,7 +10,7 @@ use std::path::PathBuf;
 use crate::crypto::{self, AttachmentKeys};
 use crate::local_data;
 use crate::secrets::SecretStore;
-use crate::store::AttachmentRow;
+use crate::store::{AttachmentRow, Holder};
 use crate::{Engine, EngineError};
 
 /// An attachment of a draft, as the UI lists it.
@@ -92,7 +94,11 @@ impl Engine {
 
     /// Attaches `bytes` to the draft's document `document_id`, after checking
     /// them against what the procedure accepts for that document. Returns
-    /// the attachment with its content hash.
+    /// the attachment with its content hash. `draft_id` may also name the
+    /// answer to a supplement request ([`SupplementDraftView::draft_id`]),
+    /// while it is being drafted.
+    ///
+    /// [`SupplementDraftView::draft_id`]: hoso_protocol::command::SupplementDraftView::draft_id
     pub async fn attach(
         &self,
         draft_id: &str,
@@ -102,8 +108,12 @@ impl Engine {
         bytes: &[u8],
     ) -> Result<Attachment, EngineError> {
         let subject = self.drafter().await?;
-        let draft = self.draft(draft_id).await?;
-        let procedure = self.procedure(draft.summary.procedure.as_str()).await?;
+        let procedure = match Holder::parse(draft_id) {
+            Holder::Draft(id) => self.draft(id).await?.summary.procedure.as_str().to_owned(),
+            // Refused signed out: a supplement answer is always someone's.
+            Holder::Supplement(code) => self.supplement_procedure(code).await?,
+        };
+        let procedure = self.procedure(&procedure).await?;
         let document = procedure.document(document_id).ok_or_else(|| {
             EngineError::InvalidInput(format!("procedure {} asks for no document {document_id}", procedure.code))
         })?;

@@ -10,6 +10,7 @@ use hoso_protocol::command::{
     AddAttachment, AttachmentInfo, Draft, DraftSummary, OutboxItem, RemoveAttachment, ValidateForm, Validation,
 };
 
+use crate::store::Holder;
 use crate::{Attachment, Engine, EngineError};
 
 /// The longest base64 text that can encode `bytes` bytes (standard, padded).
@@ -90,14 +91,19 @@ impl Engine {
     }
 
     /// Removes a file from a draft; its encrypted copy goes when no other
-    /// draft uses the same content.
+    /// draft uses the same content. From a supplement answer, a file this
+    /// device does not hold (a scan of the first submission, which the
+    /// portal holds) is nothing to remove: the answer just stops naming it.
     pub async fn attachment_remove(&self, remove: RemoveAttachment) -> Result<(), EngineError> {
         let subject = self.drafter().await?;
-        let orphans = self
-            .store
-            .delete_attachment(&subject, &remove.draft_id, &remove.sha256)
-            .await?
-            .ok_or_else(|| EngineError::NotFound { what: "attachment", id: remove.sha256.clone() })?;
+        let held = self.store.delete_attachment(&subject, &remove.draft_id, &remove.sha256).await?;
+        let orphans = match (held, Holder::parse(&remove.draft_id)) {
+            (Some(orphans), _) => orphans,
+            (None, Holder::Supplement(_)) => return Ok(()),
+            (None, Holder::Draft(_)) => {
+                return Err(EngineError::NotFound { what: "attachment", id: remove.sha256.clone() });
+            }
+        };
         // After the commit: a crash in between leaves an unreferenced file,
         // never a row pointing at a missing one.
         self.attachments.remove(&orphans)

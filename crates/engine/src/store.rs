@@ -18,7 +18,7 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqlitePool};
 
-pub use attachments::AttachmentRow;
+pub use attachments::{AttachmentRow, Holder};
 #[cfg(test)]
 pub(crate) use drafts::DRAFTS;
 

@@ -1,5 +1,6 @@
 //! Answering a supplement request: the officer's reason as written, the
-//! answers and documents asked for, and the whole form prefilled from the
+//! answers and documents asked for (each leading to its question, where a
+//! document's new file is attached), and the whole form prefilled from the
 //! original with what changed marked by a "changed" tag (not by colour
 //! alone), saved as it is typed; a conflict notice when the portal moved the
 //! dossier on meanwhile; then sending it through the outbox.
@@ -25,6 +26,11 @@ use crate::route::Route;
 use crate::state::{ctx, local_offset};
 use crate::transport::call;
 use crate::vm::time::date_time;
+
+/// The pointer of the attachment question of document `id`.
+fn document_pointer(id: &str) -> String {
+    format!("/attachments/{id}")
+}
 
 #[derive(Debug, Clone)]
 struct Loaded {
@@ -98,6 +104,7 @@ fn Answer(loaded: Loaded) -> impl IntoView {
         let original = original.clone();
         Memo::new(move |_| data.with(|d| changed_pointers(&original, d)))
     };
+    let files_offered = view.draft_id.is_some();
     let files = view.draft_id.clone().map(|draft_id| {
         let documents = procedure.as_ref().map(|p| p.documents.clone()).unwrap_or_default();
         attach::files(draft_id, documents, data, edit)
@@ -143,7 +150,15 @@ fn Answer(loaded: Loaded) -> impl IntoView {
     };
     // What sending found, kept still while the person corrects it.
     let summary_shown = RwSignal::new(Vec::<ErrorLink>::new());
-    let requested: Arc<BTreeSet<String>> = Arc::new(view.request.fields.iter().cloned().collect());
+    // The documents asked for again are marked on their attachment questions too.
+    let requested: Arc<BTreeSet<String>> = Arc::new(
+        view.request
+            .fields
+            .iter()
+            .cloned()
+            .chain(view.request.documents.iter().map(|id| document_pointer(id)))
+            .collect(),
+    );
     let cx = FormCtx {
         form: form.clone(),
         data,
@@ -196,8 +211,28 @@ fn Answer(loaded: Loaded) -> impl IntoView {
         .iter()
         .map(|id| {
             let name = procedure.as_ref().and_then(|p| p.document(id)).map(|d| d.name.clone());
-            let id = id.clone();
-            view! { <li>{move || name.as_ref().map_or_else(|| id.clone(), |n| pick(lang.get(), n))}</li> }
+            let text = {
+                let id = id.clone();
+                move || name.as_ref().map_or_else(|| id.clone(), |n| pick(lang.get(), n))
+            };
+            // A link to the question where the file is attached, when the
+            // form asks for the document (and so when the file can be given).
+            let pointer = document_pointer(id);
+            let asked = files_offered && form.fields().any(|field| field.pointer == pointer);
+            if asked {
+                let target = dom_id(&pointer);
+                view! {
+                    <li>
+                        <a href=format!("#{target}") on:click=move |ev| {
+                            ev.prevent_default();
+                            focus_element(&target);
+                        }>{text}</a>
+                    </li>
+                }
+                .into_any()
+            } else {
+                view! { <li>{text}</li> }.into_any()
+            }
         })
         .collect_view();
     let has_fields = !request.fields.is_empty();

@@ -15,12 +15,14 @@ use crate::EngineError;
 
 /// The local state and what waits to go out of the person's dossiers a
 /// feed page names (`?2`: a JSON array of client ids), each found by primary
-/// key: one statement per page rather than one per change.
+/// key: one statement per page rather than one per change. `CROSS JOIN`
+/// keeps the page's ids the outer loop: with a plain join SQLite would walk
+/// all the person's dossiers by `dossier_by_updated` and look each id up.
 pub(crate) const LOCAL_STATE: &str = "SELECT d.client_id, d.code, d.status, d.seen_cursor,
             (SELECT o.phase FROM outbox o WHERE o.subject = d.subject AND o.client_id = d.client_id),
             (SELECT s.based_on FROM supplement_draft s
              WHERE s.subject = d.subject AND s.code = d.code AND s.conflict = 0)
-     FROM json_each(?2) AS ids JOIN dossier d ON d.subject = ?1 AND d.client_id = ids.value";
+     FROM json_each(?2) AS ids CROSS JOIN dossier d ON d.subject = ?1 AND d.client_id = ids.value";
 /// A person's profile's dossiers, newest change first; served by
 /// `dossier_by_profile`.
 pub(crate) const OF_PROFILE: &str = "SELECT client_id, code, procedure_code, status, due_on, updated_at
@@ -191,6 +193,21 @@ pub(crate) async fn set_cursor(
     .bind(subject)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Takes the store's write lock first thing in a transaction that reads
+/// before it writes. A transaction that reads first and upgrades later is
+/// refused at once ("database is locked") when another connection wrote in
+/// between, which the busy timeout does not wait out; one that starts with a
+/// write waits its turn instead. An update of no row takes the lock too.
+/// The row is found by its key, the person and the profile.
+pub(crate) async fn write_first(conn: &mut SqliteConnection, subject: &str, acting: &str) -> Result<(), EngineError> {
+    sqlx::query("UPDATE sync_cursor SET cursor = cursor WHERE subject = ?1 AND acting_as = ?2")
+        .bind(subject)
+        .bind(acting)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -1,7 +1,9 @@
 //! Supplement answers: a citizen's answer to a supplement request, opened from
 //! the answers the portal holds, kept on the device while edited, then queued
 //! in the outbox under its own client id (the portal's idempotency key) and
-//! sent by the sender like a submission. When the portal moves the dossier on
+//! sent by the sender like a submission; files attached to it (documents asked
+//! for again) are kept like a draft's, under [`Holder::supplement_id`], and
+//! uploaded by the sender. When the portal moves the dossier on
 //! meanwhile, the sync keeps the draft and flags it `conflict` instead of
 //! dropping it, and a flagged draft cannot be sent.
 
@@ -15,6 +17,7 @@ use time::OffsetDateTime;
 
 use super::supplement_table as rows;
 use super::table::from_json;
+use crate::store::Holder;
 use crate::{Engine, EngineError};
 
 /// A supplement draft as stored.
@@ -98,9 +101,9 @@ fn view(code: &str, draft: rows::StoredDraft) -> Result<Option<SupplementDraftVi
         data,
         saved_at: draft.saved_at,
         conflict: draft.conflict,
-        // New scans for a supplement are not kept on the device yet, so the
-        // UI offers no upload for one (see the closing note of issue 6).
-        draft_id: None,
+        // The documents asked for again are attached under this id, and
+        // the answer names them like a draft's.
+        draft_id: Some(Holder::supplement_id(code)),
     }))
 }
 
@@ -190,6 +193,24 @@ impl Engine {
             .await?
             .ok_or_else(|| EngineError::NotFound { what: "supplement", id: code.clone() })?;
         view(code, draft)?.ok_or_else(|| EngineError::StoredValue(format!("supplement draft {code} is incomplete")))
+    }
+
+    /// The procedure of dossier `code`, whose supplement answer is being
+    /// drafted, to check a file attached to it: `NotFound` when no answer
+    /// was opened, `Conflict` once one is on its way.
+    /// Only the signed-in person's answer takes files.
+    pub(crate) async fn supplement_procedure(&self, code: &str) -> Result<String, EngineError> {
+        let subject = self.owner().await?;
+        let pool = self.store.pool();
+        if rows::draft(pool, &subject, code).await?.is_none_or(|d| d.original.is_none()) {
+            return Err(EngineError::NotFound { what: "supplement", id: code.to_owned() });
+        }
+        if rows::unsent(pool, &subject, code).await?.is_some() {
+            return Err(EngineError::Conflict(format!("the answer to dossier {code} is already being sent")));
+        }
+        rows::procedure_of(pool, &subject, code)
+            .await?
+            .ok_or_else(|| EngineError::NotFound { what: "dossier", id: code.to_owned() })
     }
 
     /// Saves a supplement answer durably (opening the draft first if it was

@@ -146,6 +146,15 @@ pub(crate) async fn save(
     Ok((saved.rows_affected() == 1).then_some(now))
 }
 
+/// The procedure of `subject`'s dossier `code`, if the device holds it.
+pub(crate) async fn procedure_of(pool: &SqlitePool, subject: &str, code: &str) -> Result<Option<String>, EngineError> {
+    Ok(sqlx::query_scalar("SELECT procedure_code FROM dossier WHERE subject = ?1 AND code = ?2")
+        .bind(subject)
+        .bind(code)
+        .fetch_optional(pool)
+        .await?)
+}
+
 pub(crate) async fn unsent(pool: &SqlitePool, subject: &str, code: &str) -> Result<Option<String>, EngineError> {
     Ok(sqlx::query_scalar(UNSENT_FOR).bind(subject).bind(code).fetch_optional(pool).await?)
 }

@@ -113,6 +113,7 @@ impl Engine {
     ) -> Result<Vec<DossierEvent>, EngineError> {
         let key = &acting_key(acting);
         let mut tx = self.store.pool().begin().await?;
+        rows::write_first(&mut tx, subject, key).await?;
         let ids: Vec<&str> = page.changes.iter().map(|c| c.dossier.client_id.as_str()).collect();
         let local = rows::local(&mut tx, subject, &ids).await?;
         let held: HashMap<&str, DossierStatus> = local.iter().map(|d| (d.client_id.as_str(), d.status)).collect();

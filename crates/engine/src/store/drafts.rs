@@ -178,10 +178,8 @@ impl Store {
         }
         let mut orphans = Vec::new();
         for file in files {
-            let still_used: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM attachment WHERE file_name = ?1)")
-                .bind(&file)
-                .fetch_one(&mut *tx)
-                .await?;
+            let still_used: bool =
+                sqlx::query_scalar(super::attachments::FILE_STILL_USED).bind(&file).fetch_one(&mut *tx).await?;
             if !still_used && !orphans.contains(&file) {
                 orphans.push(file);
             }

@@ -9,14 +9,16 @@ use crate::EngineError;
 /// The setting naming the person signed in on this device.
 const SUBJECT: &str = "subject";
 
-/// Every table with an owner, parents before the rows that name them.
-const UNOWNED_TABLES: [&str; 9] = [
+/// Every table with an owner, parents before the rows that name them
+/// (`supplement_attachment` from `migrations/0007_journey.sql`).
+const UNOWNED_TABLES: [&str; 10] = [
     "draft",
     "attachment",
     "dossier",
     "outbox",
     "supplement_draft",
     "supplement_outbox",
+    "supplement_attachment",
     "sync_cursor",
     "dossier_detail",
     "profile_name",
@@ -81,17 +83,23 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets every dossier, outbox item, sync cursor, supplement draft,
-    /// draft and attachment row in one transaction, for a demo portal that
-    /// was reset (its dossiers no longer exist, so nothing is left to send).
+    /// Forgets every person's dossiers (with their kept details, supplement
+    /// drafts, answers and their files), outbox items, sync cursors, drafts
+    /// and attachment rows in one transaction, for a demo portal that was
+    /// reset (its dossiers no longer exist, so nothing is left to send).
     /// Answers the attachment files no row refers to any more.
     pub async fn forget_dossiers_and_drafts(&self) -> Result<Vec<String>, EngineError> {
         let mut tx = self.pool.begin().await?;
         let files: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT file_name FROM attachment").fetch_all(&mut *tx).await?;
+            sqlx::query_scalar("SELECT file_name FROM attachment UNION SELECT file_name FROM supplement_attachment")
+                .fetch_all(&mut *tx)
+                .await?;
         for statement in [
-            "DELETE FROM supplement_outbox",
+            "DELETE FROM supplement_attachment",
             "DELETE FROM supplement_draft",
+            // Before the dossiers its rows refer to.
+            "DELETE FROM supplement_outbox",
+            "DELETE FROM dossier_detail",
             "DELETE FROM outbox",
             "DELETE FROM dossier",
             "DELETE FROM sync_cursor",
@@ -102,5 +110,40 @@ impl Store {
         }
         tx.commit().await?;
         Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_demo_reset_forgets_the_files_of_supplement_answers_with_every_dossier() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("engine.db"), &[7u8; 32]).await.unwrap();
+        sqlx::query(
+            "INSERT INTO dossier (subject, client_id, acting_as, procedure_code, status, code)
+             VALUES ('demo-citizen-0001', 'c1', '\"myself\"', '1.001193', 'supplement_requested', 'H01.1')",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO supplement_attachment
+                 (subject, code, document_id, sha256, file_name, media_type, size, original_name)
+             VALUES ('demo-citizen-0001', 'H01.1', 'giay-chung-sinh', 'ab', 'sealed-ab', 'application/pdf', 3, 'a.pdf')",
+        )
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+        let files = store.forget_dossiers_and_drafts().await.unwrap();
+
+        assert_eq!(files, ["sealed-ab"], "the answer's file is named for removal");
+        for table in ["supplement_attachment", "dossier"] {
+            let left: i64 =
+                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(store.pool()).await.unwrap();
+            assert_eq!(left, 0, "{table} keeps rows");
+        }
     }
 }

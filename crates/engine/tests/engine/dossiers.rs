@@ -1,7 +1,9 @@
 //! Following dossiers after submission, against the real portal with a real
 //! sign-in: an officer asks for a supplement, the citizen answers it through
 //! the outbox across an outage (received once), pays on the gateway's page,
-//! downloads the result and rates; a fresh dossier is withdrawn; a supplement
+//! downloads the result and rates; a document asked for again is attached to
+//! the answer and reaches the portal with it, and is no one else's on the
+//! device; a fresh dossier is withdrawn; a supplement
 //! the portal overtook cannot be sent; a representative files for two
 //! enterprises from CSV bytes and sees every filing with its profile's name.
 
@@ -16,10 +18,12 @@ use hoso_domain::profile::ActingAs;
 use hoso_engine::MemoryAttachments;
 use hoso_engine::auth::{Browser, BrowserError, Url};
 use hoso_protocol::command::{
-    BulkFile, BulkRowResult, NeedsAction, OutboxState, RateArgs, SaveSupplement, WithdrawArgs,
+    AddAttachment, BulkFile, BulkRowResult, NeedsAction, OutboxState, RateArgs, RemoveAttachment, SaveSupplement,
+    WithdrawArgs,
 };
 
 use super::outbox::{OFFICER, access_token, birth_form, filed, later, officer_move, unlocked_store};
+use super::owners::{PATIENCE, Person};
 use super::signin::{BUSINESS, CITIZEN, SignedIn, signed_in_as};
 use super::*;
 
@@ -193,6 +197,106 @@ async fn a_dossier_is_followed_through_supplement_payment_and_result_to_its_rati
         engine.rate(RateArgs { code: code.clone(), score: 5, comment: Some("Nhanh gọn".into()) }).await.unwrap();
     let rating = rated.detail.rating.expect("the rating");
     assert_eq!((rating.score, rating.comment.as_deref()), (5, Some("Nhanh gọn")));
+}
+
+#[tokio::test]
+async fn a_document_asked_for_again_is_attached_to_the_answer_and_reaches_the_portal_with_it() {
+    let (test, officer) = citizen_and_officer().await;
+    let (engine, base) = (&test.engine, test.portal.url());
+    let (_, code, _) = filed(engine).await;
+    for step in [serde_json::json!({"move": "accept"}), serde_json::json!({"move": "start_processing"})] {
+        officer_move(&base, &officer, &code, step).await;
+    }
+    let request = serde_json::json!({
+        "move": "request_supplement",
+        "reason": "Bản chụp giấy chứng sinh bị mờ",
+        "documents": ["giay-chung-sinh"],
+    });
+    officer_move(&base, &officer, &code, request).await;
+    engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
+
+    let opened = engine.open_supplement(&code).await.unwrap();
+    assert_eq!(opened.request.documents, ["giay-chung-sinh"]);
+    let files = opened.draft_id.clone().expect("the answer takes files");
+    let first_scan = opened.data["attachments"]["giay-chung-sinh"]["sha256"].as_str().unwrap().to_owned();
+    let add = |name: &str, media_type: &str, bytes: &[u8]| AddAttachment {
+        draft_id: files.clone(),
+        document: "giay-chung-sinh".into(),
+        name: name.into(),
+        media_type: media_type.into(),
+        content_base64: STANDARD.encode(bytes),
+    };
+    // Checked against the document like a draft's file, before anything is kept.
+    let refused = engine.attachment_add(add("ghi-chu.txt", "text/plain", b"ghi chu")).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::UnsupportedMediaType);
+    let clearer = b"%PDF-1.7 giay chung sinh, ban scan ro net".to_vec();
+    let info = engine.attachment_add(add("giay-chung-sinh-ro-net.pdf", "application/pdf", &clearer)).await.unwrap();
+    // The answer names the new file, as the UI's attachment question does;
+    // the scan it replaces is the portal's, so removing it here removes nothing.
+    let mut data = opened.data.clone();
+    data["attachments"]["giay-chung-sinh"] = serde_json::json!({
+        "sha256": info.sha256, "media_type": info.media_type, "bytes": info.size, "name": info.name,
+    });
+    engine.save_supplement(SaveSupplement { code: code.clone(), data }).await.unwrap();
+    engine.attachment_remove(RemoveAttachment { draft_id: files.clone(), sha256: first_scan }).await.unwrap();
+    assert_eq!(engine.open_supplement(&code).await.unwrap().changed, ["/attachments/giay-chung-sinh"]);
+
+    // Sent with the answer: the sender uploads the new scan from the device.
+    let sent = engine.submit_supplement(&code).await.unwrap();
+    assert_eq!(sent.state, OutboxState::Sent { code: code.clone() });
+    let view = engine.dossier_view(&code).await.unwrap();
+    assert_eq!(view.detail.summary.status, DossierStatus::Processing);
+    let held: Vec<&str> = view.detail.attachments.iter().map(|a| a.sha256.as_str()).collect();
+    assert!(held.contains(&info.sha256.as_str()), "the portal holds {held:?}");
+
+    // The answer is done: no file is attached to it any more.
+    let late = engine.attachment_add(add("muon.pdf", "application/pdf", b"%PDF muon")).await.unwrap_err();
+    assert_eq!(late.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn the_files_of_a_supplement_answer_are_the_signed_in_persons_alone() {
+    let (test, officer) = citizen_and_officer().await;
+    let (engine, base) = (&test.engine, test.portal.url());
+    let (_, code, _) = filed(engine).await;
+    for step in [serde_json::json!({"move": "accept"}), serde_json::json!({"move": "start_processing"})] {
+        officer_move(&base, &officer, &code, step).await;
+    }
+    let request = serde_json::json!({
+        "move": "request_supplement",
+        "reason": "Bản chụp giấy chứng sinh bị mờ",
+        "documents": ["giay-chung-sinh"],
+    });
+    officer_move(&base, &officer, &code, request).await;
+    engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
+    let files = engine.open_supplement(&code).await.unwrap().draft_id.expect("the answer takes files");
+    let add = |bytes: &[u8]| AddAttachment {
+        draft_id: files.clone(),
+        document: "giay-chung-sinh".into(),
+        name: "giay-chung-sinh-ro-net.pdf".into(),
+        media_type: "application/pdf".into(),
+        content_base64: STANDARD.encode(bytes),
+    };
+    let scan = engine.attachment_add(add(b"%PDF-1.7 giay chung sinh cua An")).await.unwrap();
+    engine.end_session(false).await.unwrap();
+
+    // Bình signs in on the same device: An's answer and its file are not hers
+    // to list, read, remove or add to.
+    engine.sign_in_within(&Person { user: BUSINESS, steps_ahead: 0 }, PATIENCE).await.unwrap();
+    assert!(engine.attachments(&files).await.unwrap().is_empty(), "An's file is listed to Bình");
+    let read = engine.attachment_bytes(&files, &scan.sha256).await.unwrap_err();
+    assert_eq!(read.kind(), ErrorKind::NotFound);
+    let removed = RemoveAttachment { draft_id: files.clone(), sha256: scan.sha256.clone() };
+    engine.attachment_remove(removed).await.unwrap();
+    let added = engine.attachment_add(add(b"%PDF-1.7 cua Binh")).await.unwrap_err();
+    assert_eq!(added.kind(), ErrorKind::NotFound);
+    engine.end_session(false).await.unwrap();
+
+    // An signs in again (the next one-time code) and finds his file as he left it.
+    engine.sign_in_within(&Person { user: CITIZEN, steps_ahead: 1 }, PATIENCE).await.unwrap();
+    let held: Vec<String> = engine.attachments(&files).await.unwrap().into_iter().map(|a| a.sha256).collect();
+    assert_eq!(held, std::slice::from_ref(&scan.sha256));
+    assert_eq!(engine.attachment_bytes(&files, &scan.sha256).await.unwrap(), b"%PDF-1.7 giay chung sinh cua An");
 }
 
 #[tokio::test]

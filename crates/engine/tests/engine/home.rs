@@ -187,6 +187,9 @@ async fn a_draft_submitted_offline_waits_in_the_outbox_and_sync_now_reports_the_
     assert_eq!((card.status, card.code.as_deref()), (DossierStatus::Queued, None));
     assert!(home.drafts.is_empty(), "a submitted draft is not listed to submit again");
     assert_eq!(engine.draft_open(&id).await.unwrap().summary.id, id, "the draft is kept");
+    // Submitting it again (a second press, a reopened page) files nothing twice.
+    assert_eq!(engine.draft_submit(&id).await.unwrap().client_id, item.client_id);
+    assert_eq!(engine.home().await.unwrap().outbox.len(), 1);
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ use super::signin::{BUSINESS, CITIZEN, query_param, request_id};
 use super::*;
 
 /// Only a bound on a broken test: a sign-in normally takes well under a second.
-const PATIENCE: Duration = Duration::from_secs(60);
+pub(super) const PATIENCE: Duration = Duration::from_secs(60);
 /// The demo identities' subjects (`assets/demo/identities.json`).
 const CITIZEN_SUBJECT: &str = "demo-citizen-0001";
 const BUSINESS_SUBJECT: &str = "demo-business-0002";
@@ -27,9 +27,9 @@ const BUSINESS_SUBJECT: &str = "demo-business-0002";
 /// 30-second steps from now: the portal accepts a code once, and one step
 /// ahead for clock skew, so a person signing in twice within one step
 /// answers with the next step's code the second time.
-struct Person {
-    user: (&'static str, &'static str),
-    steps_ahead: u64,
+pub(super) struct Person {
+    pub(super) user: (&'static str, &'static str),
+    pub(super) steps_ahead: u64,
 }
 
 impl Browser for Person {

@@ -51,6 +51,11 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     tested?;
     stopped?;
 
+    // The UI is not a default member (it is built for wasm32), so the plain
+    // `cargo test` above skips its view-model tests; they run natively here.
+    step("View-model tests of the UI (native)");
+    exec(cargo().args(["test", "--package", "hoso-ui"]))?;
+
     step("End-to-end tests in the real webview, on a virtual display");
     // The journey runs the portal as its own process, to take it away and
     // bring it back.

@@ -66,6 +66,8 @@ fn logout_without_a_sign_in_says_so_and_succeeds() {
 mod bulk;
 #[path = "cli/everyday.rs"]
 mod everyday;
+#[path = "cli/guard.rs"]
+mod guard;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/serve_live.rs"]

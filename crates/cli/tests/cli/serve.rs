@@ -12,6 +12,8 @@ use hoso_protocol::command::Command as _;
 use hoso_protocol::command::*;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
+use super::guard;
+
 /// A running `hoso serve`, stopped when the test ends however it ends.
 struct Served {
     child: Child,
@@ -107,12 +109,7 @@ async fn serve_answers_every_command_only_with_the_printed_token() {
         assert!(envelope.message.contains(command_name), "{command_name}: {envelope:?}");
     }
 
-    let without = command(&served, CatalogueList::NAME).send().await.unwrap();
-    assert_eq!(without.status(), 401);
-    assert_eq!(without.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Unauthenticated);
-
-    let wrong = command(&served, CatalogueList::NAME).header("x-hoso-token", "0".repeat(64)).send().await.unwrap();
-    assert_eq!(wrong.status(), 401);
+    guard::refuses_a_missing_or_wrong_token(&served.base, CatalogueList::NAME).await;
 }
 
 /// Calls command `C` with `args` as the UI's browser transport does.
@@ -211,23 +208,7 @@ async fn serve_refuses_another_origin_even_with_the_token() {
     let dir = tempfile::tempdir().unwrap();
     let served = serve(dir.path());
 
-    let foreign = command(&served, CatalogueList::NAME)
-        .header("x-hoso-token", &served.token)
-        .header("origin", "http://evil.example")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(foreign.status(), 403);
-    assert!(foreign.headers().get("access-control-allow-origin").is_none());
-    assert_eq!(foreign.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Forbidden);
-
-    let own = command(&served, CatalogueList::NAME)
-        .header("x-hoso-token", &served.token)
-        .header("origin", &served.base)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(own.status(), 200);
+    guard::refuses_a_foreign_origin_even_with_the_token(&served.base, &served.token, CatalogueList::NAME).await;
 }
 
 /// The status line of a raw request, since an HTTP client sets Host itself.

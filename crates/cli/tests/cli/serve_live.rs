@@ -17,7 +17,8 @@ use hoso_protocol::command::Command as _;
 use hoso_protocol::command::*;
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 
-const CITIZEN: (&str, &str) = ("citizen", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+use super::guard;
+use super::signin::{CITIZEN, sign_in_on_the_page};
 
 /// A child process killed when the test ends, however it ends.
 struct Killed(Child);
@@ -212,31 +213,6 @@ fn listening_on(port: u16) -> Vec<String> {
     found
 }
 
-/// Plays the person in the browser: the portal's page, the demo password,
-/// a current one-time code; then follows the redirect to the app's loopback
-/// listener.
-async fn sign_in_on_the_page(url: &str, user: (&str, &str)) {
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let url = reqwest::Url::parse(url).unwrap();
-    let page = client.get(url.clone()).send().await.unwrap().text().await.unwrap();
-    let marker = "name=\"request_id\" value=\"";
-    let start = page.find(marker).expect("a request id in the form") + marker.len();
-    let request_id = page[start..].split('"').next().unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let code = hoso_portal::oidc::credentials::OneTimeCodes::from_base32(user.1).unwrap().code_at(now);
-    let answer = client
-        .post(url.join("/login").unwrap())
-        .form(&[("request_id", request_id), ("username", user.0), ("password", "hoso-demo-2026"), ("code", &code)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 303, "the portal took the sign-in");
-    let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("http://127.0.0.1:"), "back to the app's loopback listener: {location}");
-    let back = client.get(location).send().await.unwrap();
-    assert!(back.status().is_success(), "{}", back.status());
-}
-
 /// The address the "system browser" was asked to open.
 async fn opened_address(dir: &Path) -> String {
     // Only a bound on a broken test, not a timed assertion.
@@ -264,26 +240,8 @@ async fn serve_for_a_real_account_signs_in_at_its_portal_and_keeps_its_secrets_i
         let port: u16 = served.base.rsplit(':').next().unwrap().parse().unwrap();
         assert_eq!(listening_on(port), [format!("0100007F:{port:04X}")], "listening on 127.0.0.1 only");
     }
-    let plain = |token: Option<&str>, origin: Option<&str>| {
-        let mut request =
-            reqwest::Client::new().post(format!("{}/commands/{}", served.base, SessionGet::NAME)).body("null");
-        if let Some(token) = token {
-            request = request.header("x-hoso-token", token);
-        }
-        if let Some(origin) = origin {
-            request = request.header("origin", origin);
-        }
-        request.send()
-    };
-    let wrong = plain(Some(&"0".repeat(64)), None).await.unwrap();
-    assert_eq!(wrong.status(), 401);
-    assert_eq!(wrong.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Unauthenticated);
-    let foreign = plain(Some(&served.token), Some("http://evil.example")).await.unwrap();
-    assert_eq!(foreign.status(), 403);
-    assert!(foreign.headers().get("access-control-allow-origin").is_none());
-    assert_eq!(foreign.json::<ErrorEnvelope>().await.unwrap().kind, ErrorKind::Forbidden);
-    let own = plain(Some(&served.token), Some(&served.base)).await.unwrap();
-    assert_eq!(own.status(), 200);
+    guard::refuses_a_missing_or_wrong_token(&served.base, SessionGet::NAME).await;
+    guard::refuses_a_foreign_origin_even_with_the_token(&served.base, &served.token, SessionGet::NAME).await;
 
     let before = call::<SessionGet>(&served, &()).await.unwrap();
     assert_eq!((before.mode, before.signed_in), (AppMode::Live, false));

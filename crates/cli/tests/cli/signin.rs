@@ -26,7 +26,15 @@ impl Browser for AutomatedBrowser {
 }
 
 async fn drive(url: Url, user: (&str, &str)) {
+    sign_in_on_the_page(url.as_str(), user).await;
+}
+
+/// Plays the person in the browser: the portal's page at `url`, the demo
+/// password, a current one-time code; then follows the redirect to the app's
+/// loopback listener, which the engine or `hoso serve` is waiting on.
+pub async fn sign_in_on_the_page(url: &str, user: (&str, &str)) {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let url = reqwest::Url::parse(url).unwrap();
     let page = client.get(url.clone()).send().await.unwrap().text().await.unwrap();
     let marker = "name=\"request_id\" value=\"";
     let start = page.find(marker).expect("a request id in the form") + marker.len();
@@ -39,8 +47,11 @@ async fn drive(url: Url, user: (&str, &str)) {
         .send()
         .await
         .unwrap();
+    assert_eq!(answer.status(), 303, "the portal took the sign-in");
     let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    client.get(location).send().await.unwrap();
+    assert!(location.starts_with("http://127.0.0.1:"), "back to the app's loopback listener: {location}");
+    let back = client.get(location).send().await.unwrap();
+    assert!(back.status().is_success(), "{}", back.status());
 }
 
 /// Signs `user` in on `data_dir` as `hoso` opens it (same database path and

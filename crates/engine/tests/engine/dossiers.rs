@@ -60,16 +60,32 @@ async fn citizen_and_officer() -> (SignedIn, String) {
     (test, officer)
 }
 
-async fn request_supplement(base: &str, officer: &str, code: &str) {
+/// The officer's prelude to every supplement request here: accept the fresh
+/// dossier, start processing it, then ask for a supplement with `request`
+/// (its reason and the fields or documents asked for again).
+async fn ask_for_supplement(base: &str, officer: &str, code: &str, request: serde_json::Value) {
     for step in [serde_json::json!({"move": "accept"}), serde_json::json!({"move": "start_processing"})] {
         officer_move(base, officer, code, step).await;
     }
-    let request = serde_json::json!({
-        "move": "request_supplement",
+    let mut request = request;
+    request["move"] = "request_supplement".into();
+    officer_move(base, officer, code, request).await;
+}
+
+/// A supplement request for the child's name, which does not match the birth certificate.
+fn name_mismatch() -> serde_json::Value {
+    serde_json::json!({
         "reason": "Họ tên của trẻ không khớp với giấy chứng sinh",
         "fields": ["/child/full_name"],
-    });
-    officer_move(base, officer, code, request).await;
+    })
+}
+
+/// A supplement request for a clearer scan of the birth certificate.
+fn blurred_scan() -> serde_json::Value {
+    serde_json::json!({
+        "reason": "Bản chụp giấy chứng sinh bị mờ",
+        "documents": ["giay-chung-sinh"],
+    })
 }
 
 /// How many supplement answers the portal received for `code`.
@@ -88,7 +104,7 @@ async fn a_dossier_is_followed_through_supplement_payment_and_result_to_its_rati
     let (test, officer) = citizen_and_officer().await;
     let (engine, base, dir) = (&test.engine, test.portal.url(), &test.dir);
     let (_, code, _) = filed(engine).await;
-    request_supplement(&base, &officer, &code).await;
+    ask_for_supplement(&base, &officer, &code, name_mismatch()).await;
 
     // The sync brings the request; the card says what the citizen must do.
     engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
@@ -204,15 +220,7 @@ async fn a_document_asked_for_again_is_attached_to_the_answer_and_reaches_the_po
     let (test, officer) = citizen_and_officer().await;
     let (engine, base) = (&test.engine, test.portal.url());
     let (_, code, _) = filed(engine).await;
-    for step in [serde_json::json!({"move": "accept"}), serde_json::json!({"move": "start_processing"})] {
-        officer_move(&base, &officer, &code, step).await;
-    }
-    let request = serde_json::json!({
-        "move": "request_supplement",
-        "reason": "Bản chụp giấy chứng sinh bị mờ",
-        "documents": ["giay-chung-sinh"],
-    });
-    officer_move(&base, &officer, &code, request).await;
+    ask_for_supplement(&base, &officer, &code, blurred_scan()).await;
     engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
 
     let opened = engine.open_supplement(&code).await.unwrap();
@@ -259,15 +267,7 @@ async fn the_files_of_a_supplement_answer_are_the_signed_in_persons_alone() {
     let (test, officer) = citizen_and_officer().await;
     let (engine, base) = (&test.engine, test.portal.url());
     let (_, code, _) = filed(engine).await;
-    for step in [serde_json::json!({"move": "accept"}), serde_json::json!({"move": "start_processing"})] {
-        officer_move(&base, &officer, &code, step).await;
-    }
-    let request = serde_json::json!({
-        "move": "request_supplement",
-        "reason": "Bản chụp giấy chứng sinh bị mờ",
-        "documents": ["giay-chung-sinh"],
-    });
-    officer_move(&base, &officer, &code, request).await;
+    ask_for_supplement(&base, &officer, &code, blurred_scan()).await;
     engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
     let files = engine.open_supplement(&code).await.unwrap().draft_id.expect("the answer takes files");
     let add = |bytes: &[u8]| AddAttachment {
@@ -321,7 +321,7 @@ async fn a_supplement_draft_the_portal_overtook_cannot_be_sent() {
     let (test, officer) = citizen_and_officer().await;
     let (engine, base) = (&test.engine, test.portal.url());
     let (_, code, _) = filed(engine).await;
-    request_supplement(&base, &officer, &code).await;
+    ask_for_supplement(&base, &officer, &code, name_mismatch()).await;
     engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
     let opened = engine.open_supplement(&code).await.unwrap();
     engine.save_supplement(SaveSupplement { code: code.clone(), data: opened.data }).await.unwrap();
@@ -341,7 +341,7 @@ async fn a_flagged_draft_answers_the_request_again_once_the_portal_waits_for_it_
     let (test, officer) = citizen_and_officer().await;
     let (engine, base) = (&test.engine, test.portal.url());
     let (_, code, _) = filed(engine).await;
-    request_supplement(&base, &officer, &code).await;
+    ask_for_supplement(&base, &officer, &code, name_mismatch()).await;
     engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
     let mut data = engine.open_supplement(&code).await.unwrap().data;
     data["child"]["full_name"] = "Nguyễn Minh Khôi".into();
@@ -374,7 +374,7 @@ async fn a_refusal_that_cannot_change_is_not_retried() {
     let (test, officer) = citizen_and_officer().await;
     let (engine, base) = (&test.engine, test.portal.url());
     let (_, code, _) = filed(engine).await;
-    request_supplement(&base, &officer, &code).await;
+    ask_for_supplement(&base, &officer, &code, name_mismatch()).await;
     engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
     engine.open_supplement(&code).await.unwrap();
     // The officer stops the dossier before the device hears of it, so the

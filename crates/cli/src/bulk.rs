@@ -1,6 +1,7 @@
 //! `hoso validate` and `hoso bulk submit`: the engine's bulk filing with a
-//! progress bar and a per-row report written next to the input; an invalid
-//! row's draft is printed, to fix and submit like any draft.
+//! progress bar and a per-row report written next to the input; the draft of
+//! an invalid row, or of one the portal refused, is printed, to fix and
+//! submit like any draft.
 
 use std::path::{Path, PathBuf};
 
@@ -54,15 +55,22 @@ pub async fn submit(
     bar.finish_and_clear();
     let report = report.unwrap_or_else(|| default_report(file));
     std::fs::write(&report, hoso_engine::bulk::report_csv(&result.rows)?)?;
-    let mut invalid = 0;
+    let (mut invalid, mut refused) = (0, 0);
     for row in &result.rows {
-        if let hoso_engine::bulk::RowStatus::Invalid { draft, .. } = &row.status {
-            invalid += 1;
-            println!("row {}\tdraft {draft}", row.row);
+        match &row.status {
+            hoso_engine::bulk::RowStatus::Invalid { draft, .. } => {
+                invalid += 1;
+                println!("row {}\tdraft {draft}", row.row);
+            }
+            hoso_engine::bulk::RowStatus::Refused { error, draft } => {
+                refused += 1;
+                println!("row {}\tdraft {draft}\trefused {}", row.row, error.kind.as_str());
+            }
+            _ => {}
         }
     }
     eprintln!(
-        "{} rows: {} queued now, {invalid} invalid (kept as drafts: fix with `hoso draft set`, then `hoso submit DRAFT`); report in {}",
+        "{} rows: {} queued now, {invalid} invalid and {refused} refused by the portal (kept as drafts: fix with `hoso draft set`, then `hoso submit DRAFT`); report in {}",
         result.rows.len(),
         result.queued,
         report.display()

@@ -42,7 +42,8 @@ impl Engine {
     /// Files a file sent as bytes for `acting_as`: every row becomes a draft
     /// and every valid one is filed, once per row (a re-run of the same bytes
     /// makes no second draft and queues nothing twice); answers each row's
-    /// outcome, an invalid row with its draft to fix, and the report as CSV.
+    /// outcome, an invalid or refused row with its draft to fix, and the
+    /// report as CSV.
     pub async fn bulk_submit_bytes(&self, file: BulkFile) -> Result<BulkResult, EngineError> {
         let bytes = decode(&file)?;
         let report = self
@@ -65,7 +66,7 @@ impl Engine {
                 }
                 RowStatus::Filed(code) => BulkRowResult::Filed { row: r.row, code },
                 RowStatus::Waiting => BulkRowResult::Waiting { row: r.row },
-                RowStatus::Refused(error) => BulkRowResult::Refused { row: r.row, error },
+                RowStatus::Refused { error, draft } => BulkRowResult::Refused { row: r.row, error, draft: Some(draft) },
             })
             .collect();
         Ok(BulkResult { rows, queued: report.queued, report_csv })

@@ -18,8 +18,8 @@ use hoso_protocol::api::payment::{PaymentDue, PaymentStarted, PaymentStatus, Rec
 use hoso_protocol::api::upload::{AttachmentRef, CreateUpload, UploadStatus};
 use hoso_protocol::api::{Catalogue, DemoIdentity, DemoRole};
 use hoso_protocol::command::{
-    AppInfo, AppMode, AttachmentInfo, Draft, DraftSaved, DraftSummary, OutboxItem, OutboxState, SaveDraft,
-    ValidateForm, Validation,
+    AppInfo, AppMode, AttachmentInfo, BulkRowResult, Draft, DraftSaved, DraftSummary, OutboxItem, OutboxState,
+    SaveDraft, ValidateForm, Validation,
 };
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind, FieldError};
 use proptest::prelude::*;
@@ -248,6 +248,17 @@ proptest! {
 fn the_shipped_catalogue_round_trips() {
     let procedures = serde_json::from_str(include_str!("../../../assets/catalogue/procedures.json")).unwrap();
     round_trips(&Catalogue { version: 7, procedures }).unwrap();
+}
+
+#[test]
+fn a_refused_bulk_row_names_its_draft_and_one_from_an_older_engine_reads_without_it() {
+    let error = json!({"kind": "invalid_input", "message": "no"});
+    let named = json!({"outcome": "refused", "row": 2, "error": error, "draft": "d2"});
+    let row: BulkRowResult = serde_json::from_value(named.clone()).unwrap();
+    assert!(matches!(&row, BulkRowResult::Refused { row: 2, draft: Some(d), .. } if d == "d2"), "{row:?}");
+    assert_eq!(serde_json::to_value(&row).unwrap(), named);
+    let older: BulkRowResult = serde_json::from_value(json!({"outcome": "refused", "row": 2, "error": error})).unwrap();
+    assert!(matches!(older, BulkRowResult::Refused { draft: None, .. }), "{older:?}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Bulk filing, decided without a DOM: which files the wizard takes, what a
 //! check or a run of a file amounts to (counts for the summary line), and
-//! where an invalid row's draft is fixed.
+//! where a row's draft is fixed.
 
 use hoso_protocol::command::{BulkCheck, BulkResult, BulkRowResult};
 
@@ -63,12 +63,14 @@ pub fn row_of(result: &BulkRowResult) -> usize {
     }
 }
 
-/// Where an invalid row is fixed: its draft in the form wizard, from the
-/// first page. A row filed or waiting has nothing to fix; a refusal by the
-/// portal is not changed by editing the answers.
+/// Where an invalid row, or one the portal refused, is fixed: its draft in
+/// the form wizard, from the first page, submitted again from there (a
+/// refusal such as a document not uploaded is fixed in the answers). A row
+/// filed or waiting has nothing to fix, and an engine from before refused
+/// rows named their draft gives no link.
 pub fn fix_link(result: &BulkRowResult) -> Option<String> {
     match result {
-        BulkRowResult::Invalid { draft: Some(id), .. } => {
+        BulkRowResult::Invalid { draft: Some(id), .. } | BulkRowResult::Refused { draft: Some(id), .. } => {
             Some(Route::Draft { id: id.clone(), step: DraftStep::Page(0) }.fragment())
         }
         _ => None,
@@ -116,7 +118,7 @@ mod tests {
     }
 
     #[test]
-    fn an_invalid_row_links_to_its_draft_in_the_form_and_no_other_row_does() {
+    fn an_invalid_or_refused_row_links_to_its_draft_in_the_form_and_no_other_row_does() {
         let result: BulkResult = serde_json::from_value(json!({
             "rows": [
                 {"outcome": "invalid", "row": 1, "errors": [{"pointer": "/filer/phone", "code": "format"}],
@@ -125,6 +127,8 @@ mod tests {
                 {"outcome": "waiting", "row": 3},
                 {"outcome": "refused", "row": 4, "error": {"kind": "forbidden", "message": "no"}},
                 {"outcome": "invalid", "row": 5, "errors": []},
+                {"outcome": "refused", "row": 6, "error": {"kind": "invalid_input", "message": "not uploaded"},
+                 "draft": "9b1d"},
             ],
             "queued": 2,
             "report_csv": "",
@@ -136,6 +140,7 @@ mod tests {
             Route::parse(links[0].as_deref().unwrap()),
             Route::Draft { id: "4f2a9c0d1e3b5a7c9e1f3a5b7c9d1e2f".into(), step: DraftStep::Page(0) }
         );
-        assert_eq!(links[1..], [None, None, None, None], "only an invalid row with a draft has one");
+        assert_eq!(links[1..5], [None, None, None, None], "a row filed, waiting, or without a draft has none");
+        assert_eq!(links[5].as_deref(), Some("#/draft/9b1d"), "a refused row with its draft has one");
     }
 }

@@ -1,8 +1,9 @@
 //! Bulk filing: pick the procedure and the profile to file for, pick a CSV,
 //! XLSX or JSON file (read in the page as base64), check every row (errors
 //! per row, each named by its question), then file the valid rows through
-//! the outbox and download the per-row report. Every row becomes a draft; an
-//! invalid row's result links to its draft in the form wizard, to fix it.
+//! the outbox and download the per-row report. Every row becomes a draft; the result of an
+//! invalid row, or of one the portal refused, links to its draft in the form
+//! wizard, to fix it.
 
 use std::sync::Arc;
 
@@ -330,8 +331,8 @@ pub fn BulkPage() -> impl IntoView {
 }
 
 /// One row of the run's results: filed (with a link to the dossier),
-/// waiting to be sent, refused by the portal, or invalid (with a link to fix
-/// its draft in the form).
+/// waiting to be sent, refused by the portal or invalid (each with a link to
+/// fix its draft in the form).
 fn outcome_row(lang: Lang, outcome: &BulkRowResult) -> AnyView {
     let row = row_of(outcome);
     let fix = fix_link(outcome).map(|href| {
@@ -352,7 +353,7 @@ fn outcome_row(lang: Lang, outcome: &BulkRowResult) -> AnyView {
             ("business.bulk.waiting", view! { <span>{t(lang, "business.bulk.waiting_detail")}</span> }.into_any())
         }
         BulkRowResult::Refused { error, .. } => {
-            ("business.bulk.refused", view! { <span>{error_text(lang, error.kind)}</span> }.into_any())
+            ("business.bulk.refused", view! { <span>{error_text(lang, error.kind)}</span> {fix} }.into_any())
         }
         BulkRowResult::Invalid { errors, .. } => {
             let text = errors

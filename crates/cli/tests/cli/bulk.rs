@@ -3,7 +3,8 @@
 //! comes in CSV or XLSX; a representative files three dossiers for a branch
 //! from a CSV file, and filing the same file again files nothing new; an
 //! invalid row waits as a draft, fixed and submitted with `draft set` and
-//! `submit`, and the same file then finds it filed.
+//! `submit`, and the same file then finds it filed; a row the portal refused
+//! is printed and reported with its draft too.
 
 use std::path::Path;
 
@@ -220,6 +221,37 @@ async fn an_invalid_row_is_kept_as_a_draft_that_is_fixed_and_submitted_from_the_
     assert_eq!(filed[1], code, "the fixed row is found filed under its draft's dossier");
     let listed = run(&url, &data, &["--as", "0314409058-002", "draft", "list"]).await;
     assert_eq!(text(&listed.stdout), "", "every row's draft filed, none made twice");
+}
+
+#[tokio::test]
+async fn a_row_the_portal_refuses_is_printed_and_reported_with_its_draft_to_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = demo_portal(dir.path()).await;
+    let url = portal.url();
+    let data = dir.path().join("cli");
+    signin::sign_in(&url, &data, signin::BUSINESS).await;
+    // One scan named for both documents: valid on the device, but the portal
+    // holds an upload for the document it was first sent for only, and
+    // refuses the other as not uploaded.
+    let mut one_scan = row("5000000000", "0912345678");
+    one_scan[9] = "quyet-dinh.pdf".to_owned();
+    let file = write_csv(dir.path(), &[one_scan]);
+    let submit = ["--as", "0314409058-002", "bulk", "submit", "--procedure", "2.002050", file.to_str().unwrap()];
+
+    let first = run(&url, &data, &submit).await;
+    let printed = text(&first.stdout);
+    let draft = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("row 1\tdraft ")?.strip_suffix("\trefused invalid_input"))
+        .unwrap_or_else(|| panic!("the refused row's draft: {printed}{}", text(&first.stderr)))
+        .to_owned();
+    assert!(text(&first.stderr).contains("1 refused by the portal"), "{}", text(&first.stderr));
+    let report = std::fs::read_to_string(dir.path().join("filings.report.csv")).unwrap();
+    let line = report.lines().nth(1).unwrap();
+    assert!(line.starts_with("1,refused,") && line.ends_with(&format!(",{draft}")), "{report}");
+    // Nothing was filed, so the draft is listed still, to fix and submit.
+    let listed = run(&url, &data, &["--as", "0314409058-002", "draft", "list"]).await;
+    assert!(text(&listed.stdout).starts_with(&draft), "{}", text(&listed.stdout));
 }
 
 /// `hoso logout` with filings not sent yet (queued while the portal was

@@ -54,8 +54,9 @@ pub enum RowStatus {
     Filed(String),
     /// Queued; the outbox sends it when it can (offline, portal busy).
     Waiting,
-    /// The portal refused it.
-    Refused(ErrorEnvelope),
+    /// The portal refused it; the row is kept as the draft `draft`, to fix
+    /// in the form and submit again from there.
+    Refused { error: ErrorEnvelope, draft: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -290,7 +291,10 @@ impl Engine {
                     Err((errors, draft)) => RowStatus::Invalid { errors, draft },
                     Ok(client_id) => match states.get(&client_id) {
                         Some(OutboxState::Sent { code }) => RowStatus::Filed(code.clone()),
-                        Some(OutboxState::NeedsAction { error }) => RowStatus::Refused(error.clone()),
+                        // The row's draft has the row's id, its client id.
+                        Some(OutboxState::NeedsAction { error }) => {
+                            RowStatus::Refused { error: error.clone(), draft: client_id }
+                        }
                         _ => RowStatus::Waiting,
                     },
                 },

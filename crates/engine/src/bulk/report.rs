@@ -1,6 +1,7 @@
 //! The per-row result report of a bulk filing, as CSV: `row, status, result,
 //! draft`, where the result is the dossier code or the row's errors, and the
-//! draft is the one to fix in the form when the row is invalid.
+//! draft is the one to fix in the form when the row is invalid or the
+//! portal refused it.
 
 use super::{RowResult, RowStatus};
 use crate::EngineError;
@@ -21,7 +22,9 @@ pub fn report_csv(rows: &[RowResult]) -> Result<String, EngineError> {
                 errors.iter().map(|e| format!("{} {}", e.pointer, e.code)).collect::<Vec<_>>().join("; "),
                 draft.as_str(),
             ),
-            RowStatus::Refused(envelope) => ("refused", format!("{:?}: {}", envelope.kind, envelope.message), ""),
+            RowStatus::Refused { error, draft } => {
+                ("refused", format!("{:?}: {}", error.kind, error.message), draft.as_str())
+            }
         };
         writer.write_record([result.row.to_string().as_str(), status, &detail, draft]).map_err(failed)?;
     }
@@ -50,10 +53,20 @@ mod tests {
                 },
             },
             RowResult { row: 3, status: RowStatus::Waiting },
+            RowResult {
+                row: 4,
+                status: RowStatus::Refused {
+                    error: hoso_protocol::error::ErrorEnvelope::new(
+                        hoso_protocol::error::ErrorKind::InvalidInput,
+                        "not uploaded",
+                    ),
+                    draft: "d4".into(),
+                },
+            },
         ];
         assert_eq!(
             report_csv(&rows).unwrap(),
-            "row,status,dossier_code_or_errors,draft_id\n1,filed,H01.2026.000001,\n2,invalid,/filer/phone format;  required,d2\n3,queued,,\n"
+            "row,status,dossier_code_or_errors,draft_id\n1,filed,H01.2026.000001,\n2,invalid,/filer/phone format;  required,d2\n3,queued,,\n4,refused,InvalidInput: not uploaded,d4\n"
         );
     }
 }

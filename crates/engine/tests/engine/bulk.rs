@@ -192,7 +192,9 @@ async fn a_row_the_portal_refuses_is_fixed_in_its_draft_and_filed_once_and_the_f
     let first = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
 
     assert_eq!(first.queued, 1);
-    let RowStatus::Refused(refusal) = &first.rows[0].status else { panic!("{:?}", first.rows[0]) };
+    let RowStatus::Refused { error: refusal, draft: refused_draft } = &first.rows[0].status else {
+        panic!("{:?}", first.rows[0])
+    };
     assert_eq!(refusal.kind, ErrorKind::InvalidInput, "{refusal:?}");
     let [refused] = refusal.fields.as_slice() else { panic!("{refusal:?}") };
     assert_eq!(refused.code, hoso_domain::form::UPLOAD_INCOMPLETE);
@@ -201,11 +203,19 @@ async fn a_row_the_portal_refuses_is_fixed_in_its_draft_and_filed_once_and_the_f
     let drafts = engine.drafts(&branch).await.unwrap();
     let [draft] = drafts.as_slice() else { panic!("{drafts:?}") };
     let id = draft.id.clone();
+    // The refused row names that draft, in the answer and in the report.
+    assert_eq!(refused_draft, &id);
+    let report = hoso_engine::bulk::report_csv(&first.rows).unwrap();
+    let line = report.lines().nth(1).unwrap();
+    assert!(line.starts_with("1,refused,") && line.ends_with(&format!(",{id}")), "{report}");
 
     // Unchanged, neither the file nor the draft asks the portal again.
     let again = engine.bulk_submit("2.002050", branch.clone(), &file, &mut |_, _| {}).await.unwrap();
     assert_eq!(again.queued, 0);
-    assert!(matches!(&again.rows[0].status, RowStatus::Refused(e) if e.fields == refusal.fields), "{again:?}");
+    assert!(
+        matches!(&again.rows[0].status, RowStatus::Refused { error: e, draft } if e.fields == refusal.fields && *draft == id),
+        "{again:?}"
+    );
     let unchanged = engine.draft_submit(&id).await.unwrap();
     assert!(matches!(&unchanged.state, OutboxState::NeedsAction { error } if error.fields == refusal.fields));
 

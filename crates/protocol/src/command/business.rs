@@ -71,8 +71,13 @@ pub enum BulkRowResult {
     Waiting {
         row: usize,
     },
+    /// The portal refused it; the row is kept as the draft `draft` (its id;
+    /// absent from engines before it was named), to fix in the form and
+    /// submit from there.
     Refused {
         row: usize,
         error: ErrorEnvelope,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        draft: Option<String>,
     },
 }

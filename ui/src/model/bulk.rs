@@ -1,6 +1,6 @@
 //! Bulk filing, decided without a DOM: which files the wizard takes, what a
-//! check or a run of a file amounts to (counts for the summary line), and
-//! where a row's draft is fixed.
+//! check or a run of a file amounts to (counts for the summary line), what
+//! a checked file offers to do, and where a row's draft is fixed.
 
 use hoso_protocol::command::{BulkCheck, BulkResult, BulkRowResult};
 
@@ -29,6 +29,27 @@ pub struct CheckCounts {
 
 pub fn check_counts(check: &BulkCheck) -> CheckCounts {
     CheckCounts { rows: check.rows.len(), valid: check.rows.iter().filter(|r| r.errors.is_empty()).count() }
+}
+
+/// What the page offers once a file is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitOffer {
+    /// File the `valid` rows; the others are kept as drafts to fix.
+    File { valid: usize },
+    /// No row can be filed yet: keep all `rows` as drafts, each to fix in the
+    /// form and submit from there, rather than leave the person with nothing.
+    DraftsOnly { rows: usize },
+}
+
+/// What a checked file offers: nothing for a file without rows.
+pub fn submit_offer(counts: CheckCounts) -> Option<SubmitOffer> {
+    if counts.valid > 0 {
+        Some(SubmitOffer::File { valid: counts.valid })
+    } else if counts.rows > 0 {
+        Some(SubmitOffer::DraftsOnly { rows: counts.rows })
+    } else {
+        None
+    }
 }
 
 /// What a run did, by outcome.
@@ -115,6 +136,13 @@ mod tests {
         .unwrap();
         assert_eq!(run_counts(&result), RunCounts { filed: 2, waiting: 1, refused: 1, invalid: 1 });
         assert_eq!(row_of(&result.rows[3]), 4);
+    }
+
+    #[test]
+    fn a_file_whose_rows_are_all_invalid_offers_to_keep_them_as_drafts() {
+        assert_eq!(submit_offer(CheckCounts { rows: 3, valid: 2 }), Some(SubmitOffer::File { valid: 2 }));
+        assert_eq!(submit_offer(CheckCounts { rows: 3, valid: 0 }), Some(SubmitOffer::DraftsOnly { rows: 3 }));
+        assert_eq!(submit_offer(CheckCounts { rows: 0, valid: 0 }), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Bulk filing: pick the procedure and the profile to file for, pick a CSV,
 //! XLSX or JSON file (read in the page as base64), check every row (errors
 //! per row, each named by its question), then file the valid rows through
-//! the outbox and download the per-row report. Every row becomes a draft; the result of an
+//! the outbox (or, when no row is valid, keep every row as a draft) and
+//! download the per-row report. Every row becomes a draft; the result of an
 //! invalid row, or of one the portal refused, links to its draft in the form
 //! wizard, to fix it.
 
@@ -17,7 +18,9 @@ use wasm_bindgen::JsCast;
 use crate::components::{ErrorLink, ErrorNotice, ErrorSummary, Notice, NoticeTone};
 use crate::i18n::{Lang, error_text, pick, t};
 use crate::model::attachment::size_text;
-use crate::model::bulk::{ACCEPT, MAX_BYTES, check_counts, fix_link, readable, row_of, run_counts};
+use crate::model::bulk::{
+    ACCEPT, MAX_BYTES, SubmitOffer, check_counts, fix_link, readable, row_of, run_counts, submit_offer,
+};
 use crate::model::form::{error_message, label_text};
 use crate::pages::draft::{cache, io};
 use crate::route::Route;
@@ -285,11 +288,17 @@ pub fn BulkPage() -> impl IntoView {
                                 </table>
                             </div>
                         })}
-                        {(counts.valid > 0).then(|| view! {
-                            <p>{t(lang_now, "business.bulk.submit_help")}</p>
-                            <button type="button" class="button" data-testid="bulk-submit" disabled=move || busy.get() on:click=submit>
-                                {move || t(lang.get(), "business.bulk.submit").replace("{n}", &counts.valid.to_string())}
-                            </button>
+                        {submit_offer(counts).map(|offer| {
+                            let (help, label, n) = match offer {
+                                SubmitOffer::File { valid } => ("business.bulk.submit_help", "business.bulk.submit", valid),
+                                SubmitOffer::DraftsOnly { rows } => ("business.bulk.drafts_help", "business.bulk.make_drafts", rows),
+                            };
+                            view! {
+                                <p data-testid="bulk-submit-help">{t(lang_now, help).replace("{n}", &n.to_string())}</p>
+                                <button type="button" class="button" data-testid="bulk-submit" disabled=move || busy.get() on:click=submit>
+                                    {move || t(lang.get(), label).replace("{n}", &n.to_string())}
+                                </button>
+                            }
                         })}
                     </section>
                 }

@@ -109,7 +109,10 @@ impl Engine {
     ) -> Result<Attachment, EngineError> {
         let subject = self.drafter().await?;
         let procedure = match Holder::parse(draft_id) {
-            Holder::Draft(id) => self.draft(id).await?.summary.procedure.as_str().to_owned(),
+            Holder::Draft(id) => {
+                self.refuse_if_submitted(&subject, id).await?;
+                self.draft(id).await?.summary.procedure.as_str().to_owned()
+            }
             // Refused signed out: a supplement answer is always someone's.
             Holder::Supplement(code) => self.supplement_procedure(code).await?,
         };

@@ -1,13 +1,15 @@
 //! Drafts with autosave, kept per person and profile: once a save returns
 //! `Ok`, the change is on disk and survives the process being killed. Every
 //! read and write names the signed-in person (or, signed out, no one), so
-//! another person's draft is `NotFound`.
+//! another person's draft is `NotFound`. A draft whose submission is on its
+//! way or filed is no longer changed (`AlreadySubmitted`).
 
 use hoso_domain::profile::ActingAs;
-use hoso_protocol::command::{Draft, DraftSaved, DraftSummary, SaveDraft};
+use hoso_protocol::command::{Draft, DraftSaved, DraftSummary, OutboxItem, SaveDraft};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::outbox::table::{self, Entries};
 use crate::{Engine, EngineError, crypto};
 
 impl Engine {
@@ -18,6 +20,38 @@ impl Engine {
     /// signed out.
     pub(crate) async fn drafter(&self) -> Result<String, EngineError> {
         Ok(self.subject().await?.unwrap_or_default())
+    }
+
+    /// The submission of `subject`'s draft `id` while it stands, on its way
+    /// or filed (a draft's id is its submission's client id); `None` while
+    /// the draft can still be changed, after a refusal included, and for
+    /// no one's drafts, which are never submitted.
+    pub(crate) async fn submission_of(&self, subject: &str, id: &str) -> Result<Option<OutboxItem>, EngineError> {
+        if !self.is_submitted(subject, id).await? {
+            return Ok(None);
+        }
+        Ok(table::list(self.store.pool(), subject).await?.into_iter().find(|item| item.client_id == id))
+    }
+
+    /// Whether `subject`'s draft `id` has a submission pending or sent.
+    async fn is_submitted(&self, subject: &str, id: &str) -> Result<bool, EngineError> {
+        if subject.is_empty() {
+            return Ok(false);
+        }
+        let state = table::state_of(self.store.pool(), Entries::Submissions, subject, id).await?;
+        Ok(state.is_some_and(|(phase, _)| phase != "needs_action"))
+    }
+
+    /// Refuses a change to `subject`'s draft `id` once it was submitted:
+    /// what was sent is what the portal has, and the files it names are still
+    /// to upload or filed. Checked before each change; a submission queued
+    /// between the check and the change has stored its own copy of the
+    /// answers already, so what it sends is unaffected.
+    pub(crate) async fn refuse_if_submitted(&self, subject: &str, id: &str) -> Result<(), EngineError> {
+        if self.is_submitted(subject, id).await? {
+            return Err(EngineError::AlreadySubmitted { id: id.to_owned() });
+        }
+        Ok(())
     }
 
     /// Starts an empty draft of `procedure`'s online form for the profile
@@ -63,6 +97,7 @@ impl Engine {
     /// Saves a draft's whole answers, durably, before returning.
     pub async fn save_draft(&self, save: SaveDraft) -> Result<DraftSaved, EngineError> {
         let subject = self.drafter().await?;
+        self.refuse_if_submitted(&subject, &save.id).await?;
         let saved_at = OffsetDateTime::now_utc();
         if !self.store.save_draft_data(&subject, &save.id, &save.data, saved_at).await? {
             return Err(not_found(&save.id));
@@ -74,6 +109,7 @@ impl Engine {
     /// objects on the way are created), durably, before returning.
     pub async fn save_field(&self, id: &str, pointer: &str, value: Value) -> Result<DraftSaved, EngineError> {
         let subject = self.drafter().await?;
+        self.refuse_if_submitted(&subject, id).await?;
         let saved_at = OffsetDateTime::now_utc();
         // Most answers are object members, set in one statement; the rest
         // (array items, unusual names) and every refusal take the general path.

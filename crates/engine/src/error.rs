@@ -68,6 +68,11 @@ pub enum EngineError {
     /// not yet sent (pending or needing action). Forcing it keeps them here.
     #[error("{count} items are not sent yet; sign out anyway to keep them on this device until the next sign-in")]
     UnsentItems { count: u64 },
+    /// The draft's submission is on its way or filed (its outbox entry is
+    /// pending or sent): its answers and files are what was sent, so they
+    /// are no longer changed.
+    #[error("draft {id} was submitted; it can no longer be changed")]
+    AlreadySubmitted { id: String },
 }
 
 impl EngineError {
@@ -96,6 +101,7 @@ impl EngineError {
             Self::AttachmentTooLarge { .. } | Self::TooLarge(_) => ErrorKind::TooLarge,
             Self::Conflict(_) => ErrorKind::Conflict,
             Self::UnsentItems { .. } => ErrorKind::UnsentItems,
+            Self::AlreadySubmitted { .. } => ErrorKind::AlreadySubmitted,
         }
     }
 

@@ -57,10 +57,12 @@ impl Engine {
         self.draft(&saved.id).await
     }
 
-    /// A draft with its attachments, to reopen it.
+    /// A draft with its attachments, to reopen it, and its submission when
+    /// it was submitted (then the UI shows it read-only).
     pub async fn draft_open(&self, id: &str) -> Result<Draft, EngineError> {
         let mut draft = self.draft(id).await?;
         draft.attachments = self.attachments(id).await?.into_iter().map(info).collect();
+        draft.submitted = self.submission_of(&self.drafter().await?, id).await?;
         Ok(draft)
     }
 
@@ -94,8 +96,10 @@ impl Engine {
     /// draft uses the same content. From a supplement answer, a file this
     /// device does not hold (a scan of the first submission, which the
     /// portal holds) is nothing to remove: the answer just stops naming it.
+    /// A submitted draft's files stay (`AlreadySubmitted`).
     pub async fn attachment_remove(&self, remove: RemoveAttachment) -> Result<(), EngineError> {
         let subject = self.drafter().await?;
+        self.refuse_if_submitted(&subject, &remove.draft_id).await?;
         let held = self.store.delete_attachment(&subject, &remove.draft_id, &remove.sha256).await?;
         let orphans = match (held, Holder::parse(&remove.draft_id)) {
             (Some(orphans), _) => orphans,

@@ -48,11 +48,14 @@ pub enum ErrorKind {
     /// sent. `fields` holds one entry coded `unsent_items` whose `limit` is
     /// how many; signing out with `force` goes ahead and keeps them.
     UnsentItems,
+    /// The draft was submitted (its submission is on its way or filed), so
+    /// its answers and files can no longer be changed.
+    AlreadySubmitted,
 }
 
 impl ErrorKind {
     /// Every kind, for exhaustive checks such as "each has a translation".
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Network,
         Self::Portal,
         Self::Store,
@@ -67,6 +70,7 @@ impl ErrorKind {
         Self::CannotDecrypt,
         Self::UnsupportedMediaType,
         Self::UnsentItems,
+        Self::AlreadySubmitted,
     ];
 
     /// The wire name, as used for translation keys (`error.<kind>`).
@@ -86,6 +90,7 @@ impl ErrorKind {
             Self::CannotDecrypt => "cannot_decrypt",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::UnsentItems => "unsent_items",
+            Self::AlreadySubmitted => "already_submitted",
         }
     }
 }

@@ -223,6 +223,10 @@ proptest! {
             summary, data: data.clone(),
             orphaned: vec![OrphanedAnswer { pointer: "/fax".into(), value: data.clone() }],
             attachments: vec![AttachmentInfo { document: id.clone(), sha256: code.clone(), name: id.clone(), media_type: "application/pdf".into(), size: 3 }],
+            submitted: Some(OutboxItem {
+                client_id: id.clone(), procedure: procedure.clone(), procedure_name: name.clone(),
+                acting_as: acting_as.clone(), queued_at: saved_at, state: OutboxState::Sent { code: code.clone() },
+            }),
         })?;
         round_trips(&SaveDraft { id: id.clone(), data: data.clone() })?;
         round_trips(&DraftSaved { id: id.clone(), saved_at })?;

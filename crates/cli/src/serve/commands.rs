@@ -150,8 +150,9 @@ fn error(envelope: ErrorEnvelope) -> Response {
         ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        // A sign-out refused for items not sent yet: the state forbids it until confirmed.
-        ErrorKind::Conflict | ErrorKind::UnsentItems => StatusCode::CONFLICT,
+        // A sign-out refused for items not sent yet: the state forbids it
+        // until confirmed; a submitted draft is no longer changed.
+        ErrorKind::Conflict | ErrorKind::UnsentItems | ErrorKind::AlreadySubmitted => StatusCode::CONFLICT,
         ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

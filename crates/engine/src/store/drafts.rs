@@ -152,6 +152,7 @@ impl Store {
             data: serde_json::from_str(&data).map_err(EngineError::Corrupt)?,
             orphaned: Vec::new(),
             attachments: Vec::new(),
+            submitted: None,
         }))
     }
 

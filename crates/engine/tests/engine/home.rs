@@ -1,7 +1,8 @@
 //! The home screen, drafts and the outbox as the UI asks for them, against a
 //! real demo portal: a prefilled draft, attachments sent as base64, a
 //! submission refused with field errors or queued and sent, "sync now" and
-//! home, online and with the portal gone.
+//! home, online and with the portal gone; a submitted draft, opened again,
+//! names its submission and refuses every change.
 
 use base64::Engine as _;
 use hoso_domain::catalogue::{FormRef, ProcedureCode};
@@ -186,10 +187,45 @@ async fn a_draft_submitted_offline_waits_in_the_outbox_and_sync_now_reports_the_
     let card = &home.recent[0];
     assert_eq!((card.status, card.code.as_deref()), (DossierStatus::Queued, None));
     assert!(home.drafts.is_empty(), "a submitted draft is not listed to submit again");
-    assert_eq!(engine.draft_open(&id).await.unwrap().summary.id, id, "the draft is kept");
+    let kept = engine.draft_open(&id).await.unwrap();
+    assert_eq!(kept.summary.id, id, "the draft is kept");
+    let waiting = kept.submitted.as_ref().map(|s| (&s.client_id, &s.state));
+    assert_eq!(waiting, Some((&item.client_id, &item.state)), "named with its submission, waiting");
+    let removed = RemoveAttachment { draft_id: id.clone(), sha256: kept.attachments[0].sha256.clone() };
+    assert_eq!(engine.attachment_remove(removed).await.unwrap_err().kind(), ErrorKind::AlreadySubmitted);
     // Submitting it again (a second press, a reopened page) files nothing twice.
     assert_eq!(engine.draft_submit(&id).await.unwrap().client_id, item.client_id);
     assert_eq!(engine.home().await.unwrap().outbox.len(), 1);
+}
+
+#[tokio::test]
+async fn a_filed_draft_opened_again_names_its_dossier_and_refuses_every_change() {
+    let (_dir, _portal, engine) = demo_engine().await;
+    engine.sign_in_demo("citizen").await.unwrap();
+    let id = ready_draft(&engine).await;
+    let before = engine.draft_open(&id).await.unwrap();
+    assert_eq!(before.submitted, None, "not submitted yet, so open to change");
+
+    let item = engine.draft_submit(&id).await.unwrap();
+    let OutboxState::Sent { code } = &item.state else { panic!("{:?}", item.state) };
+
+    let opened = engine.draft_open(&id).await.unwrap();
+    let submitted = opened.submitted.as_ref().expect("the draft names its submission");
+    assert_eq!((&submitted.client_id, &submitted.state), (&id, &OutboxState::Sent { code: code.clone() }));
+    let sha256 = before.attachments[0].sha256.clone();
+    let refusals = [
+        engine.attachment_remove(RemoveAttachment { draft_id: id.clone(), sha256 }).await.map(drop),
+        engine.save_draft(SaveDraft { id: id.clone(), data: serde_json::json!({}) }).await.map(drop),
+        engine.save_field(&id, "/child/full_name", serde_json::json!("Khác")).await.map(drop),
+        engine.attachment_add(scan(&id, b"%PDF-1.7 ban khac")).await.map(drop),
+    ];
+    for refusal in refusals {
+        let error = refusal.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::AlreadySubmitted, "{error}");
+        assert_eq!(error.to_envelope().kind, ErrorKind::AlreadySubmitted);
+    }
+    let after = engine.draft_open(&id).await.unwrap();
+    assert_eq!((after.data, after.attachments), (before.data, before.attachments), "nothing changed");
 }
 
 #[tokio::test]

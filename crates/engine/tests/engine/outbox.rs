@@ -538,7 +538,10 @@ async fn a_draft_waiting_to_be_sent_is_not_replaced_by_submitting_it_again() {
     assert_eq!(first.state, OutboxState::Queued);
     assert!(engine.drafts(&ActingAs::Myself).await.unwrap().is_empty(), "a submitted draft leaves the list");
 
-    engine.save_field(&draft.id, "/child/full_name", "Trần Minh Khang".into()).await.unwrap();
+    // The waiting draft is no longer changed (the UI shows it read-only), so
+    // submitting it again can only answer the entry as it stands.
+    let changed = engine.save_field(&draft.id, "/child/full_name", "Trần Minh Khang".into()).await.unwrap_err();
+    assert_eq!(changed.kind(), ErrorKind::AlreadySubmitted, "{changed}");
     let second = engine.submit_draft(&draft.id).await.unwrap().expect("valid answers");
 
     assert_eq!(second, first, "the waiting entry is answered as it stands");

@@ -227,6 +227,12 @@ pub struct Draft {
     pub orphaned: Vec<OrphanedAnswer>,
     #[serde(default)]
     pub attachments: Vec<AttachmentInfo>,
+    /// The draft's submission when it is on its way or filed (its outbox
+    /// entry, pending or sent): the draft can no longer be changed, and is
+    /// shown read-only with the way to that entry or dossier. `None` while
+    /// it can be edited, a refused submission's included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted: Option<OutboxItem>,
 }
 
 /// Arguments of saving a draft: the whole answers, saved durably before the

@@ -1,11 +1,13 @@
 //! "Check your answers": every shown answer, page by page, each with a
 //! "change" link to its page (which brings the person back here), then
 //! submitting to the outbox. Errors the engine finds link to the page of
-//! each; after submission, a confirmation with the outbox state.
+//! each; after submission, a confirmation with the outbox state. A draft
+//! already submitted, opened again, shows that confirmation and its answers
+//! read-only (`SubmittedDraft`).
 
 use std::sync::Arc;
 
-use hoso_domain::form::prefill;
+use hoso_domain::form::{FormDefinition, prefill};
 use hoso_protocol::command::{DraftId, DraftSave, DraftSubmit, OutboxItem, OutboxState, SaveDraft};
 use hoso_protocol::error::{ErrorEnvelope, ErrorKind};
 use leptos::prelude::*;
@@ -13,7 +15,7 @@ use serde_json::Value;
 
 use super::Loaded;
 use super::{cache, session};
-use crate::components::{ErrorNotice, OutboxTag};
+use crate::components::{ErrorNotice, Notice, OutboxTag};
 use crate::i18n::{pick, t};
 use crate::model::form::{
     Placed, all_shown_slots, answer_text, error_message, label_text, place, reconcile_attachments, shown_pages,
@@ -48,42 +50,7 @@ pub fn CheckAnswers(loaded: Loaded) -> impl IntoView {
     let failed = RwSignal::new(None::<ErrorEnvelope>);
     let submitted = RwSignal::new(None::<OutboxItem>);
 
-    let pages = shown_pages(&form, &data)
-        .into_iter()
-        .map(|page| {
-            let rows = shown_slots(&form, page, &data)
-                .into_iter()
-                .map(|slot| {
-                    let field = slot.layout(&form).clone();
-                    let value = data.pointer(&slot.pointer).cloned();
-                    let label = label_text_fn(form.clone(), slot.pointer.clone());
-                    let label_again = label.clone();
-                    let change = Route::Draft { id: id.clone(), step: DraftStep::Page(page) }.fragment();
-                    let id = id.clone();
-                    view! {
-                        <div class="answers__row" data-testid="answer" data-pointer=slot.pointer.clone()>
-                            <dt class="answers__key">{move || label(lang.get())}</dt>
-                            <dd class="answers__value">
-                                {move || answer_text(lang.get(), &field.widget, value.as_ref())
-                                    .unwrap_or_else(|| t(lang.get(), "form.check.unanswered"))}
-                            </dd>
-                            <dd class="answers__actions">
-                                <a href=change on:click=move |_| session::set_return_to_check(&id) data-testid="change">
-                                    {move || t(lang.get(), "form.check.change")}
-                                    <span class="visually-hidden">" " {move || label_again(lang.get())}</span>
-                                </a>
-                            </dd>
-                        </div>
-                    }
-                })
-                .collect_view();
-            let title = form.layout.pages[page].title.clone();
-            view! {
-                <h2 class="check__page">{move || pick(lang.get(), &title)}</h2>
-                <dl class="answers">{rows}</dl>
-            }
-        })
-        .collect_view();
+    let pages = answer_pages(&form, &data, Some(id.clone()));
 
     let submit = {
         let (form, data, id) = (form.clone(), data.clone(), id.clone());
@@ -177,6 +144,74 @@ pub fn CheckAnswers(loaded: Loaded) -> impl IntoView {
                     {move || if busy.get() { t(lang.get(), "form.check.submitting") } else { t(lang.get(), "form.check.submit") }}
                 </button>
             </div>
+    }
+}
+
+/// Every shown answer of `data`, page by page; with `change` (the draft's
+/// id) each has a "change" link to its page, which brings the person back
+/// to "check your answers", and without it they are read-only.
+fn answer_pages(form: &Arc<FormDefinition>, data: &Value, change: Option<String>) -> impl IntoView + use<> {
+    let lang = ctx().lang;
+    shown_pages(form, data)
+        .into_iter()
+        .map(|page| {
+            let rows = shown_slots(form, page, data)
+                .into_iter()
+                .map(|slot| {
+                    let field = slot.layout(form).clone();
+                    let value = data.pointer(&slot.pointer).cloned();
+                    let label = label_text_fn(form.clone(), slot.pointer.clone());
+                    let label_again = label.clone();
+                    let action = change.clone().map(|id| {
+                        let href = Route::Draft { id: id.clone(), step: DraftStep::Page(page) }.fragment();
+                        view! {
+                            <dd class="answers__actions">
+                                <a href=href on:click=move |_| session::set_return_to_check(&id) data-testid="change">
+                                    {move || t(lang.get(), "form.check.change")}
+                                    <span class="visually-hidden">" " {move || label_again(lang.get())}</span>
+                                </a>
+                            </dd>
+                        }
+                    });
+                    view! {
+                        <div class="answers__row" data-testid="answer" data-pointer=slot.pointer.clone()>
+                            <dt class="answers__key">{move || label(lang.get())}</dt>
+                            <dd class="answers__value">
+                                {move || answer_text(lang.get(), &field.widget, value.as_ref())
+                                    .unwrap_or_else(|| t(lang.get(), "form.check.unanswered"))}
+                            </dd>
+                            {action}
+                        </div>
+                    }
+                })
+                .collect_view();
+            let title = form.layout.pages[page].title.clone();
+            view! {
+                <h2 class="check__page">{move || pick(lang.get(), &title)}</h2>
+                <dl class="answers">{rows}</dl>
+            }
+        })
+        .collect_view()
+}
+
+/// A draft whose submission is on its way or filed, opened by its address:
+/// what became of the submission, with the way to its dossier or to the
+/// home screen where the outbox lists it, and the answers as sent,
+/// read-only (the engine refuses every change to it anyway).
+#[component]
+pub fn SubmittedDraft(loaded: Loaded, item: OutboxItem) -> impl IntoView {
+    let lang = ctx().lang;
+    let form = loaded.form.clone();
+    let data = reconcile_attachments(&form, &loaded.draft.data, &loaded.draft.attachments);
+    let pages = answer_pages(&form, &data, None);
+    view! {
+        <Submitted item />
+        <div class="check" data-testid="draft-submitted">
+            <Notice testid="draft-read-only">
+                <p>{move || t(lang.get(), "form.submitted.read_only")}</p>
+            </Notice>
+            {pages}
+        </div>
     }
 }
 

@@ -136,6 +136,9 @@ impl Engine {
     /// Deletes a draft and the attachment files no other draft uses.
     pub async fn delete_draft(&self, id: &str) -> Result<(), EngineError> {
         let subject = self.drafter().await?;
+        // A submission on its way still uploads the draft's files, so they
+        // must stay until it is filed; a filed one is what the portal holds.
+        self.refuse_if_submitted(&subject, id).await?;
         let orphans = self.store.delete_draft(&subject, id).await?.ok_or_else(|| not_found(id))?;
         // After the commit: a crash in between leaves an unreferenced file,
         // never a row pointing at a missing one.

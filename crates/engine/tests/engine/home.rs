@@ -193,6 +193,9 @@ async fn a_draft_submitted_offline_waits_in_the_outbox_and_sync_now_reports_the_
     assert_eq!(waiting, Some((&item.client_id, &item.state)), "named with its submission, waiting");
     let removed = RemoveAttachment { draft_id: id.clone(), sha256: kept.attachments[0].sha256.clone() };
     assert_eq!(engine.attachment_remove(removed).await.unwrap_err().kind(), ErrorKind::AlreadySubmitted);
+    // Deleting it would take the files the waiting submission still uploads.
+    assert_eq!(engine.delete_draft(&id).await.unwrap_err().kind(), ErrorKind::AlreadySubmitted);
+    assert_eq!(engine.draft_open(&id).await.unwrap().attachments, kept.attachments, "its files stay");
     // Submitting it again (a second press, a reopened page) files nothing twice.
     assert_eq!(engine.draft_submit(&id).await.unwrap().client_id, item.client_id);
     assert_eq!(engine.home().await.unwrap().outbox.len(), 1);
@@ -218,6 +221,7 @@ async fn a_filed_draft_opened_again_names_its_dossier_and_refuses_every_change()
         engine.save_draft(SaveDraft { id: id.clone(), data: serde_json::json!({}) }).await.map(drop),
         engine.save_field(&id, "/child/full_name", serde_json::json!("Khác")).await.map(drop),
         engine.attachment_add(scan(&id, b"%PDF-1.7 ban khac")).await.map(drop),
+        engine.delete_draft(&id).await,
     ];
     for refusal in refusals {
         let error = refusal.unwrap_err();

@@ -125,6 +125,8 @@ fn steps(listing: &Value) -> anyhow::Result<Vec<Value>> {
 /// each query left in the DOM (row count and the first codes).
 struct Block {
     ms: Vec<f64>,
+    /// From the input event to the rows in the DOM (the script's share).
+    dom: Vec<f64>,
     shown: Vec<Value>,
 }
 
@@ -158,6 +160,7 @@ fn measure(
     let rates = [1.0, THROTTLE];
     // [rate][side] → every sample; per round ratios of medians.
     let mut samples = vec![[Vec::new(), Vec::new()]; rates.len()];
+    let mut dom = vec![[Vec::new(), Vec::new()]; rates.len()];
     let mut ratios = vec![Vec::new(); rates.len()];
     let mut drawn = 0;
     let mut raw_rounds = Vec::new();
@@ -177,9 +180,12 @@ fn measure(
             let (ma, mb) = (median(&a.ms), median(&b.ms));
             line += &format!(" {rate}×: ours {ma:.1} ms, vanilla {mb:.1} ms ({:.2});", ma / mb);
             ratios[r].push(ma / mb);
-            raw[format!("x{rate}")] = json!({ "ours_ms": a.ms, "vanilla_ms": b.ms });
+            raw[format!("x{rate}")] =
+                json!({ "ours_ms": a.ms, "vanilla_ms": b.ms, "ours_dom_ms": a.dom, "vanilla_dom_ms": b.dom });
             samples[r][0].extend(a.ms);
             samples[r][1].extend(b.ms);
+            dom[r][0].extend(a.dom);
+            dom[r][1].extend(b.dom);
         }
         eprintln!("{line}");
         raw_rounds.push(raw);
@@ -196,7 +202,15 @@ fn measure(
     let mut outcomes = Vec::new();
     for (r, rate) in rates.into_iter().enumerate() {
         let (a, b) = (&samples[r][0], &samples[r][1]);
-        let figures = |v: &[f64]| format!("p50 {:.1} ms, p95 {:.1} ms", p(v, 0.5), p(v, 0.95));
+        let figures = |v: &[f64], d: &[f64]| {
+            format!(
+                "p50 {:.1} ms, p95 {:.1} ms to the frame's end (p50 {:.1} ms, p95 {:.1} ms to the rows in the DOM)",
+                p(v, 0.5),
+                p(v, 0.95),
+                p(d, 0.5),
+                p(d, 0.95)
+            )
+        };
         outcomes.push(Outcome {
             goal: "G5",
             what: format!(
@@ -208,8 +222,8 @@ fn measure(
                 steps.len(),
                 CYCLES
             ),
-            ours: format!("{} ({drawn} rows drawn)", figures(a)),
-            peer: format!("vanilla JS {} ({PEER_ROWS} rows drawn)", figures(b)),
+            ours: format!("{}; {drawn} rows drawn", figures(a, &dom[r][0])),
+            peer: format!("vanilla JS {}; {PEER_ROWS} rows drawn", figures(b, &dom[r][1])),
             ratio_label: "ours ÷ vanilla (per-round medians)".into(),
             ratio: Stats::of(&ratios[r]),
             target: Target::AtMost(1.3),
@@ -264,9 +278,11 @@ impl Page<'_> {
         if let Some(error) = answer["error"].as_str() {
             bail!("the page script failed on {}: {error}", self.url);
         }
-        let ms = answer["ms"].as_array().context("ms")?.iter().filter_map(Value::as_f64).collect();
+        let numbers = |key: &str| -> anyhow::Result<Vec<f64>> {
+            Ok(answer[key].as_array().context("the page answered no times")?.iter().filter_map(Value::as_f64).collect())
+        };
         let shown = answer["shown"].as_array().context("shown")?.clone();
-        Ok(Block { ms, shown })
+        Ok(Block { ms: numbers("ms")?, dom: numbers("dom")?, shown })
     }
 }
 
@@ -283,35 +299,41 @@ function shown() {
     .map((td) => td.textContent.trim());
   return { rows: table.getAttribute('aria-rowcount'), codes };
 }
+// Chromium delivers input at the start of a frame, before its animation
+// callbacks: each query is typed in one, and timed to the end of that frame's
+// rendering (a message posted once the rows are in the DOM runs after it),
+// so a query that fits in its frame is not charged the wait for the next.
 function one(step) {
   return new Promise((resolve, reject) => {
-    let start = 0;
     const timer = setTimeout(() => reject(new Error('no rows changed after ' + JSON.stringify(step))), 60000);
-    const observer = new MutationObserver(() => {
-      observer.disconnect();
-      requestAnimationFrame(() => {
+    requestAnimationFrame(() => {
+      let start = 0;
+      const observer = new MutationObserver(() => {
+        observer.disconnect();
+        const dom = performance.now() - start;
         const channel = new MessageChannel();
         channel.port1.onmessage = () => {
           const ms = performance.now() - start;
           clearTimeout(timer);
-          resolve({ ms, shown: shown() });
+          resolve({ ms, dom, shown: shown() });
         };
         channel.port2.postMessage(0);
       });
+      observer.observe(body, { childList: true, subtree: true, characterData: true });
+      start = performance.now();
+      if ('search' in step) {
+        search.value = step.search;
+        search.dispatchEvent(new Event('input', { bubbles: true }));
+      } else {
+        status.value = step.status;
+        status.dispatchEvent(new Event('change', { bubbles: true }));
+      }
     });
-    observer.observe(body, { childList: true, subtree: true, characterData: true });
-    start = performance.now();
-    if ('search' in step) {
-      search.value = step.search;
-      search.dispatchEvent(new Event('input', { bubbles: true }));
-    } else {
-      status.value = step.status;
-      status.dispatchEvent(new Event('change', { bubbles: true }));
-    }
   });
 }
 (async () => {
   const ms = [];
+  const dom = [];
   let last = [];
   for (let cycle = 0; cycle <= cycles; cycle++) {
     last = [];
@@ -319,11 +341,14 @@ function one(step) {
       const r = await one(step);
       // A pause between queries, as between a person's keystrokes.
       await new Promise((r) => setTimeout(r, 50));
-      if (cycle > 0) ms.push(r.ms);
+      if (cycle > 0) {
+        ms.push(r.ms);
+        dom.push(r.dom);
+      }
       last.push(r.shown);
     }
   }
-  done({ ms, shown: last });
+  done({ ms, dom, shown: last });
 })().catch((e) => done({ error: String(e) }));
 "#;
 
@@ -559,29 +584,49 @@ fn http(
     request += "\r\n";
     request += body;
     stream.write_all(request.as_bytes())?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer)?;
-    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").context("an HTTP answer without headers")?;
-    let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
+    // Read by the answer's own framing: chromedriver keeps the connection
+    // open whatever the request says.
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        ensure!(reader.read_line(&mut line)? > 0, "{host} closed the connection before answering {method} {path}");
+        if line == "\r\n" {
+            break;
+        }
+        head += &line.to_ascii_lowercase();
+    }
     let status: u16 = head.split_whitespace().nth(1).context("an HTTP status")?.parse()?;
-    let rest = &answer[split + 4..];
-    let body = if head.contains("transfer-encoding: chunked") { unchunk(rest)? } else { rest.to_vec() };
+    let length =
+        head.lines().find_map(|l| l.strip_prefix("content-length:")).map(|v| v.trim().parse::<usize>()).transpose()?;
+    let mut body = Vec::new();
+    if let Some(length) = length {
+        body.resize(length, 0);
+        reader.read_exact(&mut body)?;
+    } else if head.contains("transfer-encoding: chunked") {
+        body = unchunk(&mut reader)?;
+    } else {
+        reader.read_to_end(&mut body)?;
+    }
     Ok((status, body))
 }
 
 /// The body of a chunked answer.
-fn unchunk(mut data: &[u8]) -> anyhow::Result<Vec<u8>> {
+fn unchunk(reader: &mut impl BufRead) -> anyhow::Result<Vec<u8>> {
     let mut body = Vec::new();
     loop {
-        let end = data.windows(2).position(|w| w == b"\r\n").context("a chunk without its size")?;
-        let size =
-            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).split(';').next().unwrap_or("").trim(), 16)?;
-        data = &data[end + 2..];
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        let size = usize::from_str_radix(line.split(';').next().unwrap_or_default().trim(), 16)
+            .with_context(|| format!("a chunk size, not {line:?}"))?;
         if size == 0 {
             return Ok(body);
         }
-        body.extend_from_slice(data.get(..size).context("a short chunk")?);
-        data = data.get(size + 2..).context("a chunk without its end")?;
+        let start = body.len();
+        body.resize(start + size, 0);
+        reader.read_exact(&mut body[start..])?;
+        let mut end = [0u8; 2];
+        reader.read_exact(&mut end)?;
     }
 }
 
@@ -591,6 +636,6 @@ mod tests {
 
     #[test]
     fn a_chunked_body_is_joined() {
-        assert_eq!(unchunk(b"4\r\nWiki\r\n6\r\npedia \r\n0\r\n\r\n").unwrap(), b"Wikipedia ");
+        assert_eq!(unchunk(&mut &b"4\r\nWiki\r\n6\r\npedia \r\n0\r\n\r\n"[..]).unwrap(), b"Wikipedia ");
     }
 }

@@ -16,14 +16,16 @@
 //!
 //! In the page, a script types queries (a procedure's words without
 //! diacritics, the enterprise's tax code, a fragment of dossier codes, a
-//! cleared box, a status, every status) and times each from the input event
-//! to the frame after the rows are in the DOM: a MutationObserver on the
-//! table's body sees the rows change, a `requestAnimationFrame` waits for
-//! the frame, and a message posted from it runs after that frame's
-//! rendering. The rows drawn at that moment are read back and must equal the
-//! peer's, so neither side is timed on an unfinished answer. Chromium
-//! (through chromedriver) runs on core 0, `hoso serve` on core 1 (idle while
-//! timing); rounds alternate ours and the peer.
+//! cleared box, a status, every status). Each is typed at the start of a
+//! frame (in a `requestAnimationFrame` callback, where Chromium delivers
+//! input) and timed from its input event to the end of the frame that shows
+//! the rows: a MutationObserver on the table's body sees the rows change and
+//! posts a message, which runs once that frame's style, layout and paint are
+//! done. The time to the MutationObserver (the script's share: filtering and
+//! the DOM changes) is reported beside it. The rows drawn at that moment are
+//! read back and must equal the peer's, so neither side is timed on an
+//! unfinished answer. Chromium (through chromedriver) runs on core 0, `hoso
+//! serve` on core 1 (idle while timing); rounds alternate ours and the peer.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

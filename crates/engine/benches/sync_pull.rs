@@ -8,8 +8,8 @@
 //! cores or in different network namespaces:
 //! `sync_pull serve --addr A --dossiers N --dir D` starts a portal, files one
 //! dossier through an engine's outbox, copies it into N dossiers with one
-//! change each (straight into the portal's SQLite file: filing 10,000 through
-//! the API would take most of an hour here), signs the demo citizen in and
+//! change each (straight into the portal's SQLite file with `copy_dossiers.sql`,
+//! which G5 shares: filing 10,000 through the API would take most of an hour here), signs the demo citizen in and
 //! prints one JSON line (`url`, `token`, `sample`: one feed entry as the wire
 //! carries it); it serves until its stdin closes. The token's expiry is moved
 //! a day on in the portal's database, so a long run does not outlive it.
@@ -183,30 +183,19 @@ async fn serve(options: &Options, dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Copies the one filed dossier until there are `count` (ids varied, same
-/// sizes), one change row each, and moves the token's expiry a day on.
+/// sizes), one change row each, with `copy_dossiers.sql` (which G5 shares),
+/// and moves the token's expiry a day on.
 fn seed(portal_file: &Path, count: usize, token: &str) -> anyhow::Result<()> {
     let mut db = rusqlite::Connection::open(portal_file)?;
     db.busy_timeout(std::time::Duration::from_secs(10))?;
     let tx = db.transaction()?;
-    tx.execute_batch("CREATE TEMP TABLE seed AS SELECT * FROM dossier LIMIT 1;")?;
-    let (code, client_id, owner): (String, String, String) =
-        tx.query_row("SELECT code, client_id, owner FROM seed", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    {
-        let mut rename = tx.prepare("UPDATE seed SET code = ?1, client_id = ?2")?;
-        let mut copy = tx.prepare("INSERT INTO dossier SELECT * FROM seed")?;
-        let mut change = tx.prepare("INSERT INTO dossier_change (owner, code) VALUES (?1, ?2)")?;
-        // The filed dossier and its change are the first of `count`.
-        for i in 1..count {
-            // Same lengths as the filed dossier's ids: the last six characters numbered.
-            // Numbered from 900,000 so no copy takes the filed dossier's own number.
-            let suffix = format!("{:06}", 900_000 + i);
-            let new_code = format!("{}{suffix}", &code[..code.len().saturating_sub(6)]);
-            let new_client = format!("{}{suffix}", &client_id[..client_id.len().saturating_sub(6)]);
-            rename.execute(rusqlite::params![new_code, new_client])?;
-            copy.execute([])?;
-            change.execute(rusqlite::params![owner, new_code])?;
-        }
-    }
+    let owner: String = tx.query_row("SELECT owner FROM dossier LIMIT 1", [], |r| r.get(0))?;
+    // The filed dossier and its change are the first of `count`.
+    tx.execute(
+        "CREATE TEMP TABLE copy_plan AS SELECT ?1 AS source_owner, NULL AS owner, NULL AS acting_as, ?2 AS total",
+        rusqlite::params![owner, i64::try_from(count)?],
+    )?;
+    tx.execute_batch(include_str!("copy_dossiers.sql"))?;
     let later = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() + 86_400;
     let hash: String = sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     let updated =

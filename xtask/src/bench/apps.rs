@@ -3,7 +3,8 @@
 //! then the release profile (LTO, one codegen unit, stripped) of the app,
 //! of `hoso` (for `hoso serve`, the Chromium peer's server) and of the Tauri
 //! hello peer (`xtask/peers/tauri-hello`), in one cargo invocation so the
-//! three share one feature resolution and every compiled dependency.
+//! three share one feature resolution and every compiled dependency. G5
+//! asks for the UI alone.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -26,6 +27,13 @@ pub struct Apps {
 }
 
 static BUILT: OnceLock<Result<Apps, String>> = OnceLock::new();
+static UI: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+
+/// Builds the release UI (`cargo xtask ui --release`, as shipped) the first
+/// time a goal asks: G5 times it in Chromium without the release binaries.
+pub fn ui_release(root: &Path) -> anyhow::Result<PathBuf> {
+    UI.get_or_init(|| crate::ui::build(root, true).map_err(|e| format!("{e:#}"))).clone().map_err(anyhow::Error::msg)
+}
 
 /// Builds the UI and the release binaries the first time a goal asks.
 pub fn release(root: &Path) -> anyhow::Result<Apps> {
@@ -34,7 +42,7 @@ pub fn release(root: &Path) -> anyhow::Result<Apps> {
 
 fn build(root: &Path) -> anyhow::Result<Apps> {
     // Tauri embeds ui/dist when the app compiles, so the UI comes first.
-    let dist = crate::ui::build(root, true)?;
+    let dist = ui_release(root)?;
     eprintln!("    building the release binaries (LTO: this takes minutes)");
     exec(cargo().args(["build", "--release", "-p", "hoso-app", "-p", "hoso-cli", "-p", "tauri-hello"]))
         .context("building the release binaries")?;

@@ -6,7 +6,7 @@
 //!
 //! One module per goal (`submit` G12, `autosave` G6, `search` G8, `feed`
 //! G11, `passkey` G14, `start` G1 and G2, `size` G3, `sync` G9 and G10,
-//! `token` G13; `apps` builds the release binaries and the Tauri hello peer
+//! `token` G13, `table` G5; `apps` builds the release binaries and the Tauri hello peer
 //! the first three share), `stats` for medians and spread, `machine` for the facts and the
 //! fdatasync floor, `peers` for npm peers installed by name into the target
 //! directory, `report` for `target/bench/report.md` and `report.json`. A goal
@@ -26,6 +26,7 @@ mod start;
 mod stats;
 mod submit;
 mod sync;
+mod table;
 mod token;
 
 use std::path::{Path, PathBuf};
@@ -69,13 +70,14 @@ pub fn run(root: &Path, quick: bool, only: &[String]) -> anyhow::Result<()> {
     type Goal = fn(&Path, &Path, Plan) -> anyhow::Result<Vec<Outcome>>;
     // A goal's runner may answer for several ids (G1 and G2 come from the same
     // starts); it runs when any of them is asked for.
-    let goals: [(&[&str], &str, Goal); 10] = [
+    let goals: [(&[&str], &str, Goal); 11] = [
         (&["G12"], "portal submit throughput on one core", submit::run),
         (&["G6"], "durable autosave", autosave::run),
         (&["G8"], "diacritic-insensitive search", search::run),
         (&["G11"], "100 new changes after 100k history vs after 1k", feed::run),
         (&["G14"], "passkey assertion verification", passkey::run),
         (&["G3"], "sizes: release binary, .deb, wasm + JS", size::run),
+        (&["G5"], "filter 10,000 dossiers in Chromium vs vanilla JS", table::run),
         (&["G1", "G2"], "start → first paint and idle memory under Xvfb", start::run),
         (&["G9"], "sync 10,000 dossier changes vs pouchdb, loopback", sync::loopback),
         (&["G10"], "the same under slow 4G", sync::slow_4g),

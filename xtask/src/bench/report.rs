@@ -79,13 +79,8 @@ impl Outcome {
 }
 
 /// Goals this runner does not measure, and why.
-pub const NOT_MEASURED: &[(&str, &str)] = &[
-    (
-        "G5",
-        "filter 10,000 dossiers in Chromium vs vanilla JS: not built yet (needs 10,000 filings behind `hoso serve` and a vanilla-JS peer page).",
-    ),
-    ("Android/iOS", "size and start on phones cannot be measured on this Linux machine."),
-];
+pub const NOT_MEASURED: &[(&str, &str)] =
+    &[("Android/iOS", "size and start on phones cannot be measured on this Linux machine.")];
 
 pub fn write(
     dir: &Path,

@@ -364,7 +364,10 @@ pub async fn changes(
             }
         }
     });
-    let body = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(Bytes::from(first)))).chain(rest);
+    let body = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(Bytes::from(first))))
+        .chain(rest)
+        // The gzip layer may poll once more after the end; `unfold` would panic.
+        .fuse();
     Ok(([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], Body::from_stream(body)).into_response())
 }
 

@@ -395,7 +395,7 @@ async fn code_grant(
     }
     let turn = state.write_turns.take().await;
     let mut tx = state.pool.begin().await?;
-    if in_turns && let Err(refused) = rate_limit::hit_in(&mut *tx, limit, key).await {
+    if in_turns && let Err(refused) = rate_limit::hit_in(&mut tx, limit, key).await {
         // The refused hit counts too.
         tx.commit().await?;
         return Err(refused);

@@ -67,6 +67,9 @@ pub struct Engine {
     origin: Origin,
     /// Why the last `sync_now` failed, for the home screen; `None` after a good one.
     last_sync_error: std::sync::Mutex<Option<hoso_protocol::error::ErrorEnvelope>>,
+    /// The `limit` a dossier sync asks the changes feed for: the feed's
+    /// largest page, unless a test asks for smaller pages.
+    feed_page: std::sync::atomic::AtomicU64,
 }
 
 /// What opening an engine took, kept to reopen it on an empty store.
@@ -145,6 +148,7 @@ impl Engine {
             account,
             origin,
             last_sync_error: std::sync::Mutex::new(None),
+            feed_page: std::sync::atomic::AtomicU64::new(hoso_protocol::api::dossier::CHANGES_MAX_LIMIT),
         })
     }
 

@@ -9,15 +9,18 @@
 //! submitter.
 
 use axum::Json;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use hoso_domain::catalogue::{Applicant, ChannelKind, FormRef, ProcedureCode};
 use hoso_domain::dossier::{Actor, DossierStatus};
 use hoso_domain::form::FieldError;
 use hoso_domain::profile::ActingAs;
 use hoso_protocol::api::dossier::{
-    Changes, DossierChange, DossierDetail, DossierSummary, SubmitDossier, Submitted, Withdraw,
+    CHANGES_MAX_LIMIT, Changes, DossierChange, DossierDetail, DossierSummary, SubmitDossier, Submitted, Withdraw,
 };
 use hoso_protocol::api::upload::AttachmentRef;
 use hoso_protocol::api::{IDEMPOTENCY_KEY_HEADER, path};
@@ -32,7 +35,8 @@ use crate::json_body::JsonBody;
 use crate::wire_name::from_name;
 use crate::{PortalError, catalogue, deadline, details, lifecycle, rate_limit};
 
-/// The largest page of the changes feed.
+/// The most dossiers a list answers (a profile's list, the back office's
+/// queue). The changes feed has its own limit, [`CHANGES_MAX_LIMIT`].
 pub const MAX_PAGE: i64 = 500;
 
 /// The profile a dossier belongs to, as stored.
@@ -273,9 +277,16 @@ pub struct ChangesQuery {
     /// The cursor the client holds (`next` of its last page); 0 or absent reads from the beginning.
     #[serde(default)]
     since: i64,
-    /// The most changes to return, 1 to 500 (values outside are clamped); 500 when absent.
+    /// The most changes to return, 1 to 10000 (any other value is refused with 400 `invalid_input`); 10000 when
+    /// absent, so a device catching up reads its backlog in one request.
     limit: Option<i64>,
 }
+
+/// How many feed entries the portal reads from the database, and holds, at a
+/// time while it streams a page: a page of [`CHANGES_MAX_LIMIT`] entries costs
+/// the memory of this many, and no database connection is held while the
+/// client reads.
+pub const FEED_CHUNK: i64 = 500;
 
 #[derive(sqlx::FromRow)]
 struct ChangeRow {
@@ -285,16 +296,24 @@ struct ChangeRow {
 }
 
 /// The changes feed's page: an owner's changes after a cursor (`$1` owner,
-/// `$2` cursor, `$3` limit). Public, hidden, so the API tests can show with
+/// `$2` cursor, `$3` limit). The feed sends neither form data nor
+/// attachments, so they are not read (a page would otherwise cost the size
+/// of every form it lists). Public, hidden, so the API tests can show with
 /// `EXPLAIN` that the `(owner, seq)` index serves it on both backends.
 #[doc(hidden)]
 pub const CHANGES_QUERY: &str =
-    "SELECT c.seq, d.code, d.client_id, d.owner, d.acting_as, d.procedure_code, d.form_id, d.form_version, d.data,
-            d.attachments, d.status, d.submitted_at, d.updated_at
+    "SELECT c.seq, d.code, d.client_id, d.owner, d.acting_as, d.procedure_code, d.form_id, d.form_version,
+            CAST('' AS TEXT) AS data, CAST('' AS TEXT) AS attachments, d.status, d.submitted_at, d.updated_at
      FROM dossier_change c JOIN dossier d ON d.code = c.code
      WHERE c.owner = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3";
 
 /// `GET /api/v1/dossiers/changes?since=CURSOR&limit=N` for the acting profile.
+///
+/// The answer is one JSON document, streamed as it is read: the portal reads
+/// 500 changes at a time (each a query on the `(owner, seq)` index from the
+/// last cursor written, as a client reading pages of 500 would see them) and
+/// sends them before reading more, so a page of 10000 changes holds the
+/// memory of 500 and the database for one query at a time.
 #[utoipa::path(
     get,
     path = path::DOSSIER_CHANGES,
@@ -302,8 +321,9 @@ pub const CHANGES_QUERY: &str =
     params(ActingAsHeader, ChangesQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The acting profile's dossiers changed after `since`, oldest change first.", body = Changes),
-        (status = 400, description = "`since` or `limit` is not a number.", body = ErrorEnvelope),
+        (status = 200, description = "The acting profile's dossiers changed after `since`, oldest change first: at \
+            most `limit` changes, streamed as they are read.", body = Changes),
+        (status = 400, description = "`since` or `limit` is not a number, or `limit` is not 1 to 10000.", body = ErrorEnvelope),
         (status = 401, description = "No live access token.", body = ErrorEnvelope),
         (status = 403, description = "`X-Acting-As` names an enterprise without an active mandate.", body = ErrorEnvelope),
     )
@@ -312,23 +332,102 @@ pub async fn changes(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<ChangesQuery>,
-) -> Result<Json<Changes>, PortalError> {
-    let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
-    let rows: Vec<ChangeRow> = sqlx::query_as(CHANGES_QUERY)
-        .bind(owner_key(&caller))
-        .bind(query.since.max(0))
-        .bind(limit + 1)
-        .fetch_all(&state.pool)
-        .await?;
-    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
-    let rows: Vec<ChangeRow> = rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
-    let mut changes = Vec::with_capacity(rows.len());
-    for row in rows {
-        let dossier = summary_with_clock(&state, &row.dossier).await?;
-        changes.push(DossierChange { cursor: u64::try_from(row.seq).unwrap_or_default(), dossier });
+) -> Result<Response, PortalError> {
+    let most = i64::try_from(CHANGES_MAX_LIMIT).unwrap_or(i64::MAX);
+    let limit = query.limit.unwrap_or(most);
+    if !(1..=most).contains(&limit) {
+        return Err(refuse(StatusCode::BAD_REQUEST, ErrorKind::InvalidInput, "`limit` must be 1 to 10000"));
     }
-    let next = changes.last().map_or(u64::try_from(query.since.max(0)).unwrap_or_default(), |c| c.cursor);
-    Ok(Json(Changes { changes, next, more }))
+    let mut page = FeedPage {
+        state,
+        owner: owner_key(&caller),
+        cursor: query.since.max(0),
+        left: limit,
+        opened: false,
+        wrote_any: false,
+        finished: false,
+    };
+    // The first chunk is read before the answer starts, so that a failing
+    // database answers an error envelope rather than a cut-off 200.
+    let first = page.chunk().await?.unwrap_or_default();
+    let rest = futures_util::stream::unfold(page, |mut page| async move {
+        match page.chunk().await {
+            Ok(Some(bytes)) => Some((Ok::<Bytes, std::io::Error>(Bytes::from(bytes)), page)),
+            Ok(None) => None,
+            Err(error) => {
+                // The status is sent: cutting the body off is how the client
+                // learns the page failed (its JSON does not parse, so it keeps
+                // its cursor and asks again).
+                tracing::error!(%error, "the changes feed failed mid-page");
+                page.finished = true;
+                Some((Err(std::io::Error::other("the changes feed failed mid-page")), page))
+            }
+        }
+    });
+    let body = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(Bytes::from(first))))
+        .chain(rest)
+        // The gzip layer may poll once more after the end; `unfold` would panic.
+        .fuse();
+    Ok(([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], Body::from_stream(body)).into_response())
+}
+
+/// A page of the changes feed being written: where it stands.
+struct FeedPage {
+    state: AppState,
+    owner: String,
+    /// The cursor of the last change written, or `since` before the first.
+    cursor: i64,
+    /// How many more changes the page may carry.
+    left: i64,
+    /// Whether the document's opening was written.
+    opened: bool,
+    /// Whether a change was written (the next one needs a comma).
+    wrote_any: bool,
+    /// Whether the document's closing was written.
+    finished: bool,
+}
+
+impl FeedPage {
+    /// The next piece of the document: the opening with the first chunk of
+    /// changes, then one chunk per call, the last one with `next` and `more`;
+    /// `None` once it is complete. One row beyond the chunk is read to tell
+    /// whether the feed goes on.
+    async fn chunk(&mut self) -> Result<Option<Vec<u8>>, PortalError> {
+        if self.finished {
+            return Ok(None);
+        }
+        let want = self.left.min(FEED_CHUNK);
+        let rows: Vec<ChangeRow> = sqlx::query_as(CHANGES_QUERY)
+            .bind(&self.owner)
+            .bind(self.cursor)
+            .bind(want + 1)
+            .fetch_all(&self.state.pool)
+            .await?;
+        let beyond = i64::try_from(rows.len()).unwrap_or(i64::MAX) > want;
+        let mut out = Vec::with_capacity(rows.len() * 320 + 64);
+        if !self.opened {
+            out.extend_from_slice(b"{\"changes\":[");
+            self.opened = true;
+        }
+        for row in rows.iter().take(usize::try_from(want).unwrap_or(usize::MAX)) {
+            if self.wrote_any {
+                out.push(b',');
+            }
+            let dossier = summary_with_clock(&self.state, &row.dossier).await?;
+            let change = DossierChange { cursor: u64::try_from(row.seq).unwrap_or_default(), dossier };
+            serde_json::to_writer(&mut out, &change).map_err(PortalError::Corrupt)?;
+            self.wrote_any = true;
+            self.cursor = row.seq;
+            self.left -= 1;
+        }
+        // The feed ended, or the page is full: `more` says whether a row
+        // waits beyond what was written.
+        if !beyond || self.left == 0 {
+            out.extend_from_slice(format!("],\"next\":{},\"more\":{beyond}}}", self.cursor).as_bytes());
+            self.finished = true;
+        }
+        Ok(Some(out))
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -68,6 +68,9 @@ pub struct AppState {
     pub events: events::Hub,
     /// The demo simulator, on a portal started with `--demo` only.
     pub simulator: Option<Arc<Simulator>>,
+    /// Turns at SQLite's write lock for the hottest write paths (the token
+    /// endpoint); see [`crate::db::WriteTurns`].
+    pub write_turns: crate::db::WriteTurns,
 }
 
 /// Every API route of the portal but the streams, each from a handler

@@ -165,6 +165,7 @@ async fn prepare(config: &Config, issuer: String) -> Result<(axum::Router, event
         gateway_key,
         events: events.clone(),
         simulator: simulator.clone(),
+        write_turns: db::WriteTurns::for_backend(backend),
     };
     if let Some(simulator) = &simulator {
         simulator.start_ticking(state.clone());

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::{PortalError, unix_seconds};
 
@@ -58,6 +58,14 @@ impl Default for RateLimits {
     }
 }
 
+/// Counts a hit and answers the window's count, on SQLite. SQLite's WAL at
+/// `synchronous = NORMAL` already commits without a flush.
+const COUNT_SQLITE: &str = "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, 1)
+     ON CONFLICT (bucket) DO UPDATE SET
+         hits = CASE WHEN rate_limit.window_start = excluded.window_start THEN rate_limit.hits + 1 ELSE 1 END,
+         window_start = excluded.window_start
+     RETURNING hits";
+
 /// Counts a hit for `key` under `limit`; `Err(RateLimited)` with the seconds
 /// until the window ends once the limit is passed.
 pub async fn hit(pool: &AnyPool, limit: Limit, key: &str) -> Result<(), PortalError> {
@@ -89,19 +97,29 @@ pub async fn hit(pool: &AnyPool, limit: Limit, key: &str) -> Result<(), PortalEr
         .fetch_one(pool)
         .await?
     } else {
-        // SQLite's WAL at `synchronous = NORMAL` already commits without a flush.
-        sqlx::query_scalar(
-            "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, 1)
-             ON CONFLICT (bucket) DO UPDATE SET
-                 hits = CASE WHEN rate_limit.window_start = excluded.window_start THEN rate_limit.hits + 1 ELSE 1 END,
-                 window_start = excluded.window_start
-             RETURNING hits",
-        )
-        .bind(&bucket)
-        .bind(window_start)
-        .fetch_one(pool)
-        .await?
+        sqlx::query_scalar(COUNT_SQLITE).bind(&bucket).bind(window_start).fetch_one(pool).await?
     };
+    verdict(limit, hits, now, window_start)
+}
+
+/// Counts a hit for `key` under `limit` inside the caller's transaction on
+/// SQLite, so that the count commits with the rest of the request's writes
+/// (one commit instead of two). The caller commits even when this answers
+/// `Err(RateLimited)`, so the refused hit is counted too. Not for PostgreSQL,
+/// whose count must not hold its row locked until a longer transaction's
+/// flush (see [`hit`]).
+pub async fn hit_in(connection: &mut AnyConnection, limit: Limit, key: &str) -> Result<(), PortalError> {
+    let now = unix_seconds();
+    let window_start = now - now.rem_euclid(WINDOW_SECONDS);
+    let bucket = format!("{}:{key}", limit.name);
+    let hits: i64 =
+        sqlx::query_scalar(COUNT_SQLITE).bind(&bucket).bind(window_start).fetch_one(&mut *connection).await?;
+    verdict(limit, hits, now, window_start)
+}
+
+/// `Err(RateLimited)` once `hits` passed the limit, with the seconds until
+/// the window ends.
+fn verdict(limit: Limit, hits: i64, now: i64, window_start: i64) -> Result<(), PortalError> {
     if hits > limit.per_window {
         let retry_after = u64::try_from(window_start + WINDOW_SECONDS - now).unwrap_or(1).max(1);
         return Err(PortalError::RateLimited { retry_after });

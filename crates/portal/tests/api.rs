@@ -1106,6 +1106,8 @@ contract![
 mod events;
 #[path = "api/feed_order.rs"]
 mod feed_order;
+#[path = "api/feed_pages.rs"]
+mod feed_pages;
 #[path = "api/feed_plan.rs"]
 mod feed_plan;
 #[path = "api/lifecycle.rs"]
@@ -1120,3 +1122,5 @@ mod openapi;
 mod passkeys;
 #[path = "api/simulator.rs"]
 mod simulator;
+#[path = "api/token_grant.rs"]
+mod token_grant;

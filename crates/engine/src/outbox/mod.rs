@@ -8,6 +8,7 @@ mod access;
 mod attachments;
 mod backoff;
 pub(crate) mod dossier_table;
+mod feed_reader;
 #[cfg(test)]
 mod plans;
 mod queue;

@@ -1,19 +1,24 @@
 //! Pulling the acting profile's dossiers from the portal's changes feed, from
 //! the cursor stored for that profile, page by page until `more` is false.
-//! Each page is planned by the domain's sync planner and applied in one
-//! transaction with the new cursor, so a crash mid-sync repeats a page rather
-//! than skipping one. Status changes go out on the engine's broadcast channel.
+//! Pages are as large as the feed allows, and each is read as it arrives
+//! (`feed_reader.rs`) and written in slices of at most 500 changes while the
+//! rest arrives. Each slice is planned by the domain's sync planner and
+//! applied in one transaction with the cursor of its last change, so a crash
+//! mid-sync repeats a slice rather than skipping one. Status changes go out on
+//! the engine's broadcast channel.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use hoso_domain::dossier::DossierStatus;
 use hoso_domain::profile::ActingAs;
 use hoso_domain::sync::{RemoteDossier, SyncAction, plan};
-use hoso_protocol::api::dossier::{Changes, DossierSummary};
+use hoso_protocol::api::dossier::{CHANGES_MAX_LIMIT, DossierChange, DossierSummary};
 use hoso_protocol::api::{ACTING_AS_HEADER, path};
 use time::{Date, OffsetDateTime};
 
 use super::dossier_table as rows;
+use super::feed_reader::PageReader;
 use super::table::acting_key;
 use crate::portal_client::PortalClient;
 use crate::{Engine, EngineError};
@@ -67,9 +72,22 @@ impl From<rows::DossierRow> for KnownDossier {
     }
 }
 
+/// The most feed entries applied in one store transaction: a page is
+/// applied in slices of this many as they arrive, each committed with the
+/// cursor of its last change, so a large catch-up never holds the store's
+/// write lock (which an autosave waits for) longer than this many upserts.
+const APPLY_BATCH: usize = 500;
+
+/// Slices read ahead of the one being written, at most.
+const SLICES_AHEAD: usize = 4;
+
 impl Engine {
     /// Pulls every change to the signed-in person's profile `acting`'s
     /// dossiers since the last sync, from that person's cursor for it.
+    ///
+    /// Pages are as large as the portal allows ([`CHANGES_MAX_LIMIT`]), so a
+    /// catch-up is one round trip per 10,000 changes, and each page is
+    /// written slice by slice while the rest of it is still arriving.
     pub async fn sync_dossiers(&self, acting: &ActingAs) -> Result<SyncReport, EngineError> {
         let credentials = self.credentials().await?;
         let (subject, bearer) = (credentials.subject.as_str(), credentials.bearer.as_str());
@@ -78,47 +96,127 @@ impl Engine {
         let mut report = SyncReport { cursor: rows::cursor(pool, subject, &key).await?, ..SyncReport::default() };
         loop {
             let from = report.cursor;
-            let mut url = self.portal.url(path::DOSSIER_CHANGES)?;
-            url.query_pairs_mut().append_pair("since", &from.to_string());
-            let response = self
-                .portal
-                .http()
-                .get(url)
-                .bearer_auth(bearer)
-                .header(ACTING_AS_HEADER, &key)
-                .send()
-                .await
-                .map_err(EngineError::Network)?;
-            let page: Changes = PortalClient::read_json(response).await?;
-            report.changes += page.changes.len();
-            let events = self.apply_page(subject, acting, &page, &mut report).await?;
-            for event in events {
-                // No subscriber is not an error: the store holds the status.
-                let _ = self.link.events.send(event);
-            }
+            let response = self.request_changes(bearer, &key, from).await?;
+            let (next, more) = self.apply_page(subject, acting, response, &mut report).await?;
             // A page that does not move the cursor on would repeat forever.
-            if !page.more || page.next <= from {
+            if !more || next <= from {
                 break;
             }
         }
         Ok(report)
     }
 
+    /// Makes dossier syncs read the changes feed in pages of `limit` changes
+    /// (1 to [`CHANGES_MAX_LIMIT`]) instead of the largest: for tests of a
+    /// catch-up over several pages, as a portal with smaller pages gives.
+    #[doc(hidden)]
+    pub fn set_feed_page_limit(&self, limit: u64) {
+        self.feed_page.store(limit.clamp(1, CHANGES_MAX_LIMIT), Ordering::Relaxed);
+    }
+
+    /// Asks for the page of the changes feed after `since`; answers the
+    /// response once its status says a page follows.
+    async fn request_changes(&self, bearer: &str, key: &str, since: u64) -> Result<reqwest::Response, EngineError> {
+        let mut url = self.portal.url(path::DOSSIER_CHANGES)?;
+        url.query_pairs_mut()
+            .append_pair("since", &since.to_string())
+            .append_pair("limit", &self.feed_page.load(Ordering::Relaxed).to_string());
+        let response = self
+            .portal
+            .http()
+            .get(url)
+            .bearer_auth(bearer)
+            .header(ACTING_AS_HEADER, key)
+            .send()
+            .await
+            .map_err(EngineError::Network)?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        // The refusal's envelope, as for every other call.
+        match PortalClient::read_json::<serde_json::Value>(response).await {
+            Err(refused) => Err(refused),
+            Ok(_) => Err(EngineError::PortalContract(format!("{status} with a body that is no envelope"))),
+        }
+    }
+
+    /// Reads a page as it arrives and writes it in slices of
+    /// [`APPLY_BATCH`] changes, each one transaction with the cursor of its
+    /// last change, so a crash or a cut-off mid-page keeps what was written
+    /// and the next sync repeats nothing and skips nothing. Reading goes on
+    /// while a slice is written. Answers the page's `next` and `more`.
     async fn apply_page(
         &self,
         subject: &str,
         acting: &ActingAs,
-        page: &Changes,
+        response: reqwest::Response,
+        report: &mut SyncReport,
+    ) -> Result<(u64, bool), EngineError> {
+        let (slices, arriving) = tokio::sync::mpsc::channel::<Vec<DossierChange>>(SLICES_AHEAD);
+        let read = async move {
+            let mut response = response;
+            let mut reader = PageReader::default();
+            let mut parsed = Vec::new();
+            while let Some(bytes) = response.chunk().await.map_err(EngineError::Network)? {
+                reader.feed(&bytes, &mut parsed).map_err(|e| EngineError::PortalContract(e.to_string()))?;
+                while parsed.len() >= APPLY_BATCH {
+                    let rest = parsed.split_off(APPLY_BATCH);
+                    // The writer stopped (its error is the one reported).
+                    if slices.send(std::mem::replace(&mut parsed, rest)).await.is_err() {
+                        return Ok(None);
+                    }
+                }
+            }
+            let page = reader.finish().map_err(|e| EngineError::PortalContract(e.to_string()))?;
+            if !parsed.is_empty() && slices.send(parsed).await.is_err() {
+                return Ok(None);
+            }
+            Ok::<_, EngineError>(Some(page))
+        };
+        let write = async {
+            // Owned by this future, so that a failed write drops the
+            // receiver and the reader stops instead of waiting on a full channel.
+            let mut arriving = arriving;
+            while let Some(slice) = arriving.recv().await {
+                let last = slice.last().map_or(report.cursor, |c| c.cursor);
+                let events = self.apply_slice(subject, acting, &slice, last, report).await?;
+                report.changes += slice.len();
+                for event in events {
+                    // No subscriber is not an error: the store holds the status.
+                    let _ = self.link.events.send(event);
+                }
+            }
+            Ok::<_, EngineError>(())
+        };
+        let (read, written) = tokio::join!(read, write);
+        written?;
+        let (next, more) = read?.ok_or_else(|| EngineError::PortalContract("the page stopped being read".into()))?;
+        // `next` may lie beyond the last change (an empty page carries the
+        // cursor it was asked from): it is stored too.
+        if next > report.cursor {
+            self.apply_slice(subject, acting, &[], next, report).await?;
+        }
+        Ok((next, more))
+    }
+
+    /// Writes one slice of a page in one transaction, with the cursor `next`;
+    /// answers the status changes to announce.
+    async fn apply_slice(
+        &self,
+        subject: &str,
+        acting: &ActingAs,
+        changes: &[DossierChange],
+        next: u64,
         report: &mut SyncReport,
     ) -> Result<Vec<DossierEvent>, EngineError> {
         let key = &acting_key(acting);
         let mut tx = self.store.pool().begin().await?;
         rows::write_first(&mut tx, subject, key).await?;
-        let ids: Vec<&str> = page.changes.iter().map(|c| c.dossier.client_id.as_str()).collect();
+        let ids: Vec<&str> = changes.iter().map(|c| c.dossier.client_id.as_str()).collect();
         let local = rows::local(&mut tx, subject, &ids).await?;
         let held: HashMap<&str, DossierStatus> = local.iter().map(|d| (d.client_id.as_str(), d.status)).collect();
-        let remote: Vec<RemoteDossier> = page
-            .changes
+        let remote: Vec<RemoteDossier> = changes
             .iter()
             .map(|c| RemoteDossier {
                 client_id: c.dossier.client_id.clone(),
@@ -128,7 +226,7 @@ impl Engine {
             })
             .collect();
         let by_change: HashMap<(&str, u64), &DossierSummary> =
-            page.changes.iter().map(|c| ((c.dossier.client_id.as_str(), c.cursor), &c.dossier)).collect();
+            changes.iter().map(|c| ((c.dossier.client_id.as_str(), c.cursor), &c.dossier)).collect();
         let latest = |client_id: &str, cursor: u64| by_change.get(&(client_id, cursor)).copied();
         let mut events = Vec::new();
         for action in plan(&local, &remote) {
@@ -160,7 +258,7 @@ impl Engine {
                 SyncAction::Submit { .. } | SyncAction::SendSupplement { .. } => {}
             }
         }
-        report.cursor = report.cursor.max(page.next);
+        report.cursor = report.cursor.max(next);
         rows::set_cursor(&mut tx, subject, key, report.cursor).await?;
         tx.commit().await?;
         Ok(events)

@@ -346,6 +346,96 @@ async fn a_sync_pulls_an_officers_move_and_raises_a_status_change_event() {
     assert_eq!((again.changes, again.cursor), (0, report.cursor));
 }
 
+/// Copies the one dossier filed at the portal in its own database until
+/// there are `count`, each with its own ids and one change in the feed.
+async fn copied_at_the_portal(dir: &tempfile::TempDir, count: usize) {
+    use sqlx::Connection as _;
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("portal.db"));
+    let mut db = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    sqlx::raw_sql("CREATE TEMP TABLE seed AS SELECT * FROM dossier LIMIT 1").execute(&mut *tx).await.unwrap();
+    let (code, client_id, owner): (String, String, String) =
+        sqlx::query_as("SELECT code, client_id, owner FROM seed").fetch_one(&mut *tx).await.unwrap();
+    for i in 1..count {
+        let suffix = format!("{:06}", 900_000 + i);
+        let new_code = format!("{}{suffix}", &code[..code.len() - 6]);
+        let new_client = format!("{}{suffix}", &client_id[..client_id.len() - 6]);
+        sqlx::query("UPDATE seed SET code = ?1, client_id = ?2")
+            .bind(&new_code)
+            .bind(&new_client)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO dossier SELECT * FROM seed").execute(&mut *tx).await.unwrap();
+        sqlx::query("INSERT INTO dossier_change (owner, code) VALUES (?1, ?2)")
+            .bind(&owner)
+            .bind(&new_code)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_catch_up_of_more_than_one_old_page_is_stored_exactly_once_up_to_the_last_cursor() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    let token = access_token(&base, CITIZEN).await;
+    let engine = prepared_engine(&dir, &base, &token).await;
+    let (client_id, _, _) = filed(&engine).await;
+    // More than an old page (500) and than two of the store's slices.
+    copied_at_the_portal(&dir, 1_200).await;
+
+    let report = engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
+    assert_eq!(report.changes, 1_200);
+    assert_eq!(report.status_changes, 1_199, "every copy is new here; the filed dossier's status was known");
+    let held = engine.dossiers(&ActingAs::Myself).await.unwrap();
+    assert_eq!(held.len(), 1_200);
+    let distinct: std::collections::HashSet<&str> = held.iter().map(|d| d.client_id.as_str()).collect();
+    assert_eq!(distinct.len(), 1_200);
+    assert!(distinct.contains(client_id.as_str()));
+    assert!(held.iter().all(|d| d.code.is_some() && d.status == DossierStatus::Submitted));
+
+    // The stored cursor is the feed's last: the next sync reads nothing.
+    let feed: serde_json::Value = reqwest::Client::new()
+        .get(format!("{base}/api/v1/dossiers/changes?since=0"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(feed["more"], false, "the portal answers the whole catch-up in one page");
+    assert_eq!(Some(report.cursor), feed["next"].as_u64());
+    let again = engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
+    assert_eq!((again.changes, again.cursor), (0, report.cursor));
+}
+
+#[tokio::test]
+async fn a_catch_up_over_several_pages_stores_each_change_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = spawn_portal(&dir).await;
+    let base = portal.url();
+    let token = access_token(&base, CITIZEN).await;
+    let engine = prepared_engine(&dir, &base, &token).await;
+    filed(&engine).await;
+    copied_at_the_portal(&dir, 1_200).await;
+    // Pages of 300: four pages, each written in one slice.
+    engine.set_feed_page_limit(300);
+
+    let report = engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
+    assert_eq!((report.changes, report.status_changes), (1_200, 1_199));
+    let held = engine.dossiers(&ActingAs::Myself).await.unwrap();
+    let distinct: std::collections::HashSet<&str> = held.iter().map(|d| d.client_id.as_str()).collect();
+    assert_eq!((held.len(), distinct.len()), (1_200, 1_200));
+    let again = engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
+    assert_eq!((again.changes, again.cursor), (0, report.cursor));
+}
+
 #[tokio::test]
 async fn a_supplement_draft_the_portal_overtakes_is_kept_and_flagged() {
     let dir = tempfile::tempdir().unwrap();

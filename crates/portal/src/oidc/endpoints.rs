@@ -357,80 +357,57 @@ pub async fn token(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PortalError> {
-    rate_limit::hit(&state.pool, state.rate_limits.token_per_address, &rate_limit::address_key(peer)).await?;
+    let limit = state.rate_limits.token_per_address;
+    let key = rate_limit::address_key(peer);
     match form.grant_type.as_str() {
-        "authorization_code" => code_grant(&state, form).await,
-        "refresh_token" => refresh_grant(&state, form).await,
-        _ => Ok(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type")),
+        "authorization_code" => code_grant(&state, limit, &key, form).await,
+        "refresh_token" => {
+            rate_limit::hit(&state.pool, limit, &key).await?;
+            refresh_grant(&state, form).await
+        }
+        _ => {
+            rate_limit::hit(&state.pool, limit, &key).await?;
+            Ok(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type"))
+        }
     }
 }
 
-async fn code_grant(state: &AppState, form: TokenForm) -> Result<Response, PortalError> {
-    let (Some(code), Some(redirect_uri), Some(client_id), Some(verifier)) =
-        (form.code, form.redirect_uri, form.client_id, form.code_verifier)
-    else {
-        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_request"));
-    };
-    let code_hash = hash_secret(&code);
-    let row: Option<CodeRow> = sqlx::query_as(
-        "SELECT subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at, grant_id, amr
-         FROM auth_code WHERE code_hash = $1",
-    )
-    .bind(&code_hash)
-    .fetch_optional(&state.pool)
-    .await?;
-    let Some(row) = row else { return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant")) };
-    let Ok(challenge) = Challenge::parse(&row.code_challenge, "S256") else {
-        return Err(PortalError::CorruptRecord("stored code challenge".into()));
-    };
-    let stored = StoredCode {
-        client_id: row.client_id.clone(),
-        redirect_uri: row.redirect_uri.clone(),
-        challenge,
-        expires_at: row.expires_at,
-        redeemed_into: row.grant_id.clone(),
-    };
-    let request = CodeRedemption { client_id: &client_id, redirect_uri: &redirect_uri, verifier: &verifier };
-    let now = unix_seconds();
-    if let Err(refused) = grant::redeem_code(&stored, &request, now) {
-        if let GrantError::CodeReplayed { family } = &refused {
-            revoke_grant(state, family).await?;
-            tracing::warn!("authorization code replayed; its grant is revoked");
-        }
-        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant"));
-    }
+/// Claims an authorization code for a new grant and answers the code's
+/// record, in one statement: of two racing redemptions exactly one gets the
+/// row (`grant_id` is still NULL for one of them only).
+const CLAIM_CODE: &str = "UPDATE auth_code SET grant_id = $1 WHERE code_hash = $2 AND grant_id IS NULL
+     RETURNING subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at, grant_id, amr";
 
-    let grant_id = new_secret();
-    // The session id is not the grant id: the grant id keys tokens in the
-    // database and never leaves it.
-    let sid = new_secret();
+/// Redeems an authorization code: the whole of it, the rate-limit count
+/// included on SQLite, is one write transaction taken in its turn (see
+/// [`crate::db::WriteTurns`]); the ID token is signed after the commit,
+/// outside the turn. On PostgreSQL the count stays its own unflushed
+/// statement (see [`rate_limit::hit`]).
+async fn code_grant(
+    state: &AppState,
+    limit: rate_limit::Limit,
+    key: &str,
+    form: TokenForm,
+) -> Result<Response, PortalError> {
+    let in_turns = state.write_turns.serialised();
+    if !in_turns {
+        rate_limit::hit(&state.pool, limit, key).await?;
+    }
+    let turn = state.write_turns.take().await;
     let mut tx = state.pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at, sid)
-         VALUES ($1, $2, $3, $4, $5, $5, $6)",
-    )
-    .bind(&grant_id)
-    .bind(&row.subject)
-    .bind(&row.client_id)
-    .bind(&row.scope)
-    .bind(now)
-    .bind(&sid)
-    .execute(&mut *tx)
-    .await?;
-    // Claiming the code and checking it was unclaimed is one statement: of two
-    // racing redemptions, exactly one finds the row.
-    let claimed = sqlx::query("UPDATE auth_code SET grant_id = $1 WHERE code_hash = $2 AND grant_id IS NULL")
-        .bind(&grant_id)
-        .bind(&code_hash)
-        .execute(&mut *tx)
-        .await?;
-    if claimed.rows_affected() != 1 {
-        tx.rollback().await?;
-        return Ok(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant"));
+    if in_turns && let Err(refused) = rate_limit::hit_in(&mut tx, limit, key).await {
+        // The refused hit counts too.
+        tx.commit().await?;
+        return Err(refused);
     }
-    let issued = issue(&mut tx, &grant_id, &row.subject, &row.scope, now).await?;
+    let redeemed = redeem(&mut tx, form).await?;
+    // A refusal commits as well: the count, and a replay's revocation.
     tx.commit().await?;
-
+    drop(turn);
+    let (issued, row, sid, now) = match redeemed {
+        Ok(redeemed) => redeemed,
+        Err(refusal) => return Ok(refusal),
+    };
     let id_token = state.keys.current().sign(&IdTokenClaims {
         iss: &state.issuer,
         sub: &row.subject,
@@ -443,6 +420,96 @@ async fn code_grant(state: &AppState, form: TokenForm) -> Result<Response, Porta
         sid: &sid,
     })?;
     Ok(token_response(issued, Some(id_token), &row.scope))
+}
+
+/// What a redeemed code gave: the tokens, the code's record, the session id
+/// and the time of issue.
+type Redeemed = (Issued, CodeRow, String, i64);
+
+/// The code grant's writes inside `tx`: the code claimed, its grant opened
+/// and the tokens issued; or the OAuth error to answer, with a replayed
+/// code's grant revoked.
+async fn redeem(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    form: TokenForm,
+) -> Result<Result<Redeemed, Response>, PortalError> {
+    let invalid_grant = || Ok(Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant")));
+    let (Some(code), Some(redirect_uri), Some(client_id), Some(verifier)) =
+        (form.code, form.redirect_uri, form.client_id, form.code_verifier)
+    else {
+        return Ok(Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request")));
+    };
+    let code_hash = hash_secret(&code);
+    let grant_id = new_secret();
+    // The common case, a fresh code, is one statement: claim and read. A code
+    // that was not there to claim is read again to tell unknown from replayed.
+    let claimed: Option<CodeRow> =
+        sqlx::query_as(CLAIM_CODE).bind(&grant_id).bind(&code_hash).fetch_optional(&mut **tx).await?;
+    let (row, fresh) = match claimed {
+        Some(row) => (row, true),
+        None => {
+            let row: Option<CodeRow> = sqlx::query_as(
+                "SELECT subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at, grant_id, amr
+                 FROM auth_code WHERE code_hash = $1",
+            )
+            .bind(&code_hash)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let Some(row) = row else { return invalid_grant() };
+            (row, false)
+        }
+    };
+    let Ok(challenge) = Challenge::parse(&row.code_challenge, "S256") else {
+        return Err(PortalError::CorruptRecord("stored code challenge".into()));
+    };
+    let stored = StoredCode {
+        client_id: row.client_id.clone(),
+        redirect_uri: row.redirect_uri.clone(),
+        challenge,
+        // The claim answers the new grant; what the rules judge is the code
+        // as it was before this request.
+        expires_at: row.expires_at,
+        redeemed_into: if fresh { None } else { row.grant_id.clone() },
+    };
+    let request = CodeRedemption { client_id: &client_id, redirect_uri: &redirect_uri, verifier: &verifier };
+    let now = unix_seconds();
+    if let Err(refused) = grant::redeem_code(&stored, &request, now) {
+        if let GrantError::CodeReplayed { family } = &refused {
+            revoke_grant_in(tx, family).await?;
+            tracing::warn!("authorization code replayed; its grant is revoked");
+        }
+        if fresh {
+            // Refused: the code is unclaimed again, exactly as it was.
+            sqlx::query("UPDATE auth_code SET grant_id = NULL WHERE code_hash = $1 AND grant_id = $2")
+                .bind(&code_hash)
+                .bind(&grant_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        return invalid_grant();
+    }
+    if !fresh {
+        // Unclaimed, yet the claim found nothing: another request claimed it
+        // between the two statements (another process, on PostgreSQL).
+        return invalid_grant();
+    }
+    // The session id is not the grant id: the grant id keys tokens in the
+    // database and never leaves it.
+    let sid = new_secret();
+    sqlx::query(
+        "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at, sid)
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
+    )
+    .bind(&grant_id)
+    .bind(&row.subject)
+    .bind(&row.client_id)
+    .bind(&row.scope)
+    .bind(now)
+    .bind(&sid)
+    .execute(&mut **tx)
+    .await?;
+    let issued = issue(tx, &grant_id, &row.subject, &row.scope, now).await?;
+    Ok(Ok((issued, row, sid, now)))
 }
 
 #[derive(sqlx::FromRow)]
@@ -617,10 +684,19 @@ pub async fn revoke(State(state): State<AppState>, Form(form): Form<RevokeForm>)
 /// Revokes a grant and every token it issued.
 pub(crate) async fn revoke_grant(state: &AppState, grant_id: &str) -> Result<(), PortalError> {
     let mut tx = state.pool.begin().await?;
-    sqlx::query("UPDATE oidc_grant SET revoked = 1 WHERE id = $1").bind(grant_id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM access_token WHERE grant_id = $1").bind(grant_id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE refresh_token SET is_current = 0 WHERE grant_id = $1").bind(grant_id).execute(&mut *tx).await?;
+    revoke_grant_in(&mut tx, grant_id).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Revokes a grant inside the caller's transaction.
+async fn revoke_grant_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, grant_id: &str) -> Result<(), PortalError> {
+    sqlx::query("UPDATE oidc_grant SET revoked = 1 WHERE id = $1").bind(grant_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM access_token WHERE grant_id = $1").bind(grant_id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE refresh_token SET is_current = 0 WHERE grant_id = $1")
+        .bind(grant_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

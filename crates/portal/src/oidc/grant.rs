@@ -31,7 +31,13 @@ pub fn new_secret() -> String {
 
 /// What the database keeps of a secret.
 pub fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for byte in Sha256::digest(secret.as_bytes()) {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    hex
 }
 
 /// Why a grant is refused. All of them are `invalid_grant` on the wire
@@ -217,6 +223,8 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
         assert_eq!(hash_secret(&a).len(), 64);
+        // SHA-256 of "abc" (FIPS 180-2), in lowercase hex as stored.
+        assert_eq!(hash_secret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert!(!hash_secret(&a).contains(&a));
     }
 }

@@ -61,6 +61,13 @@ pub struct DossierSummary {
 /// A position in the changes feed; `0` means "from the beginning".
 pub type Cursor = u64;
 
+/// The largest `limit` the changes feed accepts, and the page it answers
+/// when `limit` is absent: a device catching up reads up to this many
+/// changes in one request (one round trip instead of one per 500, which is
+/// what a slow mobile link pays for). The portal streams such a page, so its
+/// memory per request stays that of a few hundred entries.
+pub const CHANGES_MAX_LIMIT: u64 = 10_000;
+
 /// Answer of `GET /api/v1/dossiers/changes?since=CURSOR&limit=N`: the dossiers
 /// that changed after `since`, oldest change first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

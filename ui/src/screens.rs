@@ -61,7 +61,8 @@ where
                         Ok(view) => view,
                         Err(_) => view! {
                             <div class="error-summary" role="alert" data-testid="screen-load-error">
-                                <h2 class="error-summary__title">{move || t(lang.get(), "common.error_title")}</h2>
+                                // In place of the screen, so it is the screen's heading.
+                                <h1 class="error-summary__title">{move || t(lang.get(), "common.error_title")}</h1>
                                 <p>{move || t(lang.get(), "common.screen_load_failed")}</p>
                                 <button type="button" class="button button--secondary" data-testid="retry"
                                     on:click=move |_| attempt.update(|n| *n += 1)>
@@ -78,20 +79,25 @@ where
     .into_any()
 }
 
-// One split point per screen. Code two of them share (and the first download
-// does not) lands in a shared module fetched with whichever comes first.
+// The split points, one function per screen, grouped into modules by the
+// first argument: screens of one module are usually visited together (a
+// procedure from the catalogue, bulk filing from the business screen) or
+// share most of their code (the supplement reuses the wizard's fields), and
+// every module costs a request and compresses apart, as does each chunk of
+// code that two modules share (and the first download does not), which is
+// fetched with whichever of them comes first.
 
 #[wasm_split(catalogue, fallible)]
 fn catalogue(query: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <pages::catalogue::CataloguePage query /> }.into_any())
 }
 
-#[wasm_split(procedure, fallible)]
+#[wasm_split(catalogue, fallible)]
 fn procedure(code: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <pages::procedure::ProcedurePage code /> }.into_any())
 }
 
-#[wasm_split(draft, fallible)]
+#[wasm_split(form, fallible)]
 fn draft(id: String, step: DraftStep) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <pages::draft::DraftPage id step /> }.into_any())
 }
@@ -101,7 +107,7 @@ fn dossier(code: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <pages::dossier::DossierPage code /> }.into_any())
 }
 
-#[wasm_split(supplement, fallible)]
+#[wasm_split(form, fallible)]
 fn supplement(code: String) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <pages::supplement::SupplementPage code /> }.into_any())
 }
@@ -111,7 +117,7 @@ fn business() -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <pages::business::BusinessPage /> }.into_any())
 }
 
-#[wasm_split(bulk, fallible)]
+#[wasm_split(business, fallible)]
 fn bulk() -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <pages::bulk::BulkPage /> }.into_any())
 }

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorNotice, focus_element};
 use crate::i18n::{Lang, t};
-use crate::pages;
 use crate::route::Route;
+use crate::screens::screen;
 use crate::state::{Ctx, apply_text_size, ctx, current_route, go, now, preference, set_preference};
 use crate::transport::call;
 use crate::vm::session::{choices, name_of, value_of};
@@ -218,21 +218,5 @@ fn ActingAsSwitcher() -> impl IntoView {
                 {move || state.session.with(|s| s.as_ref().map(|s| name_of(lang.get(), s)).unwrap_or_default())}
             </span>
         </div>
-    }
-}
-
-fn screen(route: Route) -> AnyView {
-    match route {
-        Route::Welcome => view! { <pages::welcome::WelcomePage /> }.into_any(),
-        Route::Home => view! { <pages::home::HomePage /> }.into_any(),
-        Route::Catalogue { query } => view! { <pages::catalogue::CataloguePage query /> }.into_any(),
-        Route::Procedure { code } => view! { <pages::procedure::ProcedurePage code /> }.into_any(),
-        Route::Draft { id, step } => view! { <pages::draft::DraftPage id step /> }.into_any(),
-        Route::Dossier { code } => view! { <pages::dossier::DossierPage code /> }.into_any(),
-        Route::Supplement { code } => view! { <pages::supplement::SupplementPage code /> }.into_any(),
-        Route::Business => view! { <pages::business::BusinessPage /> }.into_any(),
-        Route::Bulk => view! { <pages::bulk::BulkPage /> }.into_any(),
-        Route::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
-        Route::Demo => view! { <pages::demo::DemoPage /> }.into_any(),
     }
 }

@@ -11,6 +11,7 @@ mod i18n;
 mod model;
 mod pages;
 pub mod route;
+mod screens;
 mod state;
 mod transport;
 mod vm;

@@ -22,7 +22,9 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         loop {
             let Some(session) = app.try_state::<Session>() else { return };
-            let mut events = session.engine().subscribe();
+            // Without an engine (the demo portal did not start) no status changes.
+            let Ok(engine) = session.engine() else { return };
+            let mut events = engine.subscribe();
             loop {
                 match events.recv().await {
                     Ok(event) => show(&app, &texts, &event),

@@ -70,21 +70,31 @@ impl Session {
                 // officer's demonstration can never mix with their own dossiers.
                 let dir = data_dir.join("demo");
                 std::fs::create_dir_all(&dir)?;
-                let portal = match start_demo_portal(&dir).await {
-                    Ok(portal) => portal,
-                    Err(error) => {
-                        tracing::error!(%error, "the demo portal did not start");
-                        // `internal`: an installation or system fault the person
-                        // cannot fix by retrying what they did; the message says
-                        // which, for support.
-                        let envelope = ErrorEnvelope::new(ErrorKind::Internal, error.to_string());
-                        return Ok(Self { engines: Err(envelope), mode: AppMode::Demo, _demo_portal: None });
-                    }
-                };
-                let engine = Engine::open(&dir.join("engine.db"), &portal.url()).await?;
-                Ok(Self { engines: Ok(EngineSlot::new(engine)), mode: AppMode::Demo, _demo_portal: Some(portal) })
+                let started = start_demo_portal(&dir).await;
+                Self::demo(&dir, started).await
             }
         }
+    }
+
+    /// Demo mode on the portal the app started, or, if it did not start, a
+    /// session without an engine that says why.
+    async fn demo(
+        dir: &Path,
+        started: Result<DemoPortal, Box<dyn std::error::Error>>,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        let portal = match started {
+            Ok(portal) => portal,
+            Err(error) => {
+                tracing::error!(%error, "the demo portal did not start");
+                // `internal`: an installation or system fault the person
+                // cannot fix by retrying what they did; the message says
+                // which, for support.
+                let envelope = ErrorEnvelope::new(ErrorKind::Internal, error.to_string());
+                return Ok(Self { engines: Err(envelope), mode: AppMode::Demo, _demo_portal: None });
+            }
+        };
+        let engine = Engine::open(&dir.join("engine.db"), &portal.url()).await?;
+        Ok(Self { engines: Ok(EngineSlot::new(engine)), mode: AppMode::Demo, _demo_portal: Some(portal) })
     }
 }
 
@@ -109,4 +119,26 @@ async fn start_demo_portal(dir: &Path) -> Result<DemoPortal, Box<dyn std::error:
     let portal = crate::sidecar::PortalProcess::start(&binary, dir).await?;
     tracing::info!(url = %portal.url(), binary = %binary.display(), "demo portal started");
     Ok(portal)
+}
+
+#[cfg(all(test, not(feature = "demo-in-process")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_demo_portal_that_cannot_start_leaves_the_app_open_with_an_internal_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+        let missing = dir.path().join("no-such-portal");
+        let session = runtime.block_on(async {
+            let started = crate::sidecar::PortalProcess::start(&missing, dir.path()).await.map_err(Into::into);
+            Session::demo(dir.path(), started).await
+        });
+        let session = session.expect("the app opens without its demo portal");
+        assert_eq!(session.mode, AppMode::Demo);
+        let envelope = session.engine().err().expect("no engine without its portal");
+        assert_eq!(envelope.kind, ErrorKind::Internal);
+        assert!(envelope.message.contains("no-such-portal"), "the message names what failed: {}", envelope.message);
+        assert_eq!(session.engines().err(), Some(envelope));
+    }
 }

@@ -145,7 +145,11 @@ fn only_the_portal_turns_on_a_postgresql_driver() {
             let server = dependency.features.iter().filter(|f| matches!(f.as_str(), "postgres" | "any" | "mysql"));
             let server: Vec<&String> = server.collect();
             if package.name.as_str() != "hoso-portal" {
-                assert!(server.is_empty(), "{} asks sqlx for {server:?}: only the portal speaks PostgreSQL", package.name);
+                assert!(
+                    server.is_empty(),
+                    "{} asks sqlx for {server:?}: only the portal speaks PostgreSQL",
+                    package.name
+                );
             }
         }
     }

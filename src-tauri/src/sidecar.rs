@@ -187,13 +187,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let portal = runtime().block_on(PortalProcess::start(&built_portal(), dir.path())).unwrap();
         let address = portal.url().trim_start_matches("http://").to_owned();
-        std::net::TcpStream::connect(&address).expect("the portal listens where it said");
+        std::net::TcpStream::connect(address.as_str()).expect("the portal listens where it said");
         assert!(dir.path().join("portal.db").is_file(), "its database is in the directory it was given");
         let pid = portal.id();
         assert!(alive(pid));
         drop(portal);
         assert!(!alive(pid), "the portal outlived its handle");
-        assert!(std::net::TcpStream::connect(&address).is_err(), "nothing answers on its port");
+        assert!(std::net::TcpStream::connect(address.as_str()).is_err(), "nothing answers on its port");
     }
 
     #[test]

@@ -5,6 +5,8 @@ mod commands;
 mod launch;
 mod notify;
 mod session;
+#[cfg(not(feature = "demo-in-process"))]
+mod sidecar;
 
 use tauri::{Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
@@ -70,7 +72,10 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let session = handle.state::<session::Session>();
-                session.engines.keep_in_sync(std::future::pending()).await;
+                // Without an engine (the demo portal did not start) there is nothing to sync.
+                if let Ok(engines) = session.engines() {
+                    engines.keep_in_sync(std::future::pending()).await;
+                }
             });
             // The mobile redirect scheme (`vn.hoso.app:/callback`) opens the
             // app with the sign-in's answer, handed to the engine, which
@@ -79,8 +84,9 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
                 let session = handle.state::<session::Session>();
+                let Ok(engine) = session.engine() else { return };
                 for url in event.urls() {
-                    if let Err(error) = session.engine().hand_over_app_link(url.as_str()) {
+                    if let Err(error) = engine.hand_over_app_link(url.as_str()) {
                         tracing::info!(%error, "a link that opened the app was not a sign-in's answer");
                     }
                 }

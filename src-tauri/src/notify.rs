@@ -22,7 +22,10 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         loop {
             let Some(session) = app.try_state::<Session>() else { return };
-            let mut events = session.engine().subscribe();
+            // Without an engine (the demo portal did not start) no status
+            // changes. The engine is not held past subscribing: once it is
+            // replaced its channel must close.
+            let Ok(mut events) = session.engine().map(|engine| engine.subscribe()) else { return };
             loop {
                 match events.recv().await {
                     Ok(event) => show(&app, &texts, &event),

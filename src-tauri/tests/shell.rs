@@ -1,6 +1,7 @@
 //! The shell under Tauri's mock runtime: commands invoked the way the UI
 //! invokes them (`{ "args": … }`), answered by a real engine on the demo
-//! portal the shell starts in-process.
+//! portal the shell starts: the `hoso-portal` binary as a child process (as
+//! the desktop app does), or in-process with the `demo-in-process` feature.
 
 use serde_json::{Value, json};
 use tauri::Manager;
@@ -21,8 +22,23 @@ fn invoke(webview: &tauri::WebviewWindow<MockRuntime>, command: &str, args: Valu
     get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().unwrap())
 }
 
+/// Points the app at the `hoso-portal` cargo built: the app looks beside its
+/// own executable, but a test's is one directory deeper (`target/<profile>/deps`).
+fn use_the_built_portal() {
+    if std::env::var_os("HOSO_PORTAL_BIN").is_some() {
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let portal = exe.parent().unwrap().parent().unwrap().join(format!("hoso-portal{}", std::env::consts::EXE_SUFFIX));
+    assert!(portal.is_file(), "{} is missing: run `cargo build -p hoso-portal`", portal.display());
+    // SAFETY: set before the app starts any thread, and this binary's only
+    // test reads it on this thread; no other thread reads the environment.
+    unsafe { std::env::set_var("HOSO_PORTAL_BIN", portal) };
+}
+
 #[test]
 fn the_shell_answers_commands_invoked_with_their_args_from_a_real_engine() {
+    use_the_built_portal();
     let dir = tempfile::tempdir().unwrap();
     let launch = hoso_app::Launch { portal_url: None, demo: false, data_dir: Some(dir.path().to_owned()) };
     // The app's own context: its capabilities decide what the window may invoke.

@@ -119,6 +119,45 @@ fn the_portal_shares_only_domain_and_protocol_with_the_app() {
 }
 
 #[test]
+fn the_desktop_app_does_not_link_the_portal() {
+    // Its demo portal is the `hoso-portal` binary it starts beside itself;
+    // linking it made the app 19.93 MB against a 10 MB goal. Only phone
+    // builds, which cannot start a process, link it (`demo-in-process`).
+    // (Not utoipa: `cargo metadata` resolves features for the whole
+    // workspace, where the portal turns on the protocol's `openapi`.)
+    let metadata = metadata();
+    let forbidden = ["hoso-portal", "axum", "webauthn-rs", "argon2"];
+    assert_reaches_none(&metadata, "hoso-app", &forbidden, "its demo portal is a separate process on desktop");
+    let app = metadata.workspace_packages().into_iter().find(|p| p.name.as_str() == "hoso-app").unwrap();
+    let portal = app.dependencies.iter().find(|d| d.name == "hoso-portal").expect("phone builds link the portal");
+    assert!(portal.optional, "hoso-app must take hoso-portal only behind a feature");
+    let defaults = app.features.get("default").cloned().unwrap_or_default();
+    assert!(!defaults.iter().any(|f| f == "demo-in-process"), "desktop builds must start the sidecar");
+}
+
+#[test]
+fn only_the_portal_turns_on_a_postgresql_driver() {
+    // `cargo metadata` resolves features for the whole workspace at once, so
+    // the graph cannot show what the app's own build gets; what each package
+    // asks of sqlx can. The app and the engine (and everything else) ask only
+    // for SQLite, so a build of the app alone links no PostgreSQL driver.
+    let metadata = metadata();
+    for package in metadata.workspace_packages() {
+        for dependency in package.dependencies.iter().filter(|d| d.name == "sqlx") {
+            let server = dependency.features.iter().filter(|f| matches!(f.as_str(), "postgres" | "any" | "mysql"));
+            let server: Vec<&String> = server.collect();
+            if package.name.as_str() != "hoso-portal" {
+                assert!(
+                    server.is_empty(),
+                    "{} asks sqlx for {server:?}: only the portal speaks PostgreSQL",
+                    package.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn the_wasm_bindgen_library_xtask_links_equals_the_uis_wasm_bindgen() {
     // A mismatch builds fine and fails only when the UI is bound, with an
     // obscure schema error; catch it here instead.

@@ -27,6 +27,10 @@ struct Args {
     /// Token requests one address may make per minute before answers turn 429.
     #[arg(long, default_value_t = hoso_portal::rate_limit::TOKEN_PER_ADDRESS.per_window)]
     token_per_minute: i64,
+    /// Stop when stdin reaches its end: the app that started this portal as
+    /// its demo portal holds the other end, so the portal never outlives it.
+    #[arg(long)]
+    exit_with_stdin: bool,
 }
 
 #[tokio::main]
@@ -47,7 +51,25 @@ async fn main() -> anyhow::Result<()> {
     writeln!(stdout, "{}", portal.url())?;
     stdout.flush()?;
     drop(stdout);
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    if args.exit_with_stdin {
+        // The parent's end of the pipe closes however the parent ends, a
+        // crash or SIGKILL included, and on every desktop system, which is
+        // why this is the signal and not Linux's PR_SET_PDEATHSIG (which also
+        // fires when the *thread* that spawned us ends, not the process).
+        // Read on a thread of its own: tokio's stdin would need another
+        // feature for one blocking read.
+        let (closed, stdin_closed) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+            let _ = closed.send(());
+        });
+        tokio::select! {
+            signal = tokio::signal::ctrl_c() => signal.context("waiting for Ctrl-C")?,
+            _ = stdin_closed => tracing::info!("stdin closed: the app that started the portal has ended"),
+        }
+    } else {
+        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    }
     portal.shutdown().await?;
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! The shipped builds G1, G2 and G3 measure, made once per run: the UI with
-//! `cargo xtask ui --release` (the size-optimised wasm, through wasm-opt),
-//! then the release profile (LTO, one codegen unit, stripped) of the app,
-//! of `hoso` (for `hoso serve`, the Chromium peer's server) and of the Tauri
-//! hello peer (`xtask/peers/tauri-hello`), in one cargo invocation so the
-//! three share one feature resolution and every compiled dependency. G5
-//! asks for the UI alone.
+//! `cargo xtask ui --release` (the size-optimised wasm, split per screen),
+//! then the release profile (LTO, one codegen unit, stripped) of the app
+//! alone, as it ships (cargo unifies features across the packages of one
+//! invocation, and the portal's — PostgreSQL, cookies — are not the app's),
+//! then of its demo portal (`hoso-portal`, the sidecar it starts), of `hoso`
+//! (for `hoso serve`, the Chromium peer's server) and of the Tauri hello peer
+//! (`xtask/peers/tauri-hello`). G5 asks for the UI alone.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -18,6 +19,9 @@ use crate::process::{cargo, exec, target_dir};
 pub struct Apps {
     /// `hoso-app`, the Tauri shell with the UI embedded.
     pub app: PathBuf,
+    /// `hoso-portal`, the demo portal `hoso-app` starts beside itself (its
+    /// sidecar, shipped in the same `.deb`).
+    pub portal: PathBuf,
     /// `hoso`, whose `serve --demo` serves the same UI to Chromium.
     pub cli: PathBuf,
     /// The Tauri hello peer.
@@ -44,12 +48,18 @@ fn build(root: &Path) -> anyhow::Result<Apps> {
     // Tauri embeds ui/dist when the app compiles, so the UI comes first.
     let dist = ui_release(root)?;
     eprintln!("    building the release binaries (LTO: this takes minutes)");
-    exec(cargo().args(["build", "--release", "-p", "hoso-app", "-p", "hoso-cli", "-p", "tauri-hello"]))
+    exec(cargo().args(["build", "--release", "-p", "hoso-app"])).context("building the app")?;
+    exec(cargo().args(["build", "--release", "-p", "hoso-portal", "-p", "hoso-cli", "-p", "tauri-hello"]))
         .context("building the release binaries")?;
     let release = target_dir(root).join("release");
-    let apps =
-        Apps { app: release.join("hoso-app"), cli: release.join("hoso"), hello: release.join("tauri-hello"), dist };
-    for binary in [&apps.app, &apps.cli, &apps.hello] {
+    let apps = Apps {
+        app: release.join("hoso-app"),
+        portal: release.join("hoso-portal"),
+        cli: release.join("hoso"),
+        hello: release.join("tauri-hello"),
+        dist,
+    };
+    for binary in [&apps.app, &apps.portal, &apps.cli, &apps.hello] {
         ensure!(binary.is_file(), "cargo built no {}", binary.display());
     }
     Ok(apps)

@@ -118,8 +118,8 @@ pub fn run(root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>> 
         })).collect::<Vec<_>>(),
     });
     let paint_limits = "the wasm compiled and the UI's first commands answered (app info, session) before the \
-                        welcome screen renders, with the engine opening its encrypted store and the in-process \
-                        demo portal starting beside it";
+                        welcome screen renders, with the engine opening its encrypted store and the demo portal \
+                        (a child process, `hoso-portal`) starting and migrating its database first";
     Ok(vec![
         Outcome {
             goal: "G1",
@@ -160,7 +160,8 @@ pub fn run(root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>> 
             target: Target::AtMost(40.0),
             checks: vec![],
             limits: "the WebKit web process holding the wasm UI and its heap, the engine's tokio runtime and \
-                     SQLCipher caches, and the demo portal's own runtime and database in the same process"
+                     SQLCipher caches, and the demo portal's process (`hoso-portal`, a child of the app, so in the \
+                     sum)"
                 .into(),
             raw: json!(null),
         },

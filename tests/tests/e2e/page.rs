@@ -95,11 +95,27 @@ pub async fn answer_date(client: &Client, pointer: &str, day: &str, month: &str,
     Ok(())
 }
 
-/// Picks the option `value` of a radio question, by its label, as a person does.
+/// Picks the option `value` of a radio question, by its label, as a person
+/// does, and waits until the radio shows it chosen. A click WebDriver lands
+/// while the page still moves (the save line appearing above) can miss the
+/// label; a person would see nothing chosen and tap again, so the click is
+/// repeated once. What the app does with the choice afterwards is still
+/// checked by the page it leads to.
 pub async fn choose(client: &Client, pointer: &str, value: &str) -> anyhow::Result<()> {
-    let radio = element(client, &format!("input[name='{}'][value='{value}']", input_id(pointer))).await?;
+    let css = format!("input[name='{}'][value='{value}']", input_id(pointer));
+    let radio = element(client, &css).await?;
     let id = radio.attr("id").await?.context("a radio without an id")?;
-    click(client, &format!("label[for='{id}']")).await
+    let label = format!("label[for='{id}']");
+    let is_chosen = {
+        let css = css.as_str();
+        move || async move { Ok(element(client, css).await?.is_selected().await?) }
+    };
+    click(client, &label).await?;
+    if wait_until(&format!("{css} to be chosen"), Duration::from_secs(2), is_chosen).await.is_ok() {
+        return Ok(());
+    }
+    click(client, &label).await?;
+    wait_until(&format!("{css} to be chosen"), WAIT, is_chosen).await
 }
 
 /// Ticks a checkbox question by its label.

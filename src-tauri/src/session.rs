@@ -136,7 +136,7 @@ mod tests {
         });
         let session = session.expect("the app opens without its demo portal");
         assert_eq!(session.mode, AppMode::Demo);
-        let envelope = session.engine().err().expect("no engine without its portal");
+        let Err(envelope) = session.engine() else { panic!("no engine without its portal") };
         assert_eq!(envelope.kind, ErrorKind::Internal);
         assert!(envelope.message.contains("no-such-portal"), "the message names what failed: {}", envelope.message);
         assert_eq!(session.engines().err(), Some(envelope));

@@ -136,9 +136,10 @@ fn wasm(apps: &Apps) -> anyhow::Result<Outcome> {
 fn debs(root: &Path, dir: &Path, apps: &Apps) -> anyhow::Result<Outcome> {
     let cli = TAURI_CLI.install(dir, ("README", "The prebuilt Tauri CLI, for `tauri bundle`.\n"))?;
     let tauri = cli.join("node_modules").join(".bin").join("tauri");
-    let ours = bundle(&tauri, &stage_app(root, dir, apps)?, "hoso-app", &apps.app)?;
-    let hello = bundle(&tauri, &root.join("xtask/peers/tauri-hello"), "tauri-hello", &apps.hello)?;
-    let (ours_len, hello_len) = (len(&ours)?, len(&hello)?);
+    // Each bundle empties the shared `bundle/deb` directory first, so each
+    // size is read before the next bundle runs.
+    let ours_len = len(&bundle(&tauri, &stage_app(root, dir, apps)?, "hoso-app", &apps.app)?)?;
+    let hello_len = len(&bundle(&tauri, &root.join("xtask/peers/tauri-hello"), "tauri-hello", &apps.hello)?)?;
     Ok(Outcome {
         goal: "G3",
         what: ".deb (tauri bundle, from the release binary)".into(),

@@ -241,15 +241,30 @@ fn ink(xwd: &[u8]) -> anyhow::Result<usize> {
     let (byte_order, bits_per_pixel, bytes_per_line) = (field(7)?, field(11)?, field(12)? as usize);
     let (red, green, blue) = (field(15)?, field(16)?, field(17)?);
     let colours = field(19)? as usize;
-    ensure!(bits_per_pixel == 32, "expected a 32-bit capture, got {bits_per_pixel} bits per pixel");
+    // Xvfb at depth 24 packs pixels in 4 bytes or, on some servers, in 3.
+    ensure!(
+        bits_per_pixel == 32 || bits_per_pixel == 24,
+        "expected a 24- or 32-bit capture, got {bits_per_pixel} bits per pixel"
+    );
+    let step = bits_per_pixel as usize / 8;
     let pixels = xwd.get(header + colours * 12..).context("an XWD capture without pixels")?;
     let channel = |value: u32, mask: u32| -> u32 { (value & mask) >> mask.trailing_zeros() };
     let mut dark = 0;
     for y in SKIP_TOP..height {
         let row = pixels.get(y as usize * bytes_per_line..).context("a short XWD capture")?;
         for x in 0..width as usize {
-            let bytes: [u8; 4] = row[x * 4..x * 4 + 4].try_into()?;
-            let value = if byte_order == 0 { u32::from_le_bytes(bytes) } else { u32::from_be_bytes(bytes) };
+            let pixel = row.get(x * step..x * step + step).context("a short XWD row")?;
+            // Little-endian pixels start with their lowest byte, big-endian
+            // with their highest; a 3-byte pixel is a 4-byte one without its
+            // unused top byte.
+            let mut bytes = [0u8; 4];
+            let value = if byte_order == 0 {
+                bytes[..step].copy_from_slice(pixel);
+                u32::from_le_bytes(bytes)
+            } else {
+                bytes[4 - step..].copy_from_slice(pixel);
+                u32::from_be_bytes(bytes)
+            };
             if channel(value, red) < 96 && channel(value, green) < 96 && channel(value, blue) < 96 {
                 dark += 1;
             }
@@ -408,5 +423,49 @@ impl Drop for Xvfb {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An XWD capture `width` pixels wide, `SKIP_TOP + 2` rows high, of
+    /// white pixels but for one black pixel in each of the last two rows.
+    fn capture(bits_per_pixel: u32, byte_order: u32) -> Vec<u8> {
+        let (width, height, step) = (3u32, SKIP_TOP + 2, bits_per_pixel as usize / 8);
+        let bytes_per_line = width * step as u32;
+        let mut header = [0u32; 25];
+        header[0] = 100;
+        header[4] = width;
+        header[5] = height;
+        header[7] = byte_order;
+        header[11] = bits_per_pixel;
+        header[12] = bytes_per_line;
+        (header[15], header[16], header[17]) = (0xff0000, 0x00ff00, 0x0000ff);
+        let mut xwd: Vec<u8> = header.iter().flat_map(|f| f.to_be_bytes()).collect();
+        for y in 0..height {
+            for x in 0..width {
+                let value: u32 = if y >= SKIP_TOP && x == 1 { 0 } else { 0xffffff };
+                let bytes = if byte_order == 0 { value.to_le_bytes() } else { value.to_be_bytes() };
+                let pixel = if byte_order == 0 { &bytes[..step] } else { &bytes[4 - step..] };
+                xwd.extend_from_slice(pixel);
+            }
+        }
+        xwd
+    }
+
+    #[test]
+    fn dark_pixels_are_counted_below_the_title_rows_at_24_and_32_bits_in_either_byte_order() {
+        for bits in [24, 32] {
+            for order in [0, 1] {
+                assert_eq!(ink(&capture(bits, order)).unwrap(), 2, "{bits} bits, byte order {order}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_capture_of_another_depth_is_refused() {
+        assert!(ink(&capture(16, 0)).is_err());
     }
 }

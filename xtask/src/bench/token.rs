@@ -44,9 +44,9 @@ pub fn run(_root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>>
         target: Target::AtLeast(5.0),
         checks: vec![],
         limits:
-            "per redemption: the rate-limit count (its own transaction), the code read, a transaction inserting the \
-                 grant, claiming the code and inserting both tokens, and the ES256 signature; the peer keeps \
-                 everything in a JavaScript Map"
+            "per redemption on SQLite: one write transaction (the rate-limit count, the code claimed and read, the \
+                 grant and both tokens inserted), each statement a hop to sqlx's SQLite worker thread, then the \
+                 ES256 signature; the peer keeps everything in a JavaScript Map"
                 .into(),
         raw: summary,
     }])

@@ -104,6 +104,9 @@ pub fn run(root: &Path, quick: bool, only: &[String]) -> anyhow::Result<()> {
                 failures.push((id.to_owned(), format!("{error:#}")));
             }
         }
+        // Written after every goal, so a run stopped halfway (a full run
+        // takes about an hour) keeps what it measured.
+        report::write(&dir, plan, &facts, &outcomes, &failures, started.elapsed())?;
     }
     let elapsed = started.elapsed();
     let written = report::write(&dir, plan, &facts, &outcomes, &failures, elapsed)?;

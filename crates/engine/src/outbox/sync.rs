@@ -229,12 +229,16 @@ impl Engine {
             changes.iter().map(|c| ((c.dossier.client_id.as_str(), c.cursor), &c.dossier)).collect();
         let latest = |client_id: &str, cursor: u64| by_change.get(&(client_id, cursor)).copied();
         let mut events = Vec::new();
+        // The slice's stores are written together after the loop: they touch
+        // only `dossier`, the other actions only the outbox and supplement
+        // drafts, so the order between them does not matter.
+        let mut stores = Vec::new();
         for action in plan(&local, &remote) {
             match action {
                 SyncAction::Store { client_id, code, cursor } => {
                     let Some(summary) = latest(&client_id, cursor) else { continue };
                     let before = held.get(client_id.as_str()).copied();
-                    rows::upsert(&mut tx, subject, key, summary, cursor).await?;
+                    stores.push((summary, cursor));
                     if before != Some(summary.status) {
                         report.status_changes += 1;
                         events.push(DossierEvent {
@@ -258,6 +262,7 @@ impl Engine {
                 SyncAction::Submit { .. } | SyncAction::SendSupplement { .. } => {}
             }
         }
+        rows::upsert_all(&mut tx, subject, key, &stores).await?;
         report.cursor = report.cursor.max(next);
         rows::set_cursor(&mut tx, subject, key, report.cursor).await?;
         tx.commit().await?;

@@ -378,16 +378,27 @@ async fn copied_at_the_portal(dir: &tempfile::TempDir, count: usize) {
     db.close().await.unwrap();
 }
 
+/// A citizen's engine that filed one dossier, whose portal then holds
+/// `count` copies of it (the first being the filed one), not yet synced:
+/// the portal, the citizen's token, the engine and the filed client id.
+async fn one_filed_and_copied_at_the_portal(
+    dir: &tempfile::TempDir,
+    count: usize,
+) -> (hoso_portal::RunningPortal, String, Engine, String) {
+    let portal = spawn_portal(dir).await;
+    let token = access_token(&portal.url(), CITIZEN).await;
+    let engine = prepared_engine(dir, &portal.url(), &token).await;
+    let (client_id, _, _) = filed(&engine).await;
+    copied_at_the_portal(dir, count).await;
+    (portal, token, engine, client_id)
+}
+
 #[tokio::test]
 async fn a_catch_up_of_more_than_one_old_page_is_stored_exactly_once_up_to_the_last_cursor() {
     let dir = tempfile::tempdir().unwrap();
-    let portal = spawn_portal(&dir).await;
-    let base = portal.url();
-    let token = access_token(&base, CITIZEN).await;
-    let engine = prepared_engine(&dir, &base, &token).await;
-    let (client_id, _, _) = filed(&engine).await;
     // More than an old page (500) and than two of the store's slices.
-    copied_at_the_portal(&dir, 1_200).await;
+    let (portal, token, engine, client_id) = one_filed_and_copied_at_the_portal(&dir, 1_200).await;
+    let base = portal.url();
 
     let report = engine.sync_dossiers(&ActingAs::Myself).await.unwrap();
     assert_eq!(report.changes, 1_200);
@@ -418,12 +429,7 @@ async fn a_catch_up_of_more_than_one_old_page_is_stored_exactly_once_up_to_the_l
 #[tokio::test]
 async fn a_catch_up_over_several_pages_stores_each_change_once() {
     let dir = tempfile::tempdir().unwrap();
-    let portal = spawn_portal(&dir).await;
-    let base = portal.url();
-    let token = access_token(&base, CITIZEN).await;
-    let engine = prepared_engine(&dir, &base, &token).await;
-    filed(&engine).await;
-    copied_at_the_portal(&dir, 1_200).await;
+    let (_portal, _, engine, _) = one_filed_and_copied_at_the_portal(&dir, 1_200).await;
     // Pages of 300: four pages, each written in one slice.
     engine.set_feed_page_limit(300);
 

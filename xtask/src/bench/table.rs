@@ -65,6 +65,8 @@ const COMPARED_ROWS: usize = 10;
 /// peer's `SHOWN`, ours' `AT_LEAST` (`ui/src/pages/business.rs`).
 const DRAWN_ROWS: u64 = 50;
 const WAIT: Duration = Duration::from_secs(180);
+/// Set to `1`, one more block of each page is profiled after the timed rounds.
+const PROFILE_ENV: &str = "HOSO_G5_PROFILE";
 
 pub fn run(root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>> {
     crate::setup::debian_packages(&["chromium", "chromium-driver", "sqlite3", "util-linux"])?;
@@ -205,6 +207,14 @@ fn measure(
         eprintln!("{line}");
         raw_rounds.push(raw);
     }
+    if std::env::var_os(PROFILE_ENV).is_some_and(|v| v == "1") {
+        let work = peer_dir.parent().unwrap_or(peer_dir);
+        for (name, page) in [("ours", &ours_page), ("vanilla", &peer_page)] {
+            let out = work.join(format!("{name}.cpuprofile"));
+            eprintln!("    {name} at 1× under the CPU profiler ({}), self time:", out.display());
+            profile(page, steps, &out)?;
+        }
+    }
     let p = |values: &[f64], q: f64| -> f64 {
         let mut sorted = values.to_vec();
         sorted.sort_by(f64::total_cmp);
@@ -299,6 +309,57 @@ impl Page<'_> {
         let shown = answer["shown"].as_array().context("shown")?.clone();
         Ok(Block { ms: numbers("ms")?, dom: numbers("dom")?, shown })
     }
+}
+
+/// One more block of `page` at 1×, under CDP's sampling profiler; run after
+/// the timed rounds, so it changes no figure. The profile is written to
+/// `out` (DevTools opens it) and its heaviest functions by self time are
+/// printed. The shipped wasm is stripped of names, so its functions are
+/// summed as one entry; the JS glue and the browser's own entries are named.
+fn profile(page: &Page, steps: &[Value], out: &Path) -> anyhow::Result<()> {
+    let session = page.session;
+    session.cdp("Profiler.enable", json!({}))?;
+    session.cdp("Profiler.setSamplingInterval", json!({ "interval": 100 }))?;
+    session.cdp("Profiler.start", json!({}))?;
+    let block = page.block(steps, 1.0);
+    let stopped = session.cdp("Profiler.stop", json!({}))?;
+    session.cdp("Profiler.disable", json!({}))?;
+    block?;
+    let profile = &stopped["profile"];
+    std::fs::write(out, profile.to_string())?;
+    for (name, ms) in self_times(profile).into_iter().take(15) {
+        eprintln!("      {ms:8.1} ms  {name}");
+    }
+    Ok(())
+}
+
+/// Milliseconds of self time per function of a CDP CPU profile, heaviest
+/// first, without the idle time; unnamed wasm functions are one entry.
+fn self_times(profile: &Value) -> Vec<(String, f64)> {
+    let mut names = std::collections::HashMap::new();
+    for node in profile["nodes"].as_array().into_iter().flatten() {
+        let frame = &node["callFrame"];
+        let function = frame["functionName"].as_str().unwrap_or_default();
+        let url = frame["url"].as_str().unwrap_or_default();
+        let name = if url.starts_with("wasm://") && (function.starts_with("$func") || function.starts_with("wasm-")) {
+            "wasm (names stripped)".to_owned()
+        } else {
+            let file = url.rsplit('/').next().unwrap_or_default();
+            let function = if function.is_empty() { "(anonymous)" } else { function };
+            if file.is_empty() { function.to_owned() } else { format!("{function} ({file})") }
+        };
+        names.insert(node["id"].as_u64().unwrap_or_default(), name);
+    }
+    let mut times = std::collections::BTreeMap::<String, f64>::new();
+    let samples = profile["samples"].as_array().into_iter().flatten();
+    let deltas = profile["timeDeltas"].as_array().into_iter().flatten();
+    for (sample, delta) in samples.zip(deltas) {
+        let name = names.get(&sample.as_u64().unwrap_or_default()).cloned().unwrap_or_default();
+        *times.entry(name).or_default() += delta.as_f64().unwrap_or_default() / 1000.0;
+    }
+    let mut times: Vec<(String, f64)> = times.into_iter().filter(|(name, _)| name != "(idle)").collect();
+    times.sort_by(|a, b| b.1.total_cmp(&a.1));
+    times
 }
 
 /// Runs in the page: types each step, times it, and reads back the rows.
@@ -635,6 +696,22 @@ fn unchunk(reader: &mut impl BufRead) -> anyhow::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn self_time_is_summed_per_function_without_idle_time() {
+        let profile = json!({
+            "nodes": [
+                { "id": 1, "callFrame": { "functionName": "(idle)", "url": "" } },
+                { "id": 2, "callFrame": { "functionName": "$func12", "url": "wasm://wasm/abc" } },
+                { "id": 3, "callFrame": { "functionName": "$func40", "url": "wasm://wasm/abc" } },
+                { "id": 4, "callFrame": { "functionName": "render", "url": "file:///peer/index.html" } },
+            ],
+            "samples": [1, 2, 3, 4, 2],
+            "timeDeltas": [5000, 250, 500, 500, 250],
+        });
+        let times = self_times(&profile);
+        assert_eq!(times, [("wasm (names stripped)".to_owned(), 1.0), ("render (index.html)".to_owned(), 0.5)]);
+    }
 
     #[test]
     fn a_chunked_body_is_joined() {

@@ -122,13 +122,16 @@ pub fn BusinessPage() -> impl IntoView {
         let Some(filing) = filing else { return ().into_any() };
         let dossier = filing.dossier;
         let code_cell = match dossier.code {
-            Some(code) => view! {
-                <a href=Route::Dossier { code: code.clone() }.fragment() data-testid="filing-link">{code}</a>
+            Some(code) => {
+                let href = Route::Dossier { code: code.clone() }.fragment();
+                view! { <a href=href data-testid="filing-link">{code}</a> }.into_any()
             }
-            .into_any(),
             None => view! { <span class="filings__pending">{t(shown_in, "business.no_code")}</span> }.into_any(),
         };
         let name = pick(shown_in, &dossier.procedure_name);
+        let name_title = name.clone();
+        let profile = filing.profile_name;
+        let profile_title = profile.clone();
         // The day fits the column; the exact time is in the cell's title.
         let offset = local_offset();
         let updated_exact = dossier.updated_at.map(|at| date_time(at, offset)).unwrap_or_default();
@@ -137,8 +140,8 @@ pub fn BusinessPage() -> impl IntoView {
         view! {
             <tr class="filings__row" aria-rowindex=move || first.get() + index.get() + 2 data-testid="filing-row">
                 <td class="filings__code">{code_cell}</td>
-                <td class="filings__procedure" title=name.clone()>{name}</td>
-                <td class="filings__profile" title=filing.profile_name.clone()>{filing.profile_name}</td>
+                <td class="filings__procedure" title=name_title>{name}</td>
+                <td class="filings__profile" title=profile_title>{profile}</td>
                 <td class="filings__status">{status_tag(shown_in, dossier.status)}</td>
                 <td class="filings__date" title=updated_exact>{updated}</td>
                 <td class="filings__date">{due}</td>

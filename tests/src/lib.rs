@@ -1,5 +1,9 @@
 //! Helpers shared by the cross-process tests: where the workspace, its target
-//! directory and its built binaries are, and how to find a free loopback port.
+//! directory and its built binaries are, how to find a free loopback port,
+//! and how a headless Chromium is asked for ([`chrome_options`], which
+//! `cargo xtask bench` includes too).
+
+pub mod chrome_options;
 
 use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};

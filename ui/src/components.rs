@@ -22,7 +22,7 @@ pub mod time;
 
 pub use actions::{BackLink, Confirm, focus_element};
 pub use feedback::{ErrorLink, ErrorNotice, ErrorSummary, Notice, NoticeTone};
-pub use tags::{OutboxTag, StatusTag};
+pub use tags::{OutboxTag, StatusTag, status_tag};
 pub use time::{LastSaved, Moment};
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use hoso_domain::catalogue::Localized;
 use hoso_protocol::error::ErrorKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Vi,
     En,

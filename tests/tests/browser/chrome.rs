@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder};
+use hoso_tests::chrome_options::chrome_options;
 use hoso_tests::free_port;
 use serde_json::json;
 use tokio::process::{Child, Command};
@@ -61,28 +62,9 @@ impl ChromeDriver {
     /// emulation for both viewports: under chromedriver a window cannot be
     /// narrower than 500 px, and emulation gives the exact CSS size at both.
     pub async fn open(&self, viewport: Viewport) -> anyhow::Result<Client> {
-        let mut options = json!({
-            "args": [
-                "--headless=new",
-                // The sandbox needs user namespaces, which containers and root lack.
-                "--no-sandbox",
-                "--disable-dev-shm-usage",
-                "--disable-gpu",
-                // Screenshots without scroll bars, in the same colours everywhere.
-                "--hide-scrollbars",
-                "--force-color-profile=srgb",
-                format!("--window-size={},{}", viewport.width.max(500), viewport.height),
-            ],
-            "mobileEmulation": {
-                "deviceMetrics": {
-                    "width": viewport.width,
-                    "height": viewport.height,
-                    "pixelRatio": 1,
-                    "mobile": viewport.mobile,
-                    "touch": viewport.mobile,
-                }
-            },
-        });
+        // Screenshots in the same colours everywhere.
+        let mut options =
+            chrome_options(viewport.width, viewport.height, viewport.mobile, &["--force-color-profile=srgb"]);
         if let Some(binary) = chromium_binary() {
             options["binary"] = json!(binary);
         }

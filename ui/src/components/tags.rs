@@ -5,6 +5,7 @@ use hoso_domain::dossier::DossierStatus;
 use hoso_protocol::command::OutboxState;
 use leptos::prelude::*;
 
+use crate::i18n::Lang;
 use crate::state::ctx;
 use crate::vm::outbox::{self, Tone};
 use crate::vm::status;
@@ -15,6 +16,18 @@ pub fn StatusTag(status: DossierStatus) -> impl IntoView {
     view! {
         <strong class=status::tone(status).class() data-testid="status-tag" data-status=status.as_str()>
             {move || status::text(lang.get(), status)}
+        </strong>
+    }
+}
+
+/// [`StatusTag`] in one language, without a reactive text: for the rows of a
+/// long table, drawn again when the language changes (the business table
+/// keys its rows by the language), where a text effect per row is work each
+/// drawn row pays for nothing.
+pub fn status_tag(lang: Lang, status: DossierStatus) -> impl IntoView {
+    view! {
+        <strong class=status::tone(status).class() data-testid="status-tag" data-status=status.as_str()>
+            {status::text(lang, status)}
         </strong>
     }
 }

@@ -3,10 +3,12 @@
 //! [`fold`]), filtered by profile and status, sorted by a column, and cut to
 //! the rows a scrolled viewport shows, so 10,000 filings stay smooth: the
 //! search keys are folded once per listing, each order is sorted once and
-//! then only filtered, and only the visible rows (and a margin) are ever
-//! drawn.
+//! then only filtered, a query scans the rows' codes once and each distinct
+//! rest of a key (procedure, profile: a few per listing) once, and only the
+//! visible rows (at least the first 50, and a margin) are ever drawn.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use hoso_domain::dossier::DossierStatus;
@@ -115,12 +117,47 @@ pub fn profile_key(acting: &ActingAs) -> String {
 /// both languages (the procedure's name sorts by the language shown).
 const ORDERS: usize = Column::ALL.len() * 2 * 2;
 
+/// Separates the parts of a search key ([`search_key`]); folding keeps it.
+const SEPARATOR: char = '|';
+
+/// Everything searchable about a filing, folded: its code first, then the
+/// procedure's names and code and the profile's name and key, each part after
+/// a [`SEPARATOR`]. A query matches a filing when its folded text is a part
+/// of this key.
+fn search_key(filing: &Filing) -> String {
+    let d = &filing.dossier;
+    fold(&format!(
+        "{} | {} | {} | {} | {} | {}",
+        d.code.as_deref().unwrap_or_default(),
+        d.procedure_name.vi,
+        d.procedure_name.en,
+        d.procedure.as_str(),
+        filing.profile_name,
+        profile_key(&d.acting_as),
+    ))
+}
+
 /// The filings with what searching and sorting them needs, computed once.
+///
+/// Each row's search key is kept in two halves split at its first
+/// [`SEPARATOR`]: the head (the code, unique per row) and the tail
+/// (procedure and profile, shared by most rows). A query without the
+/// separator can only match inside one half, so it scans every head once, in
+/// one string, and tests each distinct tail once, instead of searching 10,000
+/// whole keys with a searcher set up for each.
 #[derive(Debug, Clone, Default)]
 pub struct FilingTable {
     rows: Vec<Filing>,
-    /// Everything searchable about row `i`, folded.
-    keys: Vec<String>,
+    /// Every row's head, in row order, each followed by a [`SEPARATOR`], so
+    /// no match of a text without one spans two rows.
+    heads: String,
+    /// Where row `i`'s head starts in `heads`.
+    head_starts: Vec<usize>,
+    /// Each distinct tail once, and the tail of row `i`.
+    tails: Vec<String>,
+    tail_of: Vec<usize>,
+    /// Row `i`'s status, for the status filter.
+    statuses: Vec<DossierStatus>,
     /// The procedure's name folded, per language, for sorting.
     names_vi: Vec<String>,
     names_en: Vec<String>,
@@ -136,26 +173,47 @@ pub struct FilingTable {
 
 impl FilingTable {
     pub fn new(rows: Vec<Filing>) -> Self {
-        let keys = rows
-            .iter()
-            .map(|f| {
-                let d = &f.dossier;
-                fold(&format!(
-                    "{} | {} | {} | {} | {} | {}",
-                    d.code.as_deref().unwrap_or_default(),
-                    d.procedure_name.vi,
-                    d.procedure_name.en,
-                    d.procedure.as_str(),
-                    f.profile_name,
-                    profile_key(&d.acting_as),
-                ))
-            })
-            .collect();
+        let mut heads = String::new();
+        let mut head_starts = Vec::with_capacity(rows.len());
+        let mut tails = Vec::new();
+        let mut tail_ids = HashMap::<String, usize>::new();
+        let mut tail_of = Vec::with_capacity(rows.len());
+        for filing in &rows {
+            let key = search_key(filing);
+            // The key's format always holds separators; a key without one
+            // would be all head.
+            let (head, tail) = key.split_once(SEPARATOR).unwrap_or((key.as_str(), ""));
+            head_starts.push(heads.len());
+            heads.push_str(head);
+            heads.push(SEPARATOR);
+            let id = match tail_ids.get(tail) {
+                Some(&id) => id,
+                None => {
+                    tails.push(tail.to_owned());
+                    tail_ids.insert(tail.to_owned(), tails.len() - 1);
+                    tails.len() - 1
+                }
+            };
+            tail_of.push(id);
+        }
+        let statuses = rows.iter().map(|f| f.dossier.status).collect();
         let names_vi = rows.iter().map(|f| fold(&f.dossier.procedure_name.vi)).collect();
         let names_en = rows.iter().map(|f| fold(&f.dossier.procedure_name.en)).collect();
         let profiles = rows.iter().map(|f| fold(&f.profile_name)).collect();
         let profile_keys = rows.iter().map(|f| profile_key(&f.dossier.acting_as)).collect();
-        Self { rows, keys, names_vi, names_en, profiles, profile_keys, orders: Default::default() }
+        Self {
+            rows,
+            heads,
+            head_starts,
+            tails,
+            tail_of,
+            statuses,
+            names_vi,
+            names_en,
+            profiles,
+            profile_keys,
+            orders: Default::default(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -198,15 +256,53 @@ impl FilingTable {
     /// listing's order, so the table does not reshuffle on a re-sort).
     pub fn select(&self, query: &Query, lang: Lang) -> Vec<usize> {
         let text = fold(&query.text);
+        let found = (!text.is_empty()).then(|| self.matching(&text));
         self.order(query.sort, lang)
             .iter()
             .copied()
             .filter(|&i| {
-                (text.is_empty() || self.keys[i].contains(&text))
+                found.as_ref().is_none_or(|found| found[i])
                     && query.profile.as_ref().is_none_or(|p| self.profile_keys[i] == *p)
-                    && query.status.is_none_or(|s| self.rows[i].dossier.status == s)
+                    && query.status.is_none_or(|s| self.statuses[i] == s)
             })
             .collect()
+    }
+
+    /// Whether row `i`'s search key contains `text` (folded, not empty), for
+    /// every row.
+    fn matching(&self, text: &str) -> Vec<bool> {
+        if text.contains(SEPARATOR) {
+            // Such a text may span a head and its tail: each whole key is
+            // searched, put together again as it was split.
+            let mut key = String::new();
+            return (0..self.rows.len())
+                .map(|i| {
+                    key.clear();
+                    key.push_str(self.head(i));
+                    key.push(SEPARATOR);
+                    key.push_str(&self.tails[self.tail_of[i]]);
+                    key.contains(text)
+                })
+                .collect();
+        }
+        let tail_found: Vec<bool> = self.tails.iter().map(|tail| tail.contains(text)).collect();
+        let mut found: Vec<bool> = self.tail_of.iter().map(|&tail| tail_found[tail]).collect();
+        // One search through every head: the matches come in order, so the
+        // row of each is found by walking forward.
+        let mut row = 0;
+        for (at, _) in self.heads.match_indices(text) {
+            while row + 1 < self.head_starts.len() && self.head_starts[row + 1] <= at {
+                row += 1;
+            }
+            found[row] = true;
+        }
+        found
+    }
+
+    /// Row `i`'s head: its search key before the first separator.
+    fn head(&self, i: usize) -> &str {
+        let end = self.head_starts.get(i + 1).copied().unwrap_or(self.heads.len()) - SEPARATOR.len_utf8();
+        &self.heads[self.head_starts[i]..end]
     }
 
     /// Every row in `sort`'s order, sorted once.
@@ -264,15 +360,16 @@ pub struct Window {
 
 /// The rows `[start, end)` of `total` rows of `row_height` pixels that a
 /// viewport `viewport` pixels tall, scrolled by `scroll_top`, shows, with
-/// `margin` rows more on each side so fast scrolling does not show blanks.
-pub fn window(total: usize, row_height: f64, scroll_top: f64, viewport: f64, margin: usize) -> Window {
+/// `margin` rows more on each side so fast scrolling does not show blanks,
+/// and at least `at_least` rows from `start` (as many as there are).
+pub fn window(total: usize, row_height: f64, scroll_top: f64, viewport: f64, margin: usize, at_least: usize) -> Window {
     if total == 0 || row_height <= 0.0 {
         return Window { start: 0, end: 0, before: 0.0, after: 0.0 };
     }
     let first = (scroll_top.max(0.0) / row_height).floor() as usize;
     let visible = (viewport.max(0.0) / row_height).ceil() as usize + 1;
     let start = first.saturating_sub(margin).min(total);
-    let end = (first + visible + margin).min(total).max(start);
+    let end = (first + visible + margin).max(start + at_least).min(total).max(start);
     Window { start, end, before: start as f64 * row_height, after: (total - end) as f64 * row_height }
 }
 
@@ -356,7 +453,7 @@ mod tests {
         assert!(due[..dated].windows(2).all(|w| w[0] <= w[1]));
         assert!(due[dated..].iter().all(Option::is_none), "undated rows come last");
 
-        let w = window(chosen.len(), 48.0, 48.0 * 400.0, 480.0, 5);
+        let w = window(chosen.len(), 48.0, 48.0 * 400.0, 480.0, 5, 0);
         assert_eq!((w.start, w.end), (395, 416));
         assert_eq!(w.before, 395.0 * 48.0);
         assert_eq!(w.after, (chosen.len() - 416) as f64 * 48.0);
@@ -439,6 +536,54 @@ mod tests {
     }
 
     #[test]
+    fn a_query_selects_exactly_the_rows_whose_whole_key_contains_it() {
+        let table = table(300);
+        let all = table.select(&Query::default(), Lang::Vi);
+        // Parts of codes, of names, across the parts of a key and its
+        // separators, the separator alone, and matches in every row.
+        for text in [
+            "000012",
+            "h01.22-00001",
+            "22-000299",
+            "dang ky",
+            "xuat xu | cert",
+            "000012 | dang",
+            "| cap",
+            "|",
+            " | ",
+            "1.001193 | nguyen",
+            "0314409058",
+            "myself",
+            "h",
+            "nothing like this",
+        ] {
+            let folded = fold(text);
+            let expected: Vec<usize> =
+                all.iter().copied().filter(|&i| search_key(table.row(i).unwrap()).contains(&folded)).collect();
+            let chosen = table.select(&Query { text: text.into(), ..Query::default() }, Lang::Vi);
+            assert_eq!(chosen, expected, "{text:?}");
+        }
+        // Unsent rows (no code) have an empty head, and still match by the rest.
+        let unsent = table.select(&Query { text: "| cap".into(), ..Query::default() }, Lang::Vi);
+        assert!(unsent.iter().any(|&i| table.row(i).unwrap().dossier.code.is_none()));
+    }
+
+    #[test]
+    fn the_window_draws_at_least_the_rows_asked_for_from_its_start() {
+        let top = window(10_000, 52.0, 0.0, 600.0, 10, 50);
+        assert_eq!((top.start, top.end, top.before, top.after), (0, 50, 0.0, 9_950.0 * 52.0));
+        let scrolled = window(10_000, 52.0, 52.0 * 100.0, 600.0, 10, 50);
+        assert_eq!((scrolled.start, scrolled.end), (90, 140));
+        let few = window(30, 52.0, 0.0, 600.0, 10, 50);
+        assert_eq!((few.start, few.end, few.after), (0, 30, 0.0));
+        let bottom = window(100, 52.0, 52.0 * 95.0, 600.0, 10, 50);
+        assert_eq!((bottom.start, bottom.end, bottom.after), (85, 100, 0.0));
+        // A tall viewport draws more than asked for.
+        let tall = window(10_000, 52.0, 0.0, 5_200.0, 10, 50);
+        assert_eq!((tall.start, tall.end), (0, 111));
+    }
+
+    #[test]
     fn counts_are_grouped_as_each_language_writes_them() {
         assert_eq!(count_text(10_000, Lang::Vi), "10.000");
         assert_eq!(count_text(10_000, Lang::En), "10,000");
@@ -447,12 +592,12 @@ mod tests {
 
     #[test]
     fn the_window_is_clamped_at_both_ends() {
-        assert_eq!(window(0, 48.0, 0.0, 480.0, 5), Window { start: 0, end: 0, before: 0.0, after: 0.0 });
-        let top = window(100, 48.0, 0.0, 480.0, 5);
+        assert_eq!(window(0, 48.0, 0.0, 480.0, 5, 0), Window { start: 0, end: 0, before: 0.0, after: 0.0 });
+        let top = window(100, 48.0, 0.0, 480.0, 5, 0);
         assert_eq!((top.start, top.end, top.before), (0, 16, 0.0));
-        let bottom = window(100, 48.0, 100.0 * 48.0, 480.0, 5);
+        let bottom = window(100, 48.0, 100.0 * 48.0, 480.0, 5, 0);
         assert_eq!((bottom.start, bottom.end, bottom.after), (95, 100, 0.0));
-        let few = window(3, 48.0, 0.0, 480.0, 5);
+        let few = window(3, 48.0, 0.0, 480.0, 5, 0);
         assert_eq!((few.start, few.end, few.after), (0, 3, 0.0));
     }
 }

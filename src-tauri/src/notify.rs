@@ -23,9 +23,9 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
         loop {
             let Some(session) = app.try_state::<Session>() else { return };
             // Without an engine (the demo portal did not start) no status
-            // changes. The engine is not held past subscribing: once it is
-            // replaced its channel must close.
-            let Ok(mut events) = session.engine().map(|engine| engine.subscribe()) else { return };
+            // changes; while it starts, this waits for it. The engine is not
+            // held past subscribing: once it is replaced its channel must close.
+            let Ok(mut events) = session.engine().await.map(|engine| engine.subscribe()) else { return };
             loop {
                 match events.recv().await {
                     Ok(event) => show(&app, &texts, &event),

@@ -158,12 +158,12 @@ fn stop(child: &mut Child, stdin: Option<ChildStdin>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The `hoso-portal` cargo built beside this test's directory
     /// (`target/<profile>/deps/..`), or `$HOSO_PORTAL_BIN`.
-    fn built_portal() -> PathBuf {
+    pub(crate) fn built_portal() -> PathBuf {
         let path = std::env::var_os(BINARY_VARIABLE).map(PathBuf::from).unwrap_or_else(|| {
             let exe = std::env::current_exe().unwrap();
             exe.parent().unwrap().parent().unwrap().join(format!("hoso-portal{}", std::env::consts::EXE_SUFFIX))

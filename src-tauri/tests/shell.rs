@@ -43,9 +43,10 @@ fn the_shell_answers_commands_invoked_with_their_args_from_a_real_engine() {
     let launch = hoso_app::Launch { portal_url: None, demo: false, data_dir: Some(dir.path().to_owned()) };
     // The app's own context: its capabilities decide what the window may invoke.
     let mut app = hoso_app::app(mock_builder(), launch).build(tauri::generate_context!("../tauri.conf.json")).unwrap();
-    // One iteration of the event loop runs the app's setup (the engine opens,
-    // the demo portal starts, the configured window is made); deprecated only
-    // for being called in a loop, which this test does not.
+    // One iteration of the event loop runs the app's setup (the configured
+    // window is made, and the demo portal and the engine start in the
+    // background: the commands below wait for them); deprecated only for
+    // being called in a loop, which this test does not.
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
     let webview = app.get_webview_window("main").expect("the window of tauri.conf.json");

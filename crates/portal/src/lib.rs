@@ -137,12 +137,15 @@ pub async fn service(config: &Config, issuer: String) -> Result<axum::Router, Po
 /// The [`service`] and this process's live-events hub, which [`start`] closes
 /// on shutdown because open event streams never finish by themselves.
 async fn prepare(config: &Config, issuer: String) -> Result<(axum::Router, events::Hub), PortalError> {
+    let began = std::time::Instant::now();
     let backend = db::Backend::of(&config.database_url)?;
     let pool = db::open(&config.database_url).await?;
+    let opened = began.elapsed();
     catalogue::seed(&pool).await?;
     if config.demo {
         demo::seed(&pool).await?;
     }
+    let seeded = began.elapsed();
     let forms = forms::Forms::load()?;
     let keys = std::sync::Arc::new(oidc::keystore::load_or_create(&pool, unix_millis()).await?);
     let gateway_key = std::sync::Arc::new(payments::load_or_create_key(&pool).await?);
@@ -170,6 +173,14 @@ async fn prepare(config: &Config, issuer: String) -> Result<(axum::Router, event
     if let Some(simulator) = &simulator {
         simulator.start_ticking(state.clone());
     }
+    // Where a start's time goes (issue 7, G1: the app waits for its demo
+    // portal's address before its engine can open).
+    tracing::info!(
+        open_and_migrate_ms = opened.as_millis() as u64,
+        seed_ms = (seeded - opened).as_millis() as u64,
+        rest_ms = (began.elapsed() - seeded).as_millis() as u64,
+        "portal prepared"
+    );
     Ok((http::router(state), events))
 }
 

@@ -12,9 +12,13 @@
 //! Xvfb screen is white (`-wr`) and nothing else draws on it, and the watcher
 //! captures it (`xwd`) in a loop until the window shows text, i.e. at least
 //! [`INK_PIXELS`] dark pixels below the top [`SKIP_TOP`] rows (where
-//! Chromium draws its own title bar). A mapped but empty window is white, so
-//! it does not count; the first screen of text does (the welcome screen for
-//! Hồ sơ, "Hello, world" for the peer). The clock starts just before the
+//! Chromium draws its own title bar), and at most [`INK_SHARE_MAX`] of them:
+//! text is thin strokes on a light page. A mapped but empty window does not
+//! count, whether white or, as WebKit's window is before its first frame,
+//! dark all over; the first screen of text does (the welcome screen for Hồ
+//! sơ, "Hello, world" for the peer). The capture taken as each peer's first
+//! paint is kept (`target/bench/g1/PEER-first-paint.xwd`, the last round's) so it can be
+//! looked at. The clock starts just before the
 //! first process is spawned; for Chromium that is `hoso serve`, whose printed
 //! address Chromium then opens, so both sides include the engine's start.
 //!
@@ -46,6 +50,10 @@ const SCREEN: (u32, u32) = (480, 960);
 const SKIP_TOP: u32 = 48;
 /// How many dark pixels make "text on screen".
 const INK_PIXELS: usize = 40;
+/// The largest share of the watched area dark pixels may cover and still be
+/// text: a window not yet drawn is dark over all its area (a quarter of
+/// the screen and more), a page of text on a light background is not.
+const INK_SHARE_MAX: f64 = 0.10;
 /// Longest wait for a first paint.
 const PAINT_TIMEOUT: Duration = Duration::from_secs(60);
 /// When idle memory is read, after first paint (issue 7).
@@ -275,7 +283,8 @@ fn start(peer: Peer, apps: &Apps, work: &Path, display: &str, portal: &str) -> a
             group.spawn(&mut browser, &work.join("chromium.log"))?;
         }
     }
-    let painted = wait_for_paint(display, clock, &mut group)?;
+    let keep = work.join(format!("{}-first-paint.xwd", format!("{peer:?}").to_lowercase()));
+    let painted = wait_for_paint(display, clock, &mut group, &keep)?;
     std::thread::sleep(IDLE_AFTER);
     let measured = group.pss_kb()?;
     group.end();
@@ -293,13 +302,15 @@ fn start(peer: Peer, apps: &Apps, work: &Path, display: &str, portal: &str) -> a
     Ok(Start { paint_ms: painted.as_secs_f64() * 1000.0, pss_mb, processes, by_name })
 }
 
-/// Captures the screen from core 1 until it shows text.
-fn wait_for_paint(display: &str, clock: Instant, group: &mut Group) -> anyhow::Result<Duration> {
+/// Captures the screen from core 1 until it shows text; keeps that capture
+/// in the file `keep`.
+fn wait_for_paint(display: &str, clock: Instant, group: &mut Group, keep: &Path) -> anyhow::Result<Duration> {
     loop {
         let out = pinned(1, "xwd").args(["-root", "-silent", "-display", display]).output().context("running xwd")?;
         let seen = clock.elapsed();
         ensure!(out.status.success(), "xwd failed: {}", String::from_utf8_lossy(&out.stderr));
-        if ink(&out.stdout)? >= INK_PIXELS {
+        if shows_text(ink(&out.stdout)?) {
+            std::fs::write(keep, &out.stdout).with_context(|| format!("keeping {}", keep.display()))?;
             return Ok(seen);
         }
         if seen > PAINT_TIMEOUT {
@@ -309,9 +320,15 @@ fn wait_for_paint(display: &str, clock: Instant, group: &mut Group) -> anyhow::R
     }
 }
 
+/// Whether a capture's dark pixels and watched area (from [`ink`]) are
+/// text: enough dark pixels, but not a window dark all over.
+fn shows_text((dark, area): (usize, usize)) -> bool {
+    dark >= INK_PIXELS && (dark as f64) <= INK_SHARE_MAX * area as f64
+}
+
 /// Dark pixels (each channel below 96 of 255) in an XWD capture, below the
-/// top [`SKIP_TOP`] rows.
-fn ink(xwd: &[u8]) -> anyhow::Result<usize> {
+/// top [`SKIP_TOP`] rows, and how many pixels that area holds.
+fn ink(xwd: &[u8]) -> anyhow::Result<(usize, usize)> {
     let field = |i: usize| -> anyhow::Result<u32> {
         let bytes = xwd.get(i * 4..i * 4 + 4).context("a short XWD header")?;
         Ok(u32::from_be_bytes(bytes.try_into()?))
@@ -349,7 +366,7 @@ fn ink(xwd: &[u8]) -> anyhow::Result<usize> {
             }
         }
     }
-    Ok(dark)
+    Ok((dark, (height.saturating_sub(SKIP_TOP) * width) as usize))
 }
 
 /// The processes one start spawned, each leading its own process group, so
@@ -590,9 +607,18 @@ mod tests {
     fn dark_pixels_are_counted_below_the_title_rows_at_24_and_32_bits_in_either_byte_order() {
         for bits in [24, 32] {
             for order in [0, 1] {
-                assert_eq!(ink(&capture(bits, order)).unwrap(), 2, "{bits} bits, byte order {order}");
+                assert_eq!(ink(&capture(bits, order)).unwrap(), (2, 6), "{bits} bits, byte order {order}");
             }
         }
+    }
+
+    #[test]
+    fn text_is_enough_dark_pixels_but_a_window_dark_all_over_is_not() {
+        let area = 480 * (960 - SKIP_TOP as usize);
+        assert!(!shows_text((0, area)), "a white screen");
+        assert!(!shows_text((INK_PIXELS - 1, area)), "a speck");
+        assert!(shows_text((2_000, area)), "a few lines of text");
+        assert!(!shows_text((area / 4, area)), "a window not yet drawn, dark over a quarter of the screen");
     }
 
     #[test]

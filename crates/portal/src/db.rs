@@ -67,6 +67,12 @@ pub async fn open(url: &str) -> Result<AnyPool, PortalError> {
     }
     let pool = AnyPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
+        // sqlx pings an idle connection before lending it, to find one a
+        // server dropped. An SQLite connection is a file handle in this
+        // process that nothing can drop, and the ping is a round trip to its
+        // worker thread on every acquire (one in eight of a code redemption's,
+        // goal G13 of `cargo xtask bench`); PostgreSQL keeps the check.
+        .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |connection, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -241,14 +247,33 @@ mod tests {
 /// the same file still meet the busy timeout, as before: the turns are an
 /// optimisation, never what makes a write safe. PostgreSQL locks rows, not the
 /// database, so it takes no turns.
-#[derive(Debug, Clone, Default)]
-pub struct WriteTurns(Option<std::sync::Arc<tokio::sync::Mutex<()>>>);
+///
+/// The turn is a connection of its own, held out of the pool, on which every
+/// turn's transaction runs. A pooled connection would be a different one each
+/// time (the pool lends its idle connections in turn), and an SQLite
+/// connection that finds the file changed since its last transaction drops
+/// its whole page cache: every write would start by reading each B-tree it
+/// touches from the file again. The one writer connection finds the file as
+/// it left it, its cache warm.
+#[derive(Clone, Default)]
+pub struct WriteTurns(Option<std::sync::Arc<tokio::sync::Mutex<sqlx::AnyConnection>>>);
+
+impl std::fmt::Debug for WriteTurns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("WriteTurns").field(&self.serialised()).finish()
+    }
+}
 
 impl WriteTurns {
-    pub fn for_backend(backend: Backend) -> Self {
+    /// On SQLite, takes one connection out of `pool` (with its pragmas) for
+    /// the turns; the pool may open another in its place.
+    pub async fn for_backend(backend: Backend, pool: &AnyPool) -> Result<Self, PortalError> {
         match backend {
-            Backend::Sqlite => Self(Some(std::sync::Arc::new(tokio::sync::Mutex::new(())))),
-            Backend::Postgres => Self(None),
+            Backend::Sqlite => {
+                let connection = pool.acquire().await?.detach();
+                Ok(Self(Some(std::sync::Arc::new(tokio::sync::Mutex::new(connection)))))
+            }
+            Backend::Postgres => Ok(Self(None)),
         }
     }
 
@@ -257,9 +282,10 @@ impl WriteTurns {
         self.0.is_some()
     }
 
-    /// Waits for this writer's turn; it ends when the guard is dropped.
-    /// `None` (at once) on PostgreSQL.
-    pub async fn take(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    /// Waits for this writer's turn; it ends when the guard is dropped. The
+    /// guard is the connection to write on. `None` (at once) on PostgreSQL,
+    /// where writers use the pool.
+    pub async fn take(&self) -> Option<tokio::sync::OwnedMutexGuard<sqlx::AnyConnection>> {
         match &self.0 {
             Some(turns) => Some(turns.clone().lock_owned().await),
             None => None,

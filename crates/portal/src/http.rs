@@ -201,11 +201,19 @@ async fn envelope_plain_rejections(request: Request, next: Next) -> Response {
     PortalError::Refused { status, kind, message }.into_response()
 }
 
+/// Posted routes that write no dossier change, and are posted to so often
+/// that waking the publisher after each would cost a query of
+/// `dossier_change` per request for nothing: the identity provider's token
+/// and revocation endpoints, which write only grants, tokens and rate-limit
+/// counts. Leaving a route out of this list is always safe.
+const NEVER_CHANGES_DOSSIERS: &[&str] = &[endpoints::TOKEN, endpoints::REVOKE];
+
 /// After any request that may have written, the live-events publisher looks
 /// for new changes at once instead of at its next poll. Done here rather
 /// than where rows are inserted, so no writer can forget it.
 async fn wake_events_after_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let may_write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let may_write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && !NEVER_CHANGES_DOSSIERS.contains(&request.uri().path());
     let response = next.run(request).await;
     if may_write {
         state.events.wake();

@@ -157,6 +157,7 @@ async fn prepare(config: &Config, issuer: String) -> Result<(axum::Router, event
         Some(simulator) => simulator.clock(),
         None => std::sync::Arc::new(clock::SystemClock),
     };
+    let write_turns = db::WriteTurns::for_backend(backend, &pool).await?;
     let state = http::AppState {
         pool,
         forms,
@@ -168,7 +169,7 @@ async fn prepare(config: &Config, issuer: String) -> Result<(axum::Router, event
         gateway_key,
         events: events.clone(),
         simulator: simulator.clone(),
-        write_turns: db::WriteTurns::for_backend(backend),
+        write_turns,
     };
     if let Some(simulator) = &simulator {
         simulator.start_ticking(state.clone());

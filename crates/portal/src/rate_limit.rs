@@ -58,20 +58,46 @@ impl Default for RateLimits {
     }
 }
 
-/// Counts a hit and answers the window's count, on SQLite. SQLite's WAL at
+/// Counts a hit and answers the window's count, on SQLite: `$1` is the
+/// bucket, `$2` the window's start (see [`Hit`]). SQLite's WAL at
 /// `synchronous = NORMAL` already commits without a flush.
-const COUNT_SQLITE: &str = "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, 1)
+pub(crate) const COUNT_SQLITE: &str = "INSERT INTO rate_limit (bucket, window_start, hits) VALUES ($1, $2, 1)
      ON CONFLICT (bucket) DO UPDATE SET
          hits = CASE WHEN rate_limit.window_start = excluded.window_start THEN rate_limit.hits + 1 ELSE 1 END,
          window_start = excluded.window_start
      RETURNING hits";
 
+/// One hit about to be counted: the bucket it counts in and the window,
+/// read from the clock once.
+pub(crate) struct Hit {
+    pub limit: Limit,
+    /// `limit.name:key`, the row that counts.
+    pub bucket: String,
+    pub window_start: i64,
+    now: i64,
+}
+
+impl Hit {
+    pub fn new(limit: Limit, key: &str) -> Self {
+        let now = unix_seconds();
+        Self { limit, bucket: format!("{}:{key}", limit.name), window_start: now - now.rem_euclid(WINDOW_SECONDS), now }
+    }
+
+    /// `Err(RateLimited)` once `hits`, the window's count with this hit,
+    /// passed the limit, with the seconds until the window ends.
+    pub fn verdict(&self, hits: i64) -> Result<(), PortalError> {
+        if hits > self.limit.per_window {
+            let retry_after = u64::try_from(self.window_start + WINDOW_SECONDS - self.now).unwrap_or(1).max(1);
+            return Err(PortalError::RateLimited { retry_after });
+        }
+        Ok(())
+    }
+}
+
 /// Counts a hit for `key` under `limit`; `Err(RateLimited)` with the seconds
 /// until the window ends once the limit is passed.
 pub async fn hit(pool: &AnyPool, limit: Limit, key: &str) -> Result<(), PortalError> {
-    let now = unix_seconds();
-    let window_start = now - now.rem_euclid(WINDOW_SECONDS);
-    let bucket = format!("{}:{key}", limit.name);
+    let hit = Hit::new(limit, key);
     // One statement counts and reads, so concurrent hits cannot both see a
     // count under the limit. It is its own transaction: no BEGIN and COMMIT
     // round trips (on SQLite each is a hop to sqlx's worker thread).
@@ -92,39 +118,25 @@ pub async fn hit(pool: &AnyPool, limit: Limit, key: &str) -> Result<(), PortalEr
                  window_start = excluded.window_start
              RETURNING hits",
         )
-        .bind(&bucket)
-        .bind(window_start)
+        .bind(&hit.bucket)
+        .bind(hit.window_start)
         .fetch_one(pool)
         .await?
     } else {
-        sqlx::query_scalar(COUNT_SQLITE).bind(&bucket).bind(window_start).fetch_one(pool).await?
+        sqlx::query_scalar(COUNT_SQLITE).bind(&hit.bucket).bind(hit.window_start).fetch_one(pool).await?
     };
-    verdict(limit, hits, now, window_start)
+    hit.verdict(hits)
 }
 
-/// Counts a hit for `key` under `limit` inside the caller's transaction on
-/// SQLite, so that the count commits with the rest of the request's writes
-/// (one commit instead of two). The caller commits even when this answers
-/// `Err(RateLimited)`, so the refused hit is counted too. Not for PostgreSQL,
-/// whose count must not hold its row locked until a longer transaction's
-/// flush (see [`hit`]).
-pub async fn hit_in(connection: &mut AnyConnection, limit: Limit, key: &str) -> Result<(), PortalError> {
-    let now = unix_seconds();
-    let window_start = now - now.rem_euclid(WINDOW_SECONDS);
-    let bucket = format!("{}:{key}", limit.name);
+/// Counts `hit` inside the caller's transaction on SQLite, so that the count
+/// commits with the rest of the request's writes (one commit instead of
+/// two). The caller commits even when this answers `Err(RateLimited)`, so
+/// the refused hit is counted too. Not for PostgreSQL, whose count must not
+/// hold its row locked until a longer transaction's flush (see [`hit`]).
+pub(crate) async fn hit_in(connection: &mut AnyConnection, hit: &Hit) -> Result<(), PortalError> {
     let hits: i64 =
-        sqlx::query_scalar(COUNT_SQLITE).bind(&bucket).bind(window_start).fetch_one(&mut *connection).await?;
-    verdict(limit, hits, now, window_start)
-}
-
-/// `Err(RateLimited)` once `hits` passed the limit, with the seconds until
-/// the window ends.
-fn verdict(limit: Limit, hits: i64, now: i64, window_start: i64) -> Result<(), PortalError> {
-    if hits > limit.per_window {
-        let retry_after = u64::try_from(window_start + WINDOW_SECONDS - now).unwrap_or(1).max(1);
-        return Err(PortalError::RateLimited { retry_after });
-    }
-    Ok(())
+        sqlx::query_scalar(COUNT_SQLITE).bind(&hit.bucket).bind(hit.window_start).fetch_one(&mut *connection).await?;
+    hit.verdict(hits)
 }
 
 /// The key for the client at `peer`: its IP address, without the port.

@@ -43,11 +43,11 @@ pub fn run(_root: &Path, dir: &Path, plan: Plan) -> anyhow::Result<Vec<Outcome>>
         ratio: Stats::of(&ratios),
         target: Target::AtLeast(5.0),
         checks: vec![],
-        limits:
-            "per redemption on SQLite: one write transaction (the rate-limit count, the code claimed and read, the \
-                 grant and both tokens inserted), each statement a hop to sqlx's SQLite worker thread, then the \
-                 ES256 signature; the peer keeps everything in a JavaScript Map"
-                .into(),
+        limits: "per redemption on SQLite: one write transaction on the writer's own connection, four hops to sqlx's \
+                 SQLite worker thread (BEGIN, the rate-limit count with the code's claim, the grant with both tokens, \
+                 COMMIT) and the WAL writes of five tables and their indexes, then the ES256 signature; the peer keeps \
+                 everything in a JavaScript Map"
+            .into(),
         raw: summary,
     }])
 }

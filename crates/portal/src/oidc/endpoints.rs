@@ -15,6 +15,8 @@ use axum::response::{IntoResponse, Response};
 use hoso_protocol::error::ErrorEnvelope;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use sqlx::{Connection, FromRow, Row};
+use std::sync::LazyLock;
 
 use super::authorize::{Client, RawRequest, Refusal, SCOPES, judge};
 use super::grant::{
@@ -378,30 +380,51 @@ pub async fn token(
 const CLAIM_CODE: &str = "UPDATE auth_code SET grant_id = $1 WHERE code_hash = $2 AND grant_id IS NULL
      RETURNING subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at, grant_id, amr";
 
+/// On SQLite, the rate-limit count and the claim as one query, one hop to
+/// sqlx's worker thread: the count of [`rate_limit::COUNT_SQLITE`] (`$1` the
+/// bucket, `$2` the window), then the claim of [`CLAIM_CODE`] for grant `$3`
+/// of the code hashed `$4`, made only if the count just written is within
+/// the limit `$5`, so that a request refused for the limit leaves the code as
+/// it was. The first row answered is the count, the second (if any) the code.
+static COUNT_AND_CLAIM_SQLITE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{};
+         UPDATE auth_code SET grant_id = $3 WHERE code_hash = $4 AND grant_id IS NULL
+             AND (SELECT hits FROM rate_limit WHERE bucket = $1) <= $5
+         RETURNING subject, client_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at, grant_id, amr",
+        rate_limit::COUNT_SQLITE
+    )
+});
+
 /// Redeems an authorization code: the whole of it, the rate-limit count
 /// included on SQLite, is one write transaction taken in its turn (see
 /// [`crate::db::WriteTurns`]); the ID token is signed after the commit,
 /// outside the turn. On PostgreSQL the count stays its own unflushed
 /// statement (see [`rate_limit::hit`]).
+///
+/// On SQLite every statement is a hop to sqlx's worker thread and back, so
+/// the redemption is four: BEGIN, the count and claim together, the grant and
+/// both tokens inserted together, COMMIT.
 async fn code_grant(
     state: &AppState,
     limit: rate_limit::Limit,
     key: &str,
     form: TokenForm,
 ) -> Result<Response, PortalError> {
-    let in_turns = state.write_turns.serialised();
-    if !in_turns {
+    let on_sqlite = state.write_turns.serialised();
+    if !on_sqlite {
         rate_limit::hit(&state.pool, limit, key).await?;
     }
-    let turn = state.write_turns.take().await;
-    let mut tx = state.pool.begin().await?;
-    if in_turns && let Err(refused) = rate_limit::hit_in(&mut tx, limit, key).await {
-        // The refused hit counts too.
-        tx.commit().await?;
-        return Err(refused);
-    }
-    let redeemed = redeem(&mut tx, form).await?;
-    // A refusal commits as well: the count, and a replay's revocation.
+    let mut turn = state.write_turns.take().await;
+    // On SQLite the turn is the writer's own connection.
+    let mut tx = match turn.as_deref_mut() {
+        Some(connection) => connection.begin().await?,
+        None => state.pool.begin().await?,
+    };
+    let count_in = on_sqlite.then(|| rate_limit::Hit::new(limit, key));
+    let redeemed = redeem(&mut tx, count_in.as_ref(), form).await?;
+    // A refusal commits as well: the count (the refused hits' too), and a
+    // replay's revocation.
     tx.commit().await?;
     drop(turn);
     let (issued, row, sid, now) = match redeemed {
@@ -427,24 +450,48 @@ async fn code_grant(
 type Redeemed = (Issued, CodeRow, String, i64);
 
 /// The code grant's writes inside `tx`: the code claimed, its grant opened
-/// and the tokens issued; or the OAuth error to answer, with a replayed
-/// code's grant revoked.
+/// and the tokens issued; or the error to answer (the rate limit's 429 or an
+/// OAuth error), with a replayed code's grant revoked. `count_in` is the
+/// rate-limit hit to count in `tx`, on SQLite only (on PostgreSQL the caller
+/// counted it already); it also picks SQLite's multi-statement queries.
 async fn redeem(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    count_in: Option<&rate_limit::Hit>,
     form: TokenForm,
 ) -> Result<Result<Redeemed, Response>, PortalError> {
     let invalid_grant = || Ok(Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant")));
     let (Some(code), Some(redirect_uri), Some(client_id), Some(verifier)) =
         (form.code, form.redirect_uri, form.client_id, form.code_verifier)
     else {
+        if let Some(hit) = count_in
+            && let Err(limited) = rate_limit::hit_in(&mut **tx, hit).await
+        {
+            return Ok(Err(limited.into_response()));
+        }
         return Ok(Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request")));
     };
     let code_hash = hash_secret(&code);
     let grant_id = new_secret();
     // The common case, a fresh code, is one statement: claim and read. A code
     // that was not there to claim is read again to tell unknown from replayed.
-    let claimed: Option<CodeRow> =
-        sqlx::query_as(CLAIM_CODE).bind(&grant_id).bind(&code_hash).fetch_optional(&mut **tx).await?;
+    let claimed: Option<CodeRow> = match count_in {
+        Some(hit) => {
+            let rows = sqlx::query(COUNT_AND_CLAIM_SQLITE.as_str())
+                .bind(&hit.bucket)
+                .bind(hit.window_start)
+                .bind(&grant_id)
+                .bind(&code_hash)
+                .bind(hit.limit.per_window)
+                .fetch_all(&mut **tx)
+                .await?;
+            let hits: i64 = rows.first().ok_or(sqlx::Error::RowNotFound)?.try_get(0)?;
+            if let Err(limited) = hit.verdict(hits) {
+                return Ok(Err(limited.into_response()));
+            }
+            rows.get(1).map(CodeRow::from_row).transpose()?
+        }
+        None => sqlx::query_as(CLAIM_CODE).bind(&grant_id).bind(&code_hash).fetch_optional(&mut **tx).await?,
+    };
     let (row, fresh) = match claimed {
         Some(row) => (row, true),
         None => {
@@ -496,20 +543,68 @@ async fn redeem(
     // The session id is not the grant id: the grant id keys tokens in the
     // database and never leaves it.
     let sid = new_secret();
-    sqlx::query(
-        "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at, sid)
-         VALUES ($1, $2, $3, $4, $5, $5, $6)",
-    )
-    .bind(&grant_id)
-    .bind(&row.subject)
-    .bind(&row.client_id)
-    .bind(&row.scope)
-    .bind(now)
-    .bind(&sid)
-    .execute(&mut **tx)
-    .await?;
-    let issued = issue(tx, &grant_id, &row.subject, &row.scope, now).await?;
+    let issued = if count_in.is_some() {
+        open_grant_sqlite(tx, &grant_id, &row, &sid, now).await?
+    } else {
+        sqlx::query(
+            "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at, sid)
+             VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        )
+        .bind(&grant_id)
+        .bind(&row.subject)
+        .bind(&row.client_id)
+        .bind(&row.scope)
+        .bind(now)
+        .bind(&sid)
+        .execute(&mut **tx)
+        .await?;
+        issue(tx, &grant_id, &row.subject, &row.scope, now).await?
+    };
     Ok(Ok((issued, row, sid, now)))
+}
+
+/// A redeemed code's grant and its tokens, inserted on SQLite as one
+/// multi-statement query: one hop to sqlx's worker thread instead of three.
+/// The rows are those [`issue`] and the PostgreSQL path insert one statement
+/// at a time (PostgreSQL's extended protocol takes one statement per query).
+async fn open_grant_sqlite(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    grant_id: &str,
+    row: &CodeRow,
+    sid: &str,
+    now: i64,
+) -> Result<Issued, PortalError> {
+    const GRANT_AND_ACCESS: &str =
+        "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at, sid)
+             VALUES ($1, $2, $3, $4, $5, $5, $6);
+         INSERT INTO access_token (token_hash, grant_id, subject, scope, expires_at) VALUES ($7, $1, $2, $4, $8)";
+    const GRANT_ACCESS_AND_REFRESH: &str =
+        "INSERT INTO oidc_grant (id, subject, client_id, scope, created_at, last_used_at, sid)
+             VALUES ($1, $2, $3, $4, $5, $5, $6);
+         INSERT INTO access_token (token_hash, grant_id, subject, scope, expires_at) VALUES ($7, $1, $2, $4, $8);
+         INSERT INTO refresh_token (token_hash, grant_id, is_current, created_at) VALUES ($9, $1, 1, $5)";
+    let access_token = new_secret();
+    let refresh_token = grants_offline_access(&row.scope).then(new_secret);
+    let sql = if refresh_token.is_some() { GRANT_ACCESS_AND_REFRESH } else { GRANT_AND_ACCESS };
+    let mut query = sqlx::query(sql)
+        .bind(grant_id)
+        .bind(&row.subject)
+        .bind(&row.client_id)
+        .bind(&row.scope)
+        .bind(now)
+        .bind(sid)
+        .bind(hash_secret(&access_token))
+        .bind(now + ACCESS_LIFETIME_SECONDS);
+    if let Some(token) = &refresh_token {
+        query = query.bind(hash_secret(token));
+    }
+    query.execute(&mut **tx).await?;
+    Ok(Issued { access_token, refresh_token })
+}
+
+/// Whether `scope` asks for a refresh token.
+fn grants_offline_access(scope: &str) -> bool {
+    scope.split(' ').any(|s| s == "offline_access")
 }
 
 #[derive(sqlx::FromRow)]
@@ -598,7 +693,7 @@ async fn issue(
     .bind(now + ACCESS_LIFETIME_SECONDS)
     .execute(&mut **tx)
     .await?;
-    let refresh_token = if scope.split(' ').any(|s| s == "offline_access") {
+    let refresh_token = if grants_offline_access(scope) {
         let token = new_secret();
         sqlx::query("INSERT INTO refresh_token (token_hash, grant_id, is_current, created_at) VALUES ($1, $2, 1, $3)")
             .bind(hash_secret(&token))

@@ -464,7 +464,7 @@ async fn redeem(
         (form.code, form.redirect_uri, form.client_id, form.code_verifier)
     else {
         if let Some(hit) = count_in
-            && let Err(limited) = rate_limit::hit_in(&mut **tx, hit).await
+            && let Err(limited) = rate_limit::hit_in(tx, hit).await
         {
             return Ok(Err(limited.into_response()));
         }

@@ -157,6 +157,44 @@ fn only_the_portal_turns_on_a_postgresql_driver() {
     }
 }
 
+/// Each package (name, version) the app's binary links on this machine's
+/// target, resolved for the app alone as its release build is (`cargo tree
+/// -p hoso-app`); `cargo metadata` would unify the whole workspace's features,
+/// where the tests turn on reqwest's aws-lc.
+fn app_links() -> BTreeSet<(String, String)> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args(["tree", "--package", "hoso-app", "--edges", "normal", "--prefix", "none", "--format", "{p}"])
+        .output()
+        .expect("running cargo tree");
+    assert!(out.status.success(), "cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .expect("cargo tree prints UTF-8")
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some((words.next()?.to_owned(), words.next()?.to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_app_links_one_tls_library_one_dbus_library_and_no_log_regex() {
+    // Each of these was megabytes or hundreds of kilobytes of the app's
+    // binary against a 10 MB goal (docs/benchmarks.md, "Session 6"): aws-lc
+    // beside ring (the engine's TLS and cryptography are ring's), a second
+    // zbus (notify-rust is held at 4.18 for it, src-tauri/Cargo.toml), and
+    // env-filter's regex DFA builder (the app filters its log by targets).
+    let links = app_links();
+    let names: BTreeSet<&str> = links.iter().map(|(name, _)| name.as_str()).collect();
+    assert!(names.contains("ring") && names.contains("rustls"), "the app's TLS is rustls on ring");
+    let found: Vec<&&str> = ["aws-lc-rs", "aws-lc-sys", "matchers"].iter().filter(|n| names.contains(**n)).collect();
+    assert!(found.is_empty(), "hoso-app must not link {found:?}");
+    let zbus: Vec<&String> = links.iter().filter(|(name, _)| name == "zbus").map(|(_, version)| version).collect();
+    assert_eq!(zbus.len(), 1, "hoso-app links more than one zbus: {zbus:?}");
+}
+
 #[test]
 fn the_wasm_bindgen_library_xtask_links_equals_the_uis_wasm_bindgen() {
     // A mismatch builds fine and fails only when the UI is bound, with an

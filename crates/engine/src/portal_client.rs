@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn the_engine_speaks_tls_1_3_and_1_2_on_ring() {
         PortalClient::new("https://portal.example").unwrap();
-        let installed = CryptoProvider::get_default().expect("the engine installed a provider");
+        let installed: &CryptoProvider = CryptoProvider::get_default().expect("the engine installed a provider");
         let ring = rustls::crypto::ring::default_provider();
         let groups = |p: &CryptoProvider| p.kx_groups.iter().map(|g| g.name()).collect::<Vec<_>>();
         // aws-lc's provider would also offer X25519MLKEM768.

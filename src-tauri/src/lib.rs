@@ -10,6 +10,7 @@ mod sidecar;
 
 use tauri::{Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
+use tracing_subscriber::filter::{ParseError, Targets};
 
 pub use launch::Launch;
 
@@ -55,12 +56,10 @@ fn init_log() {
 /// A `Targets` filter rather than an `EnvFilter`, whose span and field
 /// directives need a regex engine and a DFA builder in the binary; the demo
 /// portal, a process of its own, reads the same RUST_LOG with an `EnvFilter`.
-fn log_filter(
-    asked: Option<&str>,
-) -> (tracing_subscriber::filter::Targets, Option<tracing_subscriber::filter::ParseError>) {
+fn log_filter(asked: Option<&str>) -> (Targets, Option<ParseError>) {
     const DEFAULT: &str = "hoso_app=info,hoso_engine=info,hoso_portal=info";
-    let default = || DEFAULT.parse().expect("the default filter parses");
-    match asked.filter(|value| !value.trim().is_empty()).map(str::parse) {
+    let default = || -> Targets { DEFAULT.parse().expect("the default filter parses") };
+    match asked.filter(|value| !value.trim().is_empty()).map(str::parse::<Targets>) {
         Some(Ok(filter)) => (filter, None),
         Some(Err(error)) => (default(), Some(error)),
         None => (default(), None),

@@ -196,6 +196,29 @@ fn the_app_links_one_tls_library_one_dbus_library_and_no_log_regex() {
 }
 
 #[test]
+fn the_windows_may_call_only_the_apps_own_commands() {
+    // `.cargo/config.toml` sets REMOVE_UNUSED_COMMANDS, so Tauri's and each
+    // plugin's build script compile out every command no capability allows;
+    // they look for capabilities beside `tauri.conf.json`, not in
+    // `src-tauri/capabilities`, so a core or plugin permission granted there
+    // would be granted to a command that is no longer in the binary. Grant one
+    // by moving the capabilities beside `tauri.conf.json` first.
+    let dir = workspace_root().join("src-tauri/capabilities");
+    for entry in std::fs::read_dir(&dir).expect("src-tauri/capabilities") {
+        let path = entry.unwrap().path();
+        let capability: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for permission in capability["permissions"].as_array().expect("a list of permissions") {
+            let name = permission.as_str().or_else(|| permission["identifier"].as_str()).unwrap_or_default();
+            assert!(
+                name.starts_with("allow-") && !name.contains(':'),
+                "{}: {name} is not one of the app's own commands",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn the_wasm_bindgen_library_xtask_links_equals_the_uis_wasm_bindgen() {
     // A mismatch builds fine and fails only when the UI is bound, with an
     // obscure schema error; catch it here instead.

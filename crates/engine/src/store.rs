@@ -254,8 +254,8 @@ mod tests {
     #[tokio::test]
     async fn the_stores_sqlite_is_sqlcipher_without_the_extensions_it_never_uses() {
         // `.cargo/config.toml` builds SQLite without full-text search, r-trees,
-        // dbstat and soundex: about N KB of the app's binary, and code no
-        // statement of ours reaches. What the engine uses stays: JSON, STAT4.
+        // dbstat and soundex: code no statement of ours reaches, which SQLite
+        // registers at every open. What the engine uses stays: JSON, STAT4.
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("engine.db"), &KEY).await.unwrap();
         let options: Vec<String> = sqlx::query_scalar("SELECT compile_options FROM pragma_compile_options")

@@ -181,8 +181,8 @@ fn app_links() -> BTreeSet<(String, String)> {
 
 #[test]
 fn the_app_links_one_tls_library_one_dbus_library_and_no_log_regex() {
-    // Each of these was megabytes or hundreds of kilobytes of the app's
-    // binary against a 10 MB goal (docs/benchmarks.md, "Session 6"): aws-lc
+    // Each of these is code the app's binary does not need, against a 10 MB
+    // goal (docs/benchmarks.md, "Session 6"): aws-lc
     // beside ring (the engine's TLS and cryptography are ring's), a second
     // zbus (notify-rust is held at 4.18 for it, src-tauri/Cargo.toml), and
     // env-filter's regex DFA builder (the app filters its log by targets).

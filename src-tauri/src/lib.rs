@@ -15,6 +15,7 @@ use std::time::Instant;
 
 use tauri::{Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
+use tracing_subscriber::filter::{ParseError, Targets};
 
 pub use launch::Launch;
 
@@ -22,13 +23,7 @@ pub use launch::Launch;
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     since_launch_ms();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "hoso_app=info,hoso_engine=info,hoso_portal=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_log();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("{}", Launch::USAGE);
@@ -54,6 +49,37 @@ static LAUNCHED: OnceLock<Instant> = OnceLock::new();
 /// (at info level), so one log shows where a start's time goes.
 pub(crate) fn since_launch_ms() -> u64 {
     u64::try_from(LAUNCHED.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The log, on stderr, filtered by `log_filter(RUST_LOG)`.
+fn init_log() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
+    let (filter, refused) = log_filter(std::env::var("RUST_LOG").ok().as_deref());
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
+        .init();
+    if let Some(error) = refused {
+        tracing::warn!("RUST_LOG is not a list of target=level directives ({error}); logging at the default levels");
+    }
+}
+
+/// What RUST_LOG asks for, as targets and levels (`hoso_engine=debug,sqlx=warn`,
+/// or a bare level for everything), else information from the app, the
+/// engine and the demo portal; with the error when RUST_LOG does not parse.
+/// A `Targets` filter rather than an `EnvFilter`, whose span and field
+/// directives need a regex engine and a DFA builder in the binary; the demo
+/// portal, a process of its own, reads the same RUST_LOG with an `EnvFilter`.
+fn log_filter(asked: Option<&str>) -> (Targets, Option<ParseError>) {
+    const DEFAULT: &str = "hoso_app=info,hoso_engine=info,hoso_portal=info";
+    let default = || -> Targets { DEFAULT.parse().expect("the default filter parses") };
+    match asked.filter(|value| !value.trim().is_empty()).map(str::parse::<Targets>) {
+        Some(Ok(filter)) => (filter, None),
+        Some(Err(error)) => (default(), Some(error)),
+        None => (default(), None),
+    }
 }
 
 /// The app on any runtime, so tests can run it under Tauri's mock runtime.
@@ -168,4 +194,39 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, launch: Launch) -> tauri::Bui
             commands::demo_advance,
             commands::demo_reset
         ])
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing::Level;
+
+    use super::log_filter;
+
+    #[test]
+    fn without_rust_log_the_app_logs_information_from_its_own_crates_only() {
+        let (filter, refused) = log_filter(None);
+        assert!(refused.is_none());
+        assert!(filter.would_enable("hoso_engine::outbox", &Level::INFO));
+        assert!(filter.would_enable("hoso_app", &Level::WARN));
+        assert!(!filter.would_enable("hoso_engine", &Level::DEBUG));
+        assert!(!filter.would_enable("sqlx::query", &Level::INFO));
+    }
+
+    #[test]
+    fn rust_log_sets_levels_per_target_and_a_bare_level_for_the_rest() {
+        let (filter, refused) = log_filter(Some("hoso_engine=debug,warn"));
+        assert!(refused.is_none());
+        assert!(filter.would_enable("hoso_engine::sync", &Level::DEBUG));
+        assert!(!filter.would_enable("hoso_engine::sync", &Level::TRACE));
+        assert!(filter.would_enable("sqlx::query", &Level::WARN));
+        assert!(!filter.would_enable("sqlx::query", &Level::INFO));
+    }
+
+    #[test]
+    fn a_rust_log_that_does_not_parse_is_reported_and_the_default_used() {
+        let (filter, refused) = log_filter(Some("hoso_engine=loud"));
+        assert!(refused.is_some());
+        assert!(filter.would_enable("hoso_engine", &Level::INFO));
+        assert!(!filter.would_enable("hoso_engine", &Level::DEBUG));
+    }
 }

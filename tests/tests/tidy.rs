@@ -157,6 +157,67 @@ fn only_the_portal_turns_on_a_postgresql_driver() {
     }
 }
 
+/// Each package (name, version) the app's binary links on this machine's
+/// target, resolved for the app alone as its release build is (`cargo tree
+/// -p hoso-app`); `cargo metadata` would unify the whole workspace's features,
+/// where the tests turn on reqwest's aws-lc.
+fn app_links() -> BTreeSet<(String, String)> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args(["tree", "--package", "hoso-app", "--edges", "normal", "--prefix", "none", "--format", "{p}"])
+        .output()
+        .expect("running cargo tree");
+    assert!(out.status.success(), "cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .expect("cargo tree prints UTF-8")
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some((words.next()?.to_owned(), words.next()?.to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_app_links_one_tls_library_one_dbus_library_and_no_log_regex() {
+    // Each of these is code the app's binary does not need, against a 10 MB
+    // goal (docs/benchmarks.md, "Session 6"): aws-lc
+    // beside ring (the engine's TLS and cryptography are ring's), a second
+    // zbus (notify-rust is held at 4.18 for it, src-tauri/Cargo.toml), and
+    // env-filter's regex DFA builder (the app filters its log by targets).
+    let links = app_links();
+    let names: BTreeSet<&str> = links.iter().map(|(name, _)| name.as_str()).collect();
+    assert!(names.contains("ring") && names.contains("rustls"), "the app's TLS is rustls on ring");
+    let found: Vec<&&str> = ["aws-lc-rs", "aws-lc-sys", "matchers"].iter().filter(|n| names.contains(**n)).collect();
+    assert!(found.is_empty(), "hoso-app must not link {found:?}");
+    let zbus: Vec<&String> = links.iter().filter(|(name, _)| name == "zbus").map(|(_, version)| version).collect();
+    assert_eq!(zbus.len(), 1, "hoso-app links more than one zbus: {zbus:?}");
+}
+
+#[test]
+fn the_windows_may_call_only_the_apps_own_commands() {
+    // `.cargo/config.toml` sets REMOVE_UNUSED_COMMANDS, so Tauri's and each
+    // plugin's build script compile out every command no capability allows;
+    // they look for capabilities beside `tauri.conf.json`, not in
+    // `src-tauri/capabilities`, so a core or plugin permission granted there
+    // would be granted to a command that is no longer in the binary. Grant one
+    // by moving the capabilities beside `tauri.conf.json` first.
+    let dir = workspace_root().join("src-tauri/capabilities");
+    for entry in std::fs::read_dir(&dir).expect("src-tauri/capabilities") {
+        let path = entry.unwrap().path();
+        let capability: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for permission in capability["permissions"].as_array().expect("a list of permissions") {
+            let name = permission.as_str().or_else(|| permission["identifier"].as_str()).unwrap_or_default();
+            assert!(
+                name.starts_with("allow-") && !name.contains(':'),
+                "{}: {name} is not one of the app's own commands",
+                path.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn the_wasm_bindgen_library_xtask_links_equals_the_uis_wasm_bindgen() {
     // A mismatch builds fine and fails only when the UI is bound, with an

@@ -346,7 +346,7 @@ async fn listen<A: Fn() -> ActingAs>(
 /// which would cut an endless stream, and with a read timeout instead, so a
 /// stream silent past three keep-alives is taken for dead.
 fn stream_client() -> Result<reqwest::Client, EngineError> {
-    reqwest::Client::builder()
+    crate::portal_client::http_client()
         .connect_timeout(Duration::from_secs(10))
         .read_timeout(STREAM_SILENCE)
         .redirect(reqwest::redirect::Policy::none())

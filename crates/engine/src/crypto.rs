@@ -1,9 +1,12 @@
-//! The engine's cryptography, all through aws-lc-rs: random keys, SHA-256,
-//! and the sealing of attachment files (AES-256-GCM, named by a keyed hash so
-//! a file name never reveals which document it holds).
+//! The engine's cryptography, all through ring (the library rustls runs on in
+//! the engine too): random keys, SHA-256, and the sealing of attachment files
+//! (AES-256-GCM, named by a keyed hash so a file name never reveals which
+//! document it holds). The formats are the standard ones, so files sealed
+//! when this was aws-lc-rs open alike.
 
-use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use aws_lc_rs::{digest, hmac, rand};
+use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use ring::rand::{SecureRandom, SystemRandom};
+use ring::{digest, hmac};
 
 use crate::EngineError;
 use crate::store::hex;
@@ -11,7 +14,7 @@ use crate::store::hex;
 /// 32 fresh random bytes: a new key.
 pub fn random_key() -> Result<[u8; 32], EngineError> {
     let mut key = [0u8; 32];
-    rand::fill(&mut key).map_err(|_| EngineError::Crypto("no randomness"))?;
+    SystemRandom::new().fill(&mut key).map_err(|_| EngineError::Crypto("no randomness"))?;
     Ok(key)
 }
 
@@ -48,7 +51,7 @@ impl AttachmentKeys {
     /// onto another's name does not open.
     pub fn seal(&self, file_name: &str, plaintext: &[u8]) -> Result<Vec<u8>, EngineError> {
         let mut nonce = [0u8; NONCE_LEN];
-        rand::fill(&mut nonce).map_err(|_| EngineError::Crypto("no randomness"))?;
+        SystemRandom::new().fill(&mut nonce).map_err(|_| EngineError::Crypto("no randomness"))?;
         let mut sealed = Vec::with_capacity(NONCE_LEN + plaintext.len() + AES_256_GCM.tag_len());
         sealed.extend_from_slice(&nonce);
         let mut body = plaintext.to_vec();
@@ -88,6 +91,21 @@ mod tests {
         assert!(matches!(keys.open("another", sealed.clone()), Err(EngineError::CannotDecrypt)));
         let other = AttachmentKeys::new(&[2; 32]).unwrap();
         assert!(matches!(other.open(&name, sealed), Err(EngineError::CannotDecrypt)));
+    }
+
+    #[test]
+    fn files_sealed_before_the_move_to_ring_keep_their_names_and_open() {
+        // Made with Python's `hmac` and `cryptography` (OpenSSL), not with
+        // this code: the naming and sealing are standard HMAC-SHA256 and
+        // AES-256-GCM (nonce ‖ ciphertext ‖ tag, the name as associated
+        // data), so what aws-lc-rs sealed, ring opens.
+        let keys = AttachmentKeys::new(&[1; 32]).unwrap();
+        let name = keys.file_name(&sha256_hex(b"hello"));
+        assert_eq!(name, "22c76d4f4d4cacf1d4538ab0975e6bc4844c4354951876cf989bf72e9addbd1b");
+        let sealed = "000102030405060708090a0b49e25367a7ed392c077fa9076245fb5fe2e67372df";
+        let sealed: Vec<u8> =
+            (0..sealed.len()).step_by(2).map(|i| u8::from_str_radix(&sealed[i..i + 2], 16).unwrap()).collect();
+        assert_eq!(keys.open(&name, sealed).unwrap(), b"hello");
     }
 
     #[test]

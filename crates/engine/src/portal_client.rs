@@ -1,5 +1,6 @@
 //! The HTTP client for the portal's API v1: one place that knows paths,
-//! timeouts and how the portal reports errors.
+//! timeouts and how the portal reports errors, and where every HTTP client
+//! of the engine gets its TLS (`http_client`).
 
 use std::time::Duration;
 
@@ -9,6 +10,17 @@ use reqwest::Url;
 use serde_json::from_slice;
 
 use crate::EngineError;
+
+/// A builder for every HTTP client the engine makes: reqwest over rustls
+/// (TLS 1.3 and 1.2, the server checked by the platform's verifier against
+/// the system's roots) with ring's cryptography. The engine's reqwest has no
+/// provider of its own (`rustls-no-provider`, which keeps aws-lc out of the
+/// app's binary), so ring's is installed as the process's provider first; if
+/// the process installed one already, reqwest uses that one.
+pub(crate) fn http_client() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
 
 pub struct PortalClient {
     base: Url,
@@ -21,7 +33,7 @@ impl PortalClient {
         if !matches!(base.scheme(), "http" | "https") {
             return Err(EngineError::PortalUrl(format!("{base}: not http(s)")));
         }
-        let http = reqwest::Client::builder()
+        let http = http_client()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
             // Requests may carry a bearer token: never let a redirect carry
@@ -72,5 +84,27 @@ impl PortalClient {
             return Err(EngineError::PortalRefused { status: status.as_u16(), envelope });
         }
         from_slice(&body).map_err(|e| EngineError::PortalContract(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rustls::crypto::CryptoProvider;
+
+    use super::*;
+
+    #[test]
+    fn the_engine_speaks_tls_1_3_and_1_2_on_ring() {
+        PortalClient::new("https://portal.example").unwrap();
+        let installed: &CryptoProvider = CryptoProvider::get_default().expect("the engine installed a provider");
+        let ring = rustls::crypto::ring::default_provider();
+        let groups = |p: &CryptoProvider| p.kx_groups.iter().map(|g| g.name()).collect::<Vec<_>>();
+        // aws-lc's provider would also offer X25519MLKEM768.
+        assert_eq!(groups(installed), groups(&ring));
+        let suites = |p: &CryptoProvider| p.cipher_suites.iter().map(|s| s.suite()).collect::<Vec<_>>();
+        assert_eq!(suites(installed), suites(&ring));
+        for version in [rustls::ProtocolVersion::TLSv1_3, rustls::ProtocolVersion::TLSv1_2] {
+            assert!(installed.cipher_suites.iter().any(|s| s.version().version == version), "{version:?}");
+        }
     }
 }

@@ -251,6 +251,28 @@ mod tests {
         assert!(!index.search("dang ky").is_empty());
     }
 
+    #[tokio::test]
+    async fn the_stores_sqlite_is_sqlcipher_without_the_extensions_it_never_uses() {
+        // `.cargo/config.toml` builds SQLite without full-text search, r-trees,
+        // dbstat and soundex: code no statement of ours reaches, which SQLite
+        // registers at every open. What the engine uses stays: JSON, STAT4.
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("engine.db"), &KEY).await.unwrap();
+        let options: Vec<String> = sqlx::query_scalar("SELECT compile_options FROM pragma_compile_options")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+        let cipher: String = sqlx::query_scalar("PRAGMA cipher_version").fetch_one(&store.pool).await.unwrap();
+        assert!(!cipher.is_empty(), "not SQLCipher");
+        assert!(options.iter().any(|o| o == "ENABLE_STAT4"), "{options:?}");
+        for dropped in ["ENABLE_FTS3", "ENABLE_FTS5", "ENABLE_RTREE", "ENABLE_DBSTAT_VTAB", "SOUNDEX"] {
+            assert!(!options.iter().any(|o| o == dropped), "{dropped} is compiled in: {options:?}");
+        }
+        let json: String = sqlx::query_scalar("SELECT json_set('{}', '$.a', 1)").fetch_one(&store.pool).await.unwrap();
+        assert_eq!(json, r#"{"a":1}"#);
+        store.close().await;
+    }
+
     fn first_migration_only() -> Migrator {
         Migrator { migrations: Cow::Owned(MIGRATOR.migrations[..1].to_vec()), ..Migrator::DEFAULT }
     }

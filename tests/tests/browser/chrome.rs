@@ -71,6 +71,9 @@ impl ChromeDriver {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("chrome"));
         capabilities.insert("goog:chromeOptions".into(), options);
+        // fantoccini asks rustls for the process's provider, which rustls cannot
+        // pick when both ring and aws-lc are built in (see tests/Cargo.toml).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = ClientBuilder::rustls()?
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))

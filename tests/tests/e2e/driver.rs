@@ -50,6 +50,9 @@ impl Driver {
         anyhow::ensure!(app.exists(), "{} is missing: run `cargo build` first", app.display());
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("tauri:options".into(), json!({ "application": app, "args": args }));
+        // fantoccini asks rustls for the process's provider, which rustls cannot
+        // pick when both ring and aws-lc are built in (see tests/Cargo.toml).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(ClientBuilder::rustls()?
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{}", self.port))

@@ -58,8 +58,23 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn met(&self) -> bool {
-        self.target.holds(self.ratio.median) && self.checks.iter().all(|(_, held)| *held)
+    /// Whether the goal was met; `None` for a row the issue sets no bound on
+    /// (an informative ratio with no checks, such as the `.deb`'s size),
+    /// which has nothing to meet.
+    pub fn met(&self) -> Option<bool> {
+        if matches!(self.target, Target::Informative) && self.checks.is_empty() {
+            return None;
+        }
+        Some(self.target.holds(self.ratio.median) && self.checks.iter().all(|(_, held)| *held))
+    }
+
+    /// `met()` as the report's Met column puts it.
+    fn verdict(&self) -> &'static str {
+        match self.met() {
+            Some(true) => "met",
+            Some(false) => "**not met**",
+            None => "—",
+        }
     }
 
     pub fn summary_line(&self) -> String {
@@ -73,7 +88,11 @@ impl Outcome {
             self.ratio.q1,
             self.ratio.q3,
             self.target.text(),
-            if self.met() { "met" } else { "not met" }
+            match self.met() {
+                Some(true) => "met",
+                Some(false) => "not met",
+                None => "no bound",
+            }
         )
     }
 }
@@ -116,7 +135,7 @@ pub fn write(
             o.ratio.max,
             o.ratio.rounds,
             goal,
-            if o.met() { "met" } else { "**not met**" },
+            o.verdict(),
             o.limits
         )?;
     }
@@ -155,4 +174,42 @@ pub fn write(
     });
     std::fs::write(dir.join("report.json"), serde_json::to_vec_pretty(&report)?)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn outcome(target: Target, checks: Vec<(String, bool)>) -> Outcome {
+        Outcome {
+            goal: "G3",
+            what: "size".into(),
+            ours: "12.70 MB".into(),
+            peer: "1.39 MB".into(),
+            ratio_label: "ours ÷ hello".into(),
+            ratio: Stats::of(&[9.15]),
+            target,
+            checks,
+            limits: String::new(),
+            raw: json!({}),
+        }
+    }
+
+    #[test]
+    fn a_row_with_no_bound_is_neither_met_nor_missed() {
+        let deb = outcome(Target::Informative, vec![]);
+        assert_eq!(deb.met(), None);
+        assert_eq!(deb.verdict(), "—");
+        assert!(deb.summary_line().ends_with("→ no bound"));
+    }
+
+    #[test]
+    fn an_informative_ratio_with_a_budget_is_judged_by_the_budget() {
+        assert_eq!(outcome(Target::Informative, vec![("16.22 MB ≤ 10 MB".into(), false)]).verdict(), "**not met**");
+        assert_eq!(outcome(Target::Informative, vec![("9.80 MB ≤ 10 MB".into(), true)]).verdict(), "met");
+        assert_eq!(outcome(Target::AtMost(1.0), vec![]).verdict(), "**not met**");
+        assert_eq!(outcome(Target::AtMost(10.0), vec![]).met(), Some(true));
+    }
 }

@@ -170,7 +170,13 @@ fn stage_app(root: &Path, dir: &Path, apps: &Apps) -> anyhow::Result<PathBuf> {
     std::fs::copy(&apps.portal, &sidecar).with_context(|| format!("staging {}", sidecar.display()))?;
     let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json"))?)?;
     config["build"]["frontendDist"] = json!(root.join("ui/dist"));
-    config["bundle"]["icon"] = json!([root.join("assets/icons/icon.png")]);
+    let icons: Vec<serde_json::Value> = config["bundle"]["icon"]
+        .as_array()
+        .context("tauri.conf.json lists the bundle's icons")?
+        .iter()
+        .map(|icon| json!(root.join(icon.as_str().unwrap_or_default())))
+        .collect();
+    config["bundle"]["icon"] = json!(icons);
     std::fs::write(stage.join("tauri.conf.json"), serde_json::to_vec_pretty(&config)?)?;
     let manifest = format!(
         "[package]\nname = \"hoso-app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[bin]]\nname = \"hoso-app\"\npath = {:?}\n\n[workspace]\n",

@@ -91,7 +91,7 @@ impl Browser for HandOver {
 pub(crate) async fn play_sign_in(url: Url, credentials: &DemoCredentials) -> Result<(), AuthError> {
     // Redirects are followed by hand: the portal's answer is checked, and the
     // last hop goes to the loopback listener only.
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let client = crate::portal_client::http_client().redirect(reqwest::redirect::Policy::none()).build()?;
     let page = client.get(url.clone()).send().await?.error_for_status()?.text().await?;
     let request_id = request_id(&page).ok_or(AuthError::Mismatch("the sign-in page has no request id"))?;
     let login = url.join("/login").map_err(|e| AuthError::Provider(e.to_string()))?;

@@ -305,10 +305,19 @@ fn start(peer: Peer, apps: &Apps, work: &Path, display: &str, portal: &str) -> a
 /// Captures the screen from core 1 until it shows text; keeps that capture
 /// in the file `keep`.
 fn wait_for_paint(display: &str, clock: Instant, group: &mut Group, keep: &Path) -> anyhow::Result<Duration> {
+    let mut failed = 0;
     loop {
         let out = pinned(1, "xwd").args(["-root", "-silent", "-display", display]).output().context("running xwd")?;
         let seen = clock.elapsed();
-        ensure!(out.status.success(), "xwd failed: {}", String::from_utf8_lossy(&out.stderr));
+        // A window mapped or destroyed while `xwd` walks the screen's
+        // windows fails that capture (`BadWindow`); the next one is fine, so
+        // only a capture that keeps failing ends the start.
+        if !out.status.success() {
+            failed += 1;
+            ensure!(failed < 20, "xwd failed 20 times: {}", String::from_utf8_lossy(&out.stderr));
+            continue;
+        }
+        failed = 0;
         if shows_text(ink(&out.stdout)?) {
             std::fs::write(keep, &out.stdout).with_context(|| format!("keeping {}", keep.display()))?;
             return Ok(seen);

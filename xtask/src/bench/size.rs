@@ -49,7 +49,7 @@ fn binary(apps: &Apps) -> anyhow::Result<Outcome> {
         ratio: Stats::of(&[ours as f64 / hello as f64]),
         target: Target::Informative,
         checks: vec![(format!("{} ≤ 10 MB", mb(ours)), ours <= BINARY_BUDGET)],
-        limits: "the engine (SQLCipher, rustls and aws-lc, the OIDC client, jsonschema) on top of Tauri; demo mode's \
+        limits: "the engine (SQLCipher, rustls on ring, the OIDC client, jsonschema) on top of Tauri; demo mode's \
                  portal is a separate binary the app starts"
             .into(),
         raw: json!({ "hoso_app_bytes": ours, "hoso_portal_sidecar_bytes": portal, "tauri_hello_bytes": hello }),
